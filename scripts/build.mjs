@@ -1,0 +1,27 @@
+// Bundles the extension, the command line tool and the in-container runtime client with esbuild.
+import { build } from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  // ssh2's optional native pieces: it falls back to pure JavaScript when they are absent.
+  external: ['vscode', 'cpu-features', '*.node'],
+};
+
+const entries = [
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Runs inside the function's container (or as a child process): no dependencies beyond Node.js.
+  { entryPoints: ['src/core/runtime/client/main.ts'], outfile: 'dist/runtime/bootstrap.js', sourcemap: false, external: [] },
+];
+
+await Promise.all(entries.map((entry) => build({ ...common, ...entry })));
+if (watch) console.log('watch mode is not supported; rerun npm run build');

@@ -1,0 +1,104 @@
+import type { EventEmitter } from 'node:events';
+
+export const LABELS = {
+  function: 'lambda-dock.function',
+  session: 'lambda-dock.session',
+  deploy: 'lambda-dock.deploy',
+  workspace: 'lambda-dock.workspace',
+  /** The host that ran the session: a session on another machine is never judged dead from here. */
+  host: 'lambda-dock.host',
+  instance: 'lambda-dock.instance',
+  dockerSocket: 'lambda-dock.io/docker-socket',
+} as const;
+
+/** Everything needed to start one instance of a function. */
+export interface LaunchSpec {
+  instanceId: string;
+  functionName: string;
+  deployFingerprint: string;
+  workspace: string;
+  image: string;
+  command?: string[];
+  entrypoint?: string[];
+  workingDir?: string;
+  /** The complete environment, AWS_LAMBDA_RUNTIME_API included. */
+  environment: Record<string, string>;
+  memorySizeMB: number;
+  ephemeralStorageMB: number;
+  /** Host folder mounted read-only at /var/task. */
+  codeDir?: string;
+  /** Host folder (the layers merged in attach order) mounted read-only at /opt. */
+  layersDir?: string;
+  /** Host folder holding docker.sock, mounted at /var/run (the folder, so a restarted server is seen). */
+  dockerSocketDir?: string;
+}
+
+export interface InstanceExit {
+  exitCode: number;
+  oomKilled: boolean;
+  /** Set when terminate() asked for it: not a crash. */
+  requested: boolean;
+}
+
+/**
+ * A started instance. Emits 'output' (text: string) for everything the runtime writes to stdout and
+ * stderr, and 'exit' (InstanceExit) once when it stops, whatever the cause.
+ */
+export interface LaunchedInstance extends EventEmitter {
+  readonly id: string;
+  readonly instanceId: string;
+}
+
+/** Where the host's Runtime API must listen so instances reach it, and the address they use. */
+export interface RuntimeApiEndpoint {
+  bindAddress: string;
+  advertisedHost: string;
+}
+
+export interface PrepullProgress {
+  image: string;
+  status: string;
+  current?: number;
+  total?: number;
+}
+
+export interface StaleReport {
+  containers: string[];
+  networks: string[];
+  volumes: string[];
+}
+
+export interface ManagedContainer {
+  id: string;
+  name: string;
+  functionName: string;
+  session: string;
+  state: string;
+  status: string;
+  image: string;
+  createdAt: Date;
+  labels: Record<string, string>;
+  /** True when its session is gone. */
+  stale: boolean;
+}
+
+export interface LambdaBackend {
+  /** 'docker', 'podman' or 'process'. */
+  readonly name: string;
+  /** False for the process backend: the function runs on the host without a container. */
+  readonly isolated: boolean;
+  /** Where the engine is reached (socket path or URL); empty for the process backend. */
+  readonly endpoint: string;
+  runtimeApiEndpoint(): Promise<RuntimeApiEndpoint>;
+  launch(spec: LaunchSpec, signal?: AbortSignal): Promise<LaunchedInstance>;
+  /** Stops and removes an instance; a second call, or one for an unknown instance, does nothing. */
+  terminate(instanceId: string): Promise<void>;
+  /** Pulls an image that is missing; never pulls one that is present. Resolves true if it was pulled. */
+  prepullImage(image: string, onProgress?: (p: PrepullProgress) => void, signal?: AbortSignal): Promise<boolean>;
+  imageExists(image: string): Promise<boolean>;
+  /** Removes what dead sessions of this project left behind; never a live session's. */
+  reapStale(): Promise<StaleReport>;
+  /** Every container this project manages, stale ones included. */
+  listManaged(): Promise<ManagedContainer[]>;
+  dispose(): Promise<void>;
+}

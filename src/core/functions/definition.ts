@@ -1,0 +1,76 @@
+/** Where a function (or an error about it) was defined: the workspace file and its 1-based line. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
+export type Architecture = 'x86_64' | 'arm64';
+
+/** A layer's content: a host folder whose files appear under /opt, in attach order. */
+export interface LayerDefinition {
+  name: string;
+  dir: string;
+}
+
+/** A function packaged as a container image (PackageType: Image). */
+export interface ImageDefinition {
+  uri: string;
+  command?: string[];
+  entryPoint?: string[];
+  workingDirectory?: string;
+  /** Build from a Dockerfile through the engine (SAM Metadata Dockerfile / DockerContext / DockerTag). */
+  build?: { dockerfile: string; context: string; tag: string; buildArgs?: Record<string, string> };
+}
+
+export interface FunctionUrlDefinition {
+  authType: 'NONE' | 'AWS_IAM';
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  cors?: Record<string, unknown>;
+}
+
+/**
+ * One Lambda function as the engine runs it, whatever file described it. Zip functions have
+ * runtime, handler and codeDir (the built code on the host); image functions have image.
+ */
+export interface FunctionDefinition {
+  name: string;
+  runtime?: string;
+  handler?: string;
+  codeDir?: string;
+  layers: LayerDefinition[];
+  image?: ImageDefinition;
+  memorySizeMB: number;
+  timeoutSeconds: number;
+  environment: Record<string, string>;
+  architecture: Architecture;
+  ephemeralStorageMB: number;
+  /** Reserved concurrency from the definition; invocations past it are throttled. */
+  reservedConcurrency?: number;
+  /** Opt-in to a scoped Docker Engine API socket at /var/run/docker.sock. */
+  dockerSocket: boolean;
+  functionUrl?: FunctionUrlDefinition;
+  source: SourceLocation;
+}
+
+export const LAMBDA_DEFAULTS = {
+  memorySizeMB: 128,
+  timeoutSeconds: 3,
+  ephemeralStorageMB: 512,
+  architecture: 'x86_64' as Architecture,
+};
+
+/** Fills the fields a definition may leave out with Lambda's defaults. */
+export function withLambdaDefaults(
+  partial: Partial<FunctionDefinition> & Pick<FunctionDefinition, 'name' | 'source'>,
+): FunctionDefinition {
+  return {
+    layers: [],
+    environment: {},
+    dockerSocket: false,
+    memorySizeMB: LAMBDA_DEFAULTS.memorySizeMB,
+    timeoutSeconds: LAMBDA_DEFAULTS.timeoutSeconds,
+    ephemeralStorageMB: LAMBDA_DEFAULTS.ephemeralStorageMB,
+    architecture: LAMBDA_DEFAULTS.architecture,
+    ...partial,
+  };
+}

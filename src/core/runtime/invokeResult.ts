@@ -1,0 +1,47 @@
+/** An error in the shape Lambda reports it: what the SDK shows as FunctionError's payload. */
+export interface LambdaError {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+/** The REPORT line's figures for one invocation. */
+export interface InvokeReport {
+  durationMs: number;
+  billedDurationMs: number;
+  /** Present on a cold start only. */
+  initDurationMs?: number;
+  memorySizeMB: number;
+  maxMemoryUsedMB: number;
+}
+
+export interface InvokeResult {
+  requestId: string;
+  functionName: string;
+  status: 'ok' | 'error';
+  /** The bytes Lambda would return: the function's response, or the error object as JSON. */
+  payload: Buffer;
+  error?: LambdaError;
+  /** START ... END ... REPORT: exactly this invocation's log. */
+  logs: string;
+  report: InvokeReport;
+  coldStart: boolean;
+  instanceId: string;
+}
+
+export interface InvokeOptions {
+  signal?: AbortSignal;
+  /** Base64 client context, as Lambda's X-Amz-Client-Context. */
+  clientContext?: string;
+  /**
+   * Receives a streaming response (awslambda.streamifyResponse) as the handler writes it. Without it a
+   * streamed response is buffered into the result's payload.
+   */
+  responseStream?: ResponseStreamSink;
+}
+
+export interface ResponseStreamSink {
+  /** Called once, before the first chunk, with the response's content type. */
+  start(contentType: string): void;
+  write(chunk: Buffer): void;
+}
