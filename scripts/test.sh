@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The project's test command (npm test): static checks, unit tests, then integration and editor tests
-# against a real engine, which it provides where it can, the editor tests in a real VS Code. Ends with one "N passed, N failed" line.
+# The project's test command (npm test): static checks, unit tests, integration tests against a real
+# engine (which it provides where it can), then the editor tests in a real VS Code. Ends with one
+# "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

@@ -26,7 +26,7 @@ import {
 import { openWorkbench, runCommandFromPalette, screenshot, sideBarShows, waitForWorkbench, type Workbench } from './runner/browser';
 import { defaultCodeServerDir, startCodeServer, type RunningCodeServer } from './runner/codeServer';
 import { runInDesktop } from './runner/desktop';
-import { printEditorFailure, printResult } from './runner/report';
+import { countProgress, printEditorFailure, printResult } from './runner/report';
 
 const DEFAULT_SIDEBAR_COMMAND = 'workbench.view.extension.lambda-dock';
 const WORKBENCH_TIMEOUT_MS = 90_000;
@@ -291,7 +291,9 @@ async function main(): Promise<number> {
     }
     return result.failures === 0 ? 0 : 1;
   } catch (error) {
-    printEditorFailure(`running the suite in VS Code (${options.mode})`, error);
+    const progress = path.join(paths.resultDir, PROGRESS_FILE);
+    const sofar = countProgress(fs.existsSync(progress) ? fs.readFileSync(progress, 'utf8') : '');
+    printEditorFailure(`running the suite in VS Code (${options.mode})`, error, sofar);
     console.log(`e2e: logs and screenshots in ${paths.artifacts}`);
     return 1;
   } finally {

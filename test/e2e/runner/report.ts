@@ -19,12 +19,16 @@ export function printResult(result: SuiteResult): void {
   }
 }
 
-/** The editor never ran the suite: one failure, so no summary can read this run as a pass. */
-export function printEditorFailure(what: string, error: unknown): void {
+/**
+ * The editor did not run the suite to its end: one more failure, so no summary can read this run as a
+ * pass, beside what the suite had reported so far.
+ */
+export function printEditorFailure(what: string, error: unknown, sofar = { passes: 0, failures: 0 }): void {
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   console.log('');
-  console.log('  0 passing');
-  console.log('  1 failing');
+  console.log(`  ${sofar.passes} passing`);
+  console.log(`  ${sofar.failures + 1} failing`);
+  if (sofar.failures > 0) console.log(`  (${sofar.failures} of them reported above by the suite)`);
   console.log('');
   console.log(`  1) ${what}:`);
   console.log(indent(text, '     '));
@@ -36,4 +40,13 @@ function indent(text: string, prefix: string): string {
     .split('\n')
     .map((line) => prefix + line)
     .join('\n');
+}
+
+/** Counts the tests the suite reported in its progress lines before it stopped. */
+export function countProgress(progressText: string): { passes: number; failures: number } {
+  const lines = progressText.split('\n');
+  return {
+    passes: lines.filter((line) => line.startsWith('    ✔')).length,
+    failures: lines.filter((line) => line.startsWith('    ✗')).length,
+  };
 }

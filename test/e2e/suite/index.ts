@@ -85,7 +85,7 @@ function recordingReporter(tests: TestOutcome[], progressFile: string): Reporter
       runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (test: Mocha.Test, error: unknown) => {
         const described = describeError(error);
         tests.push({ fullTitle: test.fullTitle(), state: 'failed', durationMs: test.duration ?? 0, error: described });
-        say(`    ✗ ${test.title}: ${described.message}`);
+        say(`    ✗ ${test.title}: ${described.message.split('\n')[0]}`);
       });
       runner.on(Mocha.Runner.constants.EVENT_TEST_PENDING, (test: Mocha.Test) => {
         tests.push({ fullTitle: test.fullTitle(), state: 'pending', durationMs: 0 });
