@@ -2,7 +2,8 @@
 // default, VS Code desktop through @vscode/test-electron when LAMBDA_DOCK_E2E_VSCODE=desktop. Builds
 // nothing: `npm run build` and scripts/build-e2e.mjs have run (npm run test:e2e does both).
 //
-//   tsx test/e2e/run.ts [--sidebar[=COMMAND_ID]|--sidebar=0] [--grep=REGEX] [--fixture=NAME] [--timeout=SECONDS]
+//   tsx test/e2e/run.ts [--vsix=FILE] [--sidebar[=COMMAND_ID]|--sidebar=0] [--grep=REGEX] [--fixture=NAME]
+//                       [--timeout=SECONDS]
 //
 // The sidebar screenshot runs by default once package.json contributes an activity-bar container.
 //
@@ -26,6 +27,7 @@ import {
 import { openWorkbench, runCommandFromPalette, screenshot, sideBarShows, waitForWorkbench, type Workbench } from './runner/browser';
 import { defaultCodeServerDir, startCodeServer, type RunningCodeServer } from './runner/codeServer';
 import { runInDesktop } from './runner/desktop';
+import { zipEntries } from '../support/zip';
 import { countProgress, printEditorFailure, printResult } from './runner/report';
 
 const DEFAULT_SIDEBAR_COMMAND = 'workbench.view.extension.lambda-dock';
@@ -38,10 +40,14 @@ interface Options {
   fixture: string;
   timeoutMs: number;
   keep: boolean;
+  /** Run the extension unpacked from this .vsix instead of the repository folder. */
+  vsix: string | undefined;
 }
 
 interface Paths {
   repoRoot: string;
+  /** The folder VS Code loads the extension from: the repository, or the unpacked .vsix. */
+  extensionDir: string;
   suiteIndex: string;
   artifacts: string;
   runDir: string;
@@ -69,6 +75,7 @@ function parseOptions(argv: string[]): Options {
     fixture: flag('fixture') ?? process.env.LAMBDA_DOCK_E2E_FIXTURE ?? 'hello',
     timeoutMs: Number(flag('timeout') ?? process.env.LAMBDA_DOCK_E2E_TIMEOUT ?? 600) * 1000,
     keep: Boolean(process.env.LAMBDA_DOCK_E2E_KEEP),
+    vsix: flag('vsix') || process.env.LAMBDA_DOCK_E2E_VSIX || undefined,
   };
 }
 
@@ -107,6 +114,7 @@ function preparePaths(options: Options): Paths {
   fs.mkdirSync(resultDir, { recursive: true });
   return {
     repoRoot,
+    extensionDir: options.vsix ? unpackVsix(path.resolve(options.vsix), path.join(runDir, 'vsix')) : repoRoot,
     suiteIndex: path.join(repoRoot, 'out', 'e2e', 'suite', 'index.js'),
     artifacts,
     runDir,
@@ -115,6 +123,20 @@ function preparePaths(options: Options): Paths {
     extensionsDir,
     resultDir,
   };
+}
+
+/** Unpacks the extension/ folder of a .vsix, as VS Code does when it installs one. */
+function unpackVsix(vsix: string, into: string): string {
+  if (!fs.existsSync(vsix)) throw new Error(`no .vsix at ${vsix}: run npm run build:e2e (or npm run package)`);
+  const prefix = 'extension/';
+  for (const entry of zipEntries(fs.readFileSync(vsix))) {
+    if (!entry.name.startsWith(prefix) || entry.name.endsWith('/')) continue;
+    const target = path.join(into, entry.name.slice(prefix.length));
+    if (!target.startsWith(into + path.sep)) throw new Error(`${vsix} has an entry outside its folder: ${entry.name}`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, entry.read());
+  }
+  return into;
 }
 
 function writeUserSettings(userDataDir: string): void {
@@ -187,11 +209,11 @@ async function runInCodeServer(options: Options, paths: Paths): Promise<SuiteRes
   try {
     const remote = (file: string) => `vscode-remote://${server.authority}${file}`;
     const payload = [
-      ['extensionDevelopmentPath', remote(paths.repoRoot)],
+      ['extensionDevelopmentPath', remote(paths.extensionDir)],
       ['extensionTestsPath', remote(paths.suiteIndex)],
     ];
     const url = `${server.origin}/?folder=${encodeURIComponent(paths.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    console.log(`e2e: code-server at ${server.origin}, workspace ${paths.workspace}`);
+    console.log(`e2e: code-server at ${server.origin}, extension from ${paths.extensionDir}, workspace ${paths.workspace}`);
     workbench = await openWorkbench(url, path.join(paths.artifacts, 'browser-console.log'));
     const page = workbench.page;
     const alive = () => {
@@ -264,7 +286,7 @@ function copyLogs(paths: Paths): void {
 
 async function runDesktop(options: Options, paths: Paths): Promise<SuiteResult> {
   if (options.sidebarCommand) console.log('e2e: the sidebar screenshot needs code-server; skipped with VS Code desktop');
-  await runInDesktop({ ...paths, env: suiteEnv(options, paths) });
+  await runInDesktop({ ...paths, extensionDir: paths.extensionDir, env: suiteEnv(options, paths) });
   const result = readResult(paths.resultDir);
   if (!result) throw new Error('VS Code desktop exited without a result from the suite');
   return result;

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { zipEntries, type ZipEntry } from './support/zip';
+import { zipEntries, type ZipEntry } from '../support/zip';
 
 const root = path.resolve(__dirname, '..', '..');
 const bundles = ['dist/extension.js', 'dist/cli.js', 'dist/runtime/bootstrap.js'];

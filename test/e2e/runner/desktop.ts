@@ -3,7 +3,7 @@
 import { runTests } from '@vscode/test-electron';
 
 export interface DesktopRun {
-  repoRoot: string;
+  extensionDir: string;
   suiteIndex: string;
   workspace: string;
   userDataDir: string;
@@ -16,7 +16,7 @@ export async function runInDesktop(run: DesktopRun): Promise<void> {
   try {
     await runTests({
       version: process.env.LAMBDA_DOCK_E2E_VSCODE_VERSION ?? 'stable',
-      extensionDevelopmentPath: run.repoRoot,
+      extensionDevelopmentPath: run.extensionDir,
       extensionTestsPath: run.suiteIndex,
       extensionTestsEnv: run.env,
       launchArgs: [
