@@ -286,9 +286,9 @@ function copyLogs(paths: Paths): void {
 
 async function runDesktop(options: Options, paths: Paths): Promise<SuiteResult> {
   if (options.sidebarCommand) console.log('e2e: the sidebar screenshot needs code-server; skipped with VS Code desktop');
-  await runInDesktop({ ...paths, extensionDir: paths.extensionDir, env: suiteEnv(options, paths) });
+  const failure = await runInDesktop({ ...paths, env: suiteEnv(options, paths) });
   const result = readResult(paths.resultDir);
-  if (!result) throw new Error('VS Code desktop exited without a result from the suite');
+  if (!result) throw new Error(`VS Code desktop did not run the suite: ${failure ?? 'it exited without a result'}`);
   return result;
 }
 

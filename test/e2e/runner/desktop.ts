@@ -11,8 +11,11 @@ export interface DesktopRun {
   env: Record<string, string>;
 }
 
-/** Resolves when VS Code has exited; the suite's result file tells the outcome. */
-export async function runInDesktop(run: DesktopRun): Promise<void> {
+/**
+ * Resolves when VS Code has exited, with the error @vscode/test-electron reported if any; the suite's
+ * result file tells the outcome.
+ */
+export async function runInDesktop(run: DesktopRun): Promise<string | undefined> {
   try {
     await runTests({
       version: process.env.LAMBDA_DOCK_E2E_VSCODE_VERSION ?? 'stable',
@@ -28,8 +31,9 @@ export async function runInDesktop(run: DesktopRun): Promise<void> {
         `--extensions-dir=${run.extensionsDir}`,
       ],
     });
+    return undefined;
   } catch (error) {
-    // A failing suite makes VS Code exit non-zero; only a missing result file means VS Code did not run it.
-    console.error(`VS Code desktop: ${(error as Error).message}`);
+    // A failing suite makes VS Code exit non-zero too; only a missing result file means it did not run.
+    return error instanceof Error ? error.message : String(error);
   }
 }
