@@ -12,7 +12,8 @@
 set -euo pipefail
 
 VERSION=${LAMBDA_DOCK_CODE_SERVER:-4.100.3}
-CACHE=${LAMBDA_DOCK_VSCODE_CACHE:-$HOME/.cache/lambda-dock-vscode}
+# ~ rather than $HOME: bash falls back to the passwd entry when HOME is unset, as node's os.homedir() does.
+CACHE=${LAMBDA_DOCK_VSCODE_CACHE:-~/.cache/lambda-dock-vscode}
 TARGET="$CACHE/code-server-$VERSION"
 MARKER="$TARGET/.lambda-dock-installed"
 CHROMIUM=${LAMBDA_DOCK_CHROMIUM:-/usr/bin/chromium}
