@@ -37,7 +37,7 @@ describe('examples/docker-socket: the handler through a scoped socket', function
     assert.deepEqual((await fx.spawner.resources('example-instance'))?.containers, [], 'and is no longer recorded');
   });
 
-  it('reports the engine's answer when the image is missing', async () => {
+  it("reports the engine's answer when the image is missing", async () => {
     await assert.rejects(handler({ image: 'no-such-image-here:1' }), /404|No such image/);
   });
 });
