@@ -120,8 +120,8 @@ export class ClientConnection {
     for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
     lines.push(`Content-Length: ${body.length}`);
     if (close) lines.push('Connection: close');
-    this.socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-    if (!this.currentIsHead && body.length > 0) this.socket.write(body);
+    const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
+    this.socket.write(this.currentIsHead || body.length === 0 ? head : Buffer.concat([head, body]));
   }
 
   /** A streamed response (logs, wait, events): chunked framing of what we choose to write. */

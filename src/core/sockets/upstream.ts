@@ -38,17 +38,21 @@ export class UpstreamClient {
   /** Sends a request and reads the whole response (bounded). */
   async request(req: UpstreamRequest): Promise<BufferedResponse> {
     const response = await this.stream(req);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response) {
-      size += (chunk as Buffer).length;
-      if (size > this.maxResponseBytes) {
-        response.destroy();
-        throw new UpstreamResponseTooLarge(`the engine's response is larger than ${this.maxResponseBytes} bytes`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return { status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) };
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > this.maxResponseBytes) {
+          response.destroy(new UpstreamResponseTooLarge(`the engine's response is larger than ${this.maxResponseBytes} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('error', reject);
+      response.on('aborted', () => reject(new Error('the engine closed the connection mid-response')));
+    });
   }
 
   /** Sends a request and resolves with the response once its head arrives; the body streams. */
