@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DockerSocketSpawner, SCOPE_LABELS } from '../src/core/sockets';
 import { ScopeRecord } from '../src/core/sockets/scopeRecord';
-import { engineSocketPath, requireEngine } from '../test/integration/support/engine';
+import { engineSocketPath, requireEngine } from '../test/integration/support/socketEngine';
 import { ensureTestImage } from '../test/integration/support/testImage';
 
 const LIST_ITERATIONS = Number(process.env.BENCH_LIST_ITERATIONS ?? 400);

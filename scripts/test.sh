@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The project's test command (npm test): static checks, unit tests, then integration and editor tests
-# against a real engine, which it provides where it can. Ends with one "N passed, N failed" line.
+# The project's test command (npm test): static checks, unit tests, integration tests against a real
+# engine (which it provides where it can), then the editor tests in a real VS Code. Ends with one
+# "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,4 +29,6 @@ if ! bash scripts/ensure-engine.sh; then
   exit 1
 fi
 run npm run test:integration || status=1
+# The editor tests: the extension in a real VS Code (code-server in Chromium), installed on first use.
+run npm run test:e2e || status=1
 exit $status

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { containerExists, dockerCli, engineRequest } from '../support/engine';
+import { containerExists, dockerCli, engineRequest } from '../support/socketEngine';
 import { containerState, sessionContainers, sessionNetworks, sessionVolumes, socketFixture, type SocketFixture } from '../support/scopedSockets';
 
 describe('scoped Docker socket: the docker client', function () {

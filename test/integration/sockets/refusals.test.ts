@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { DockerSocketSpawner } from '../../../src/core/sockets';
-import { engineRequest, engineSocketPath, rawExchange, type EngineResponse } from '../support/engine';
+import { engineRequest, engineSocketPath, rawExchange, type EngineResponse } from '../support/socketEngine';
 import { containerState, sessionContainers, socketFixture, TEST_SESSION, type SocketFixture } from '../support/scopedSockets';
 
 /**

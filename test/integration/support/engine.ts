@@ -1,111 +1,80 @@
-import { execFile } from 'node:child_process';
-import * as http from 'node:http';
-import * as net from 'node:net';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import { LABELS } from '../../../src/core/engine/backend';
+import { withLambdaDefaults, type FunctionDefinition } from '../../../src/core/functions/definition';
+import { FunctionHost, type FunctionHostOptions } from '../../../src/core/runtime/functionHost';
 
-/** The real engine's socket: DOCKER_HOST when it is a unix:// address, else Docker's default. */
-export function engineSocketPath(): string {
-  const host = process.env.DOCKER_HOST;
-  if (host?.startsWith('unix://')) return host.slice('unix://'.length);
-  return '/var/run/docker.sock';
-}
+export const docker = new Docker({ socketPath: process.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock' });
 
-export interface EngineResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  json<T = unknown>(): T;
-}
-
-/** One Engine API call over a unix socket (the real engine's by default). */
-export function engineRequest(method: string, path: string, body?: unknown, socketPath = engineSocketPath()): Promise<EngineResponse> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    const req = http.request(
-      {
-        socketPath,
-        method,
-        path,
-        agent: false,
-        headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-/** Fails (never skips) when no engine answers: integration tests need a real one. */
+/** Fails (never skips) when no engine answers: these tests exist to run against a real one. */
 export async function requireEngine(): Promise<void> {
-  let res: EngineResponse;
   try {
-    res = await engineRequest('GET', '/_ping');
+    await docker.ping();
   } catch (error) {
-    throw new Error(`no Docker engine answers at ${engineSocketPath()} (${String(error)}); run scripts/ensure-engine.sh`);
+    throw new Error(`The integration tests need a Docker engine at ${(docker.modem as { socketPath?: string }).socketPath}: run 'bash scripts/ensure-engine.sh' (or npm test, which does). ${(error as Error).message}`);
   }
-  if (res.status !== 200) throw new Error(`the Docker engine at ${engineSocketPath()} answered /_ping with ${res.status}`);
+  if (!fs.existsSync(path.join(__dirname, '../../../dist/runtime/bootstrap.js'))) {
+    throw new Error("dist/runtime/bootstrap.js is missing: run 'npm run build' first (npm test does).");
+  }
 }
 
-/** Sends raw bytes on a fresh connection and collects everything until the server closes or goes quiet. */
-export function rawExchange(socketPath: string, data: string | Buffer, quietMs = 1500): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.createConnection(socketPath);
-    const chunks: Buffer[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(Buffer.concat(chunks).toString('latin1'));
-    };
-    const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(finish, quietMs);
-    };
-    socket.on('connect', () => {
-      socket.write(data);
-      arm();
-    });
-    socket.on('data', (c: Buffer) => {
-      chunks.push(c);
-      arm();
-    });
-    socket.on('end', finish);
-    socket.on('close', finish);
-    socket.on('error', (e) => (chunks.length ? finish() : reject(e)));
-  });
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-dock-it-'));
+
+/** Writes a function's files into a fresh folder and returns its definition (Node.js 20, Lambda's defaults). */
+export function makeFunction(name: string, files: Record<string, string>, overrides: Partial<FunctionDefinition> = {}): FunctionDefinition {
+  const dir = fs.mkdtempSync(path.join(scratch, `${name}-`));
+  writeFiles(dir, files);
+  return withLambdaDefaults({ name, runtime: 'nodejs20.x', handler: 'app.handler', codeDir: dir, source: { file: path.join(dir, 'template.yaml'), line: 1 }, ...overrides });
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), content);
+  }
 }
 
-/** The real docker client pointed at a socket. */
-export function dockerCli(socketPath: string, args: string[], timeoutMs = 60_000): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      'docker',
-      ['-H', `unix://${socketPath}`, ...args],
-      { timeout: timeoutMs, env: { ...process.env, DOCKER_CONFIG: '/nonexistent-lambda-dock-docker-config', DOCKER_CLI_HINTS: 'false' } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
-      },
-    );
-  });
+export function makeFolder(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(scratch, 'dir-'));
+  writeFiles(dir, files);
+  return dir;
 }
 
-/** Whether the real engine knows a container (by full id or name). */
-export async function containerExists(ref: string): Promise<boolean> {
-  const res = await engineRequest('GET', `/containers/${encodeURIComponent(ref)}/json`);
-  return res.status === 200;
+/** A host on the real Docker engine; the test fails if the engine is anything else. */
+export async function startDockerHost(options: Partial<FunctionHostOptions> = {}): Promise<FunctionHost> {
+  await requireEngine();
+  const host = await FunctionHost.start({ workspace: scratch, fallbackToProcess: false, ...options });
+  if (host.backend.name !== 'docker') {
+    await host.dispose();
+    throw new Error(`expected the Docker engine, got ${host.backend.name}`);
+  }
+  return host;
+}
+
+export async function sessionContainers(sessionId: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${sessionId}`] } });
+}
+
+export async function containerExists(id: string): Promise<boolean> {
+  try {
+    await docker.getContainer(id).inspect();
+    return true;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw error;
+  }
+}
+
+export const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+export const parse = (payload: Buffer): unknown => JSON.parse(payload.toString('utf8'));
+
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }

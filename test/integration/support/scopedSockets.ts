@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerSocketSpawner, type SocketLogger } from '../../../src/core/sockets';
-import { engineRequest, engineSocketPath, requireEngine } from './engine';
+import { engineRequest, engineSocketPath, requireEngine } from './socketEngine';
 import { ensureTestImage, TEST_IMAGE } from './testImage';
 
 /** The session label the tests put on everything, so what a failed run leaves can be found. */

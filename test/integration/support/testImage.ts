@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as tar from 'tar-stream';
-import { engineRequest, engineSocketPath } from './engine';
+import { engineRequest, engineSocketPath } from './socketEngine';
 
 /** A tiny local image (a static busybox), built here because no registry is reachable. */
 export const TEST_IMAGE = 'lambda-dock-test/busybox:1';
