@@ -43,6 +43,8 @@ const silent: SocketLogger = { info() {}, warn() {}, error() {} };
 export class DockerSocketSpawner {
   private readonly sockets = new Map<string, Promise<SpawnedSocket | undefined>>();
   private readonly scopes = new Map<string, ScopeRecord>();
+  /** Teardowns in progress: a spawn of the same key waits for its old socket to be gone. */
+  private readonly tearingDown = new Map<string, Promise<void>>();
   private readonly upstream: UpstreamClient;
   private readonly limits: SocketLimits;
   private readonly log: SocketLogger;
@@ -72,6 +74,7 @@ export class DockerSocketSpawner {
    * path again for a key already spawned. Undefined when it cannot (logged): the container starts without.
    */
   async spawn(containerKey: string, token: string): Promise<string | undefined> {
+    await this.tearingDown.get(containerKey);
     if (this.disposed) return undefined;
     let entry = this.sockets.get(containerKey);
     if (!entry) {
@@ -132,8 +135,14 @@ export class DockerSocketSpawner {
    */
   async teardown(containerKey: string): Promise<void> {
     const entry = this.sockets.get(containerKey);
-    if (!entry) return;
+    if (!entry) return this.tearingDown.get(containerKey);
     this.sockets.delete(containerKey);
+    const done = this.stop(containerKey, entry).finally(() => this.tearingDown.delete(containerKey));
+    this.tearingDown.set(containerKey, done);
+    return done;
+  }
+
+  private async stop(containerKey: string, entry: Promise<SpawnedSocket | undefined>): Promise<void> {
     const socket = await entry;
     if (!socket) return;
     await socket.server.close();

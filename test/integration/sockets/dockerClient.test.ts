@@ -253,6 +253,22 @@ describe('scoped Docker socket: scopes and teardown', function () {
     await fx.spawner.teardown(key);
   });
 
+  it('spawns a key again once its teardown has finished, even when asked during it', async () => {
+    const key = 'respawn';
+    const first = (await fx.spawner.spawn(key, 'token-x'))!;
+    const run = await dockerCli(first, ['create', fx.image, 'true']);
+    assert.equal(run.code, 0, run.stderr);
+    const tearing = fx.spawner.teardown(key);
+    const again = await fx.spawner.spawn(key, 'token-x');
+    await tearing;
+    assert.equal(again, first, 'the same path');
+    assert.equal(await containerExists(run.stdout.trim()), false, 'the old socket\'s container is gone');
+    assert.deepEqual((await fx.spawner.resources(key))?.containers, [], 'the new socket starts with nothing of its own');
+    assert.equal((await dockerCli(again!, ['ps', '-aq'])).stdout.trim(), '');
+    await fx.spawner.teardown(key);
+    assert.equal(fs.existsSync(first), false);
+  });
+
   it('dispose tears every socket down and removes what they created', async () => {
     const sock = (await fx.spawner.spawn('dispose-1', 'token-d'))!;
     const run = await dockerCli(sock, ['run', '-d', fx.image, 'sleep', '300']);
