@@ -69,6 +69,11 @@ exports.handler = async (event = {}) => {
 
   const created = JSON.parse((await expect(201, 'POST', '/containers/create', { Image: image, Cmd: command, Labels: { purpose: 'helper' } })).toString('utf8'));
   const id = created.Id;
+  if (event.detach) {
+    // Left running on purpose: the socket's teardown removes it with the instance.
+    await expect(204, 'POST', `/containers/${id}/start`);
+    return { image, id, detached: true };
+  }
   try {
     await expect(204, 'POST', `/containers/${id}/start`);
     const waited = JSON.parse((await expect(200, 'POST', `/containers/${id}/wait`)).toString('utf8'));
