@@ -7,6 +7,7 @@ import type { InvokeResult } from '../../core/runtime/invokeResult';
 import { stringOption, untilAborted, type CliCommand, type CommandContext } from '../command';
 import { readPayload } from '../payload';
 import { discover, formatProblem, startHost } from '../startHost';
+import { packageFunctions } from '../../core/workspace/packager';
 
 export const invokeCommand: CliCommand = {
   name: 'invoke',
@@ -38,7 +39,8 @@ export const invokeCommand: CliCommand = {
 
     const host = await startHost(context);
     try {
-      await untilAborted(host.deploy(targets), context.signal);
+      // Built (esbuild, package patterns) and packaged first: the engine mounts what the workspace area packaged.
+      await untilAborted(host.deploy(await packageFunctions(targets, context.signal)), context.signal);
       const results: InvokeResult[] = [];
       for (const [i, fn] of targets.entries()) {
         context.signal.throwIfAborted();

@@ -95,3 +95,18 @@ export class FunctionPackager {
     await this.builder.dispose();
   }
 }
+
+/**
+ * Builds and packages definitions once (no kept build contexts): for one-shot commands such as invoke.
+ * The returned definitions are what FunctionHost.deploy takes. A build failure rejects.
+ */
+export async function packageFunctions(definitions: readonly FunctionDefinition[], signal?: AbortSignal): Promise<FunctionDefinition[]> {
+  const packager = new FunctionPackager();
+  try {
+    const packaged: FunctionDefinition[] = [];
+    for (const definition of definitions) packaged.push((await packager.package(definition, signal)).definition);
+    return packaged;
+  } finally {
+    await packager.dispose();
+  }
+}
