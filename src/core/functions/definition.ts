@@ -28,6 +28,30 @@ export interface FunctionUrlDefinition {
   cors?: Record<string, unknown>;
 }
 
+/** esbuild options from SAM's Metadata BuildProperties (or their defaults). */
+export interface EsbuildOptions {
+  /** Absolute paths of the entry points. */
+  entryPoints: string[];
+  format: 'cjs' | 'esm';
+  target: string;
+  sourcemap: boolean;
+  external: string[];
+  minify: boolean;
+}
+
+/**
+ * How the code in codeDir is made from the workspace's sources (absent: codeDir is the workspace folder,
+ * used as it is). The workspace area's packageFunction runs it.
+ */
+export interface FunctionBuild {
+  /** The folder whose files make the function: a save under it redeploys the function. */
+  sourceDir: string;
+  /** Bundle with esbuild into codeDir. */
+  esbuild?: EsbuildOptions;
+  /** serverless.yml package patterns: copy only the matching files of sourceDir into codeDir. */
+  patterns?: string[];
+}
+
 /**
  * One Lambda function as the engine runs it, whatever file described it. Zip functions have
  * runtime, handler and codeDir (the built code on the host); image functions have image.
@@ -49,6 +73,8 @@ export interface FunctionDefinition {
   /** Opt-in to a scoped Docker Engine API socket at /var/run/docker.sock. */
   dockerSocket: boolean;
   functionUrl?: FunctionUrlDefinition;
+  /** Set when codeDir is a build output that packageFunction (src/core/workspace) must produce first. */
+  build?: FunctionBuild;
   source: SourceLocation;
 }
 

@@ -1,2 +1,155 @@
-console.error('lambda-dock runtime client: not built yet');
-process.exit(1);
+// The Node.js runtime client that runs inside an instance (or as a child process of the host): it loads
+// the handler, then serves invocations from the Runtime API one at a time, as Lambda's own client does.
+import { createContext, functionEnvironment } from './context';
+import { patchConsole } from './console';
+import { serializeError } from './errors';
+import { loadHandler, type Handler } from './handlerLoader';
+import { RuntimeApiClient, type NextInvocation } from './runtimeApiClient';
+import { installAwsLambdaGlobal, isStreamingHandler, ResponseStream } from './streaming';
+
+/** Written to stdout after each invocation's output so the host knows this invocation's log is complete. */
+const END_MARKER = '\u001elambda-dock:end';
+
+const api = new RuntimeApiClient(requiredEnv('AWS_LAMBDA_RUNTIME_API'));
+const environment = functionEnvironment(process.env);
+let currentRequestId: string | undefined;
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    process.stderr.write(`lambda-dock runtime: ${name} is not set\n`);
+    process.exit(1);
+  }
+  return value;
+}
+
+function writeEndMarker(requestId: string): void {
+  process.stdout.write(`${END_MARKER} ${requestId} ${process.resourceUsage().maxRSS}\n`);
+}
+
+function logError(kind: string, error: unknown): void {
+  console.error(kind, JSON.stringify(serializeError(error)));
+}
+
+interface Outcome {
+  error?: unknown;
+  failed: boolean;
+  result?: unknown;
+}
+
+function runBufferedHandler(handler: Handler, invocation: NextInvocation): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let onEmptyLoop: (() => void) | undefined;
+    const settle = (outcome: Outcome) => {
+      if (settled) return;
+      settled = true;
+      if (onEmptyLoop) process.removeListener('beforeExit', onEmptyLoop);
+      resolve(outcome);
+    };
+    const settleWhenLoopEmpties = (outcome: Outcome) => {
+      if (onEmptyLoop) process.removeListener('beforeExit', onEmptyLoop);
+      onEmptyLoop = () => settle(outcome);
+      process.once('beforeExit', onEmptyLoop);
+    };
+    // Callback-style completion waits for the event loop to empty when the context asks for it, as Lambda does.
+    const complete = (error: unknown, result?: unknown) => {
+      const outcome = error != null ? { failed: true, error } : { failed: false, result };
+      if (context.callbackWaitsForEmptyEventLoop) settleWhenLoopEmpties(outcome);
+      else settle(outcome);
+    };
+    const context = createContext(environment, invocation, complete);
+    try {
+      const returned = handler(invocation.event, context, complete) as Promise<unknown> | undefined;
+      if (returned && typeof returned.then === 'function') {
+        returned.then(
+          (result) => settle({ failed: false, result }),
+          (error: unknown) => settle({ failed: true, error: error ?? new Error('handler rejected') }),
+        );
+      } else if (handler.length < 3) {
+        // A synchronous handler that never calls back: Lambda answers null once the event loop is empty.
+        settleWhenLoopEmpties({ failed: false, result: null });
+      }
+    } catch (error) {
+      settle({ failed: true, error });
+    }
+  });
+}
+
+async function serveBuffered(handler: Handler, invocation: NextInvocation): Promise<void> {
+  const outcome = await runBufferedHandler(handler, invocation);
+  if (outcome.failed) {
+    logError('Invoke Error ', outcome.error);
+    writeEndMarker(invocation.requestId);
+    await api.postError(invocation.requestId, serializeError(outcome.error));
+    return;
+  }
+  let body: string;
+  try {
+    body = JSON.stringify(outcome.result) ?? 'null';
+  } catch (error) {
+    const serializationError = { errorType: 'Runtime.SerializationError', errorMessage: `Unable to stringify response body: ${(error as Error).message}`, trace: [] };
+    writeEndMarker(invocation.requestId);
+    await api.postError(invocation.requestId, serializationError);
+    return;
+  }
+  writeEndMarker(invocation.requestId);
+  await api.postResponse(invocation.requestId, body);
+}
+
+async function serveStreaming(handler: Handler, invocation: NextInvocation): Promise<void> {
+  const stream = new ResponseStream(api, invocation.requestId, () => writeEndMarker(invocation.requestId));
+  const context = createContext(environment, invocation, () => undefined);
+  try {
+    await handler(invocation.event, stream, context);
+    if (!stream.writableFinished) await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  } catch (error) {
+    logError('Invoke Error ', error);
+    await stream.fail(serializeError(error));
+  }
+}
+
+function exitOnUncaught(errorType: string | undefined, exitCode: number) {
+  return (reason: unknown) => {
+    const error = serializeError(reason);
+    if (errorType) error.errorType = errorType;
+    logError('Uncaught Exception ', reason);
+    const requestId = currentRequestId;
+    if (!requestId) process.exit(exitCode);
+    writeEndMarker(requestId);
+    void api.postError(requestId, error).finally(() => process.exit(exitCode));
+  };
+}
+
+async function main(): Promise<void> {
+  patchConsole(() => currentRequestId);
+  installAwsLambdaGlobal();
+  const taskRoot = process.env.LAMBDA_TASK_ROOT ?? '/var/task';
+  const handlerName = process.env._HANDLER ?? process.argv[2] ?? '';
+
+  let handler: Handler;
+  try {
+    handler = await loadHandler(taskRoot, handlerName);
+  } catch (error) {
+    logError('Init Error ', error);
+    await api.postInitError(serializeError(error)).catch(() => undefined);
+    process.exit(1);
+  }
+  process.on('uncaughtException', exitOnUncaught(undefined, 129));
+  process.on('unhandledRejection', exitOnUncaught('Runtime.UnhandledPromiseRejection', 128));
+
+  const streaming = isStreamingHandler(handler);
+  for (;;) {
+    const invocation = await api.next();
+    currentRequestId = invocation.requestId;
+    if (invocation.traceId) process.env._X_AMZN_TRACE_ID = invocation.traceId;
+    else delete process.env._X_AMZN_TRACE_ID;
+    if (streaming) await serveStreaming(handler, invocation);
+    else await serveBuffered(handler, invocation);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`lambda-dock runtime: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

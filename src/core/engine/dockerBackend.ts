@@ -1,0 +1,348 @@
+import { EventEmitter } from 'node:events';
+import * as net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import { Writable } from 'node:stream';
+import Docker from 'dockerode';
+import * as tarFs from 'tar-fs';
+import { LambdaDockError } from '../errors';
+import {
+  LABELS,
+  type InstanceExit,
+  type LambdaBackend,
+  type LaunchedInstance,
+  type LaunchSpec,
+  type ManagedContainer,
+  type PrepullProgress,
+  type RuntimeApiEndpoint,
+  type StaleReport,
+} from './backend';
+import type { EngineSelection } from './detect';
+import { EngineEvents, type ContainerEvent } from './engineEvents';
+import { ENGINE_ERRORS, imageUnavailable } from './errors';
+import { ensureLocalNodeImage } from './localNodeImage';
+import { Session } from './session';
+
+class DockerInstance extends EventEmitter implements LaunchedInstance {
+  terminateRequested = false;
+  oomKilled = false;
+  exited = false;
+  constructor(
+    readonly id: string,
+    readonly instanceId: string,
+  ) {
+    super();
+  }
+
+  exit(exit: Omit<InstanceExit, 'requested'>): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.emit('exit', { ...exit, oomKilled: exit.oomKilled || this.oomKilled, requested: this.terminateRequested } satisfies InstanceExit);
+  }
+}
+
+/** The Docker and Podman backend: every operation through the Engine API (dockerode), no CLI processes. */
+export class DockerBackend implements LambdaBackend {
+  readonly isolated = true;
+  private readonly instances = new Map<string, DockerInstance>();
+  private readonly byContainer = new Map<string, DockerInstance>();
+  private readonly events: EngineEvents;
+  private endpointPromise?: Promise<RuntimeApiEndpoint>;
+
+  private constructor(
+    readonly docker: Docker,
+    readonly selection: EngineSelection,
+    readonly session: Session,
+  ) {
+    this.events = new EngineEvents(docker, [`${LABELS.session}=${session.id}`]);
+    this.events.on('container', (event: ContainerEvent) => this.onContainerEvent(event));
+  }
+
+  static async connect(selection: EngineSelection, session: Session): Promise<DockerBackend> {
+    const backend = new DockerBackend(createClient(selection.endpoint), selection, session);
+    await backend.events.start();
+    return backend;
+  }
+
+  get name(): string {
+    return this.selection.kind;
+  }
+
+  get endpoint(): string {
+    return this.selection.endpoint;
+  }
+
+  /** Engine events for the project's containers (the editor's trees refresh on them). */
+  onEngineEvent(listener: (event: ContainerEvent) => void): () => void {
+    this.events.on('container', listener);
+    return () => this.events.off('container', listener);
+  }
+
+  /** Host folders can be bind-mounted only when the engine runs on this machine. */
+  get canBindHostPaths(): boolean {
+    return this.selection.endpoint.startsWith('/');
+  }
+
+  localNodeImage(): Promise<string> {
+    return ensureLocalNodeImage(this.docker, this.session.id);
+  }
+
+  runtimeApiEndpoint(): Promise<RuntimeApiEndpoint> {
+    this.endpointPromise ??= this.findRuntimeApiEndpoint();
+    return this.endpointPromise;
+  }
+
+  async launch(spec: LaunchSpec, signal?: AbortSignal): Promise<LaunchedInstance> {
+    const bind = this.canBindHostPaths;
+    const binds: string[] = [];
+    if (bind && spec.codeDir) binds.push(`${spec.codeDir}:/var/task:ro`);
+    if (bind && spec.layersDir) binds.push(`${spec.layersDir}:/opt:ro`);
+    if (spec.dockerSocketDir) binds.push(`${spec.dockerSocketDir}:/var/run`);
+    const labels: Record<string, string> = {
+      [LABELS.function]: spec.functionName,
+      [LABELS.session]: this.session.id,
+      [LABELS.sessionSocket]: this.session.livenessSocket,
+      [LABELS.host]: Session.hostname,
+      [LABELS.deploy]: spec.deployFingerprint,
+      [LABELS.workspace]: spec.workspace,
+      [LABELS.instance]: spec.instanceId,
+    };
+    if (spec.dockerSocketDir) labels[LABELS.dockerSocket] = 'true';
+    const memoryBytes = spec.memorySizeMB * 1024 * 1024;
+    const podman = this.selection.kind === 'podman';
+
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer({
+        name: `lambda-dock-${spec.functionName.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 40)}-${spec.instanceId}`,
+        Image: spec.image,
+        Cmd: spec.command,
+        Entrypoint: spec.entrypoint,
+        WorkingDir: spec.workingDir,
+        Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
+        Labels: labels,
+        AttachStdout: true,
+        AttachStderr: true,
+        HostConfig: {
+          Memory: memoryBytes,
+          MemorySwap: memoryBytes,
+          Tmpfs: { '/tmp': `rw,exec,size=${spec.ephemeralStorageMB}m` },
+          Binds: binds,
+          ReadonlyRootfs: bind,
+          ExtraHosts: podman ? [] : ['host.docker.internal:host-gateway'],
+          // Lambda's own limit; Podman also fails to start containers that inherit this host's higher limits.
+          Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }, ...(podman ? [{ Name: 'nproc', Soft: 1024, Hard: 1024 }] : [])],
+        },
+      });
+    } catch (error) {
+      throw launchFailed(spec, error);
+    }
+
+    const instance = new DockerInstance(container.id, spec.instanceId);
+    this.instances.set(spec.instanceId, instance);
+    this.byContainer.set(container.id, instance);
+    try {
+      signal?.throwIfAborted();
+      if (!bind) await this.uploadCode(container, spec);
+      const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+      this.docker.modem.demuxStream(stream, outputSink(instance), outputSink(instance));
+      await container.start();
+    } catch (error) {
+      await this.terminate(spec.instanceId);
+      throw launchFailed(spec, error);
+    }
+    return instance;
+  }
+
+  async terminate(instanceId: string): Promise<void> {
+    const instance = this.instances.get(instanceId);
+    if (!instance) return;
+    instance.terminateRequested = true;
+    try {
+      await this.docker.getContainer(instance.id).remove({ force: true, v: true });
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== 404 && status !== 409) throw error;
+    }
+    instance.exit({ exitCode: 137, oomKilled: false });
+    this.forget(instance);
+  }
+
+  async imageExists(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async prepullImage(image: string, onProgress?: (p: PrepullProgress) => void, signal?: AbortSignal): Promise<boolean> {
+    if (await this.imageExists(image)) return false;
+    try {
+      const stream = (await this.docker.pull(image, { abortSignal: signal })) as NodeJS.ReadableStream;
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(
+          stream,
+          (error: Error | null, output: Array<{ error?: string }>) => {
+            const failed = error ?? output.find((o) => o.error);
+            if (failed) reject(failed instanceof Error ? failed : new Error(failed.error));
+            else resolve();
+          },
+          (event: { status?: string; progressDetail?: { current?: number; total?: number } }) =>
+            onProgress?.({ image, status: event.status ?? '', current: event.progressDetail?.current, total: event.progressDetail?.total }),
+        );
+      });
+    } catch (error) {
+      throw imageUnavailable(image, error);
+    }
+    return true;
+  }
+
+  async listManaged(): Promise<ManagedContainer[]> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [LABELS.session] } });
+    const alive = new Map<string, Promise<boolean>>();
+    const isAlive = (labels: Record<string, string>) => {
+      const session = labels[LABELS.session];
+      if (session === this.session.id) return Promise.resolve(true);
+      if (!alive.has(session)) alive.set(session, Session.isAlive({ host: labels[LABELS.host], livenessSocket: labels[LABELS.sessionSocket] }));
+      return alive.get(session)!;
+    };
+    return Promise.all(
+      containers.map(async (c) => ({
+        id: c.Id,
+        name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+        functionName: c.Labels[LABELS.function] ?? '',
+        session: c.Labels[LABELS.session] ?? '',
+        state: c.State,
+        status: c.Status,
+        image: c.Image,
+        createdAt: new Date(c.Created * 1000),
+        labels: c.Labels,
+        stale: !(await isAlive(c.Labels)),
+      })),
+    );
+  }
+
+  async reapStale(): Promise<StaleReport> {
+    const report: StaleReport = { containers: [], networks: [], volumes: [] };
+    const stale = (await this.listManaged()).filter((c) => c.stale);
+    const deadSessions = new Set(stale.map((c) => c.session));
+    await Promise.all(
+      stale.map(async (c) => {
+        await this.docker.getContainer(c.id).remove({ force: true, v: true }).catch(ignoreMissing);
+        report.containers.push(c.name);
+      }),
+    );
+    const networks = await this.docker.listNetworks({ filters: { label: [LABELS.session] } });
+    for (const network of networks) {
+      if (network.Labels && (await this.labelsAreStale(network.Labels, deadSessions))) {
+        await this.docker.getNetwork(network.Id).remove().catch(ignoreMissing);
+        report.networks.push(network.Name);
+      }
+    }
+    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: [LABELS.session] } });
+    for (const volume of volumes ?? []) {
+      if (volume.Labels && (await this.labelsAreStale(volume.Labels, deadSessions))) {
+        await this.docker.getVolume(volume.Name).remove().catch(ignoreMissing);
+        report.volumes.push(volume.Name);
+      }
+    }
+    return report;
+  }
+
+  async dispose(): Promise<void> {
+    this.events.dispose();
+    await Promise.all([...this.instances.keys()].map((id) => this.terminate(id).catch(() => undefined)));
+  }
+
+  private async labelsAreStale(labels: Record<string, string>, deadSessions: Set<string>): Promise<boolean> {
+    const session = labels[LABELS.session];
+    if (session === this.session.id) return false;
+    if (deadSessions.has(session)) return true;
+    return !(await Session.isAlive({ host: labels[LABELS.host], livenessSocket: labels[LABELS.sessionSocket] }));
+  }
+
+  private onContainerEvent(event: ContainerEvent): void {
+    const instance = this.byContainer.get(event.containerId);
+    if (!instance) return;
+    if (event.action === 'oom') instance.oomKilled = true;
+    if (event.action === 'die') {
+      instance.exit({ exitCode: Number(event.attributes.exitCode ?? -1), oomKilled: false });
+    }
+  }
+
+  private forget(instance: DockerInstance): void {
+    this.instances.delete(instance.instanceId);
+    this.byContainer.delete(instance.id);
+  }
+
+  private async uploadCode(container: Docker.Container, spec: LaunchSpec): Promise<void> {
+    if (spec.codeDir) await container.putArchive(tarFs.pack(spec.codeDir) as unknown as NodeJS.ReadableStream, { path: '/var/task' });
+    if (spec.layersDir) await container.putArchive(tarFs.pack(spec.layersDir) as unknown as NodeJS.ReadableStream, { path: '/opt' });
+  }
+
+  private async findRuntimeApiEndpoint(): Promise<RuntimeApiEndpoint> {
+    const override = process.env.LAMBDA_DOCK_RUNTIME_API_HOST;
+    if (override) return { bindAddress: process.env.LAMBDA_DOCK_RUNTIME_API_BIND ?? '0.0.0.0', advertisedHost: override };
+    for (const name of ['bridge', 'podman']) {
+      try {
+        const network = (await this.docker.getNetwork(name).inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string; Subnet?: string }> } };
+        const gateway = bridgeGateway(network.IPAM?.Config ?? []);
+        // Bound to the bridge's own address: containers reach it, other machines do not.
+        if (gateway && (await canBind(gateway))) return { bindAddress: gateway, advertisedHost: gateway };
+      } catch {
+        // no network by that name on this engine
+      }
+    }
+    // Docker Desktop, rootless engines: the host is reached by name and forwarded to its loopback.
+    return { bindAddress: '127.0.0.1', advertisedHost: this.selection.kind === 'podman' ? 'host.containers.internal' : 'host.docker.internal' };
+  }
+}
+
+/** The bridge's IPv4 gateway; dockerd leaves it out of the default bridge's IPAM, where it is the subnet's first address. */
+export function bridgeGateway(configs: Array<{ Gateway?: string; Subnet?: string }>): string | undefined {
+  const ipv4 = configs.find((c) => c.Subnet && !c.Subnet.includes(':'));
+  if (ipv4?.Gateway) return ipv4.Gateway;
+  const base = ipv4?.Subnet?.split('/')[0].split('.').map(Number);
+  if (!base || base.length !== 4) return undefined;
+  base[3] += 1;
+  return base.join('.');
+}
+
+/** Whether an address is this machine's (the bridge is down, and so unlisted, until a container runs). */
+function canBind(address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(0, address, () => server.close(() => resolve(true)));
+  });
+}
+
+function createClient(endpoint: string): Docker {
+  if (endpoint.startsWith('/')) return new Docker({ socketPath: endpoint });
+  const url = new URL(endpoint);
+  return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: url.protocol === 'https:' ? 'https' : 'http' });
+}
+
+function outputSink(instance: DockerInstance): Writable {
+  const decoder = new StringDecoder('utf8');
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      const text = decoder.write(chunk);
+      if (text) instance.emit('output', text);
+      callback();
+    },
+  });
+}
+
+function ignoreMissing(error: unknown): void {
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status !== 404 && status !== 409) throw error;
+}
+
+function launchFailed(spec: LaunchSpec, error: unknown): LambdaDockError {
+  const status = (error as { statusCode?: number }).statusCode;
+  const detail = (error as { json?: { message?: string } }).json?.message ?? (error instanceof Error ? error.message : String(error));
+  const hint = status === 404 ? ` The image ${spec.image} is not on this machine: pull or build it first.` : '';
+  return new LambdaDockError(ENGINE_ERRORS.launchFailed, `Could not start an instance of ${spec.functionName}: ${detail}.${hint}`, { cause: error });
+}

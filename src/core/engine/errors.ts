@@ -1,0 +1,37 @@
+import { LambdaDockError } from '../errors';
+
+export const ENGINE_ERRORS = {
+  notFound: 'ENGINE_NOT_FOUND',
+  notRunning: 'ENGINE_NOT_RUNNING',
+  badChoice: 'ENGINE_BAD_CHOICE',
+  imageUnavailable: 'IMAGE_UNAVAILABLE',
+  launchFailed: 'LAUNCH_FAILED',
+} as const;
+
+export function engineNotFound(tried: string[]): LambdaDockError {
+  return new LambdaDockError(
+    ENGINE_ERRORS.notFound,
+    `No Docker or Podman engine answers. Tried:\n${tried.map((t) => `  - ${t}`).join('\n')}\n` +
+      'Start Docker (or `podman system service`), or point DOCKER_HOST / the lambdaDock.dockerHost setting at its socket.',
+  );
+}
+
+export function engineNotRunning(kind: string, endpoint: string, cause: unknown): LambdaDockError {
+  return new LambdaDockError(
+    ENGINE_ERRORS.notRunning,
+    `${kind === 'podman' ? 'Podman' : 'Docker'} is not running at ${endpoint}: start it, or set LAMBDA_DOCK_CONTAINER_CLI / lambdaDock.engine to the engine you use.`,
+    { cause },
+  );
+}
+
+export function badEngineChoice(value: string): LambdaDockError {
+  return new LambdaDockError(ENGINE_ERRORS.badChoice, `Unknown engine "${value}": use docker or podman (or leave it unset to detect).`);
+}
+
+export function imageUnavailable(image: string, cause: unknown): LambdaDockError {
+  return new LambdaDockError(
+    ENGINE_ERRORS.imageUnavailable,
+    `The image ${image} is not on this machine and could not be pulled (${cause instanceof Error ? cause.message : String(cause)}): check your network or registry login, or pull it yourself.`,
+    { cause },
+  );
+}

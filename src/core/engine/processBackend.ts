@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import { runtimeClientPath } from '../paths';
+import type { InstanceExit, LambdaBackend, LaunchedInstance, LaunchSpec, ManagedContainer, RuntimeApiEndpoint, StaleReport } from './backend';
+
+class ProcessInstance extends EventEmitter implements LaunchedInstance {
+  terminateRequested = false;
+  constructor(
+    readonly id: string,
+    readonly instanceId: string,
+    readonly child: ChildProcess,
+  ) {
+    super();
+  }
+}
+
+/**
+ * The embedded default when no engine is reachable: our runtime client as a child process on the host.
+ * Not isolated: the function sees the host's files, network and Node.js, and no memory limit applies.
+ */
+export class ProcessBackend implements LambdaBackend {
+  readonly name = 'process';
+  readonly isolated = false;
+  readonly endpoint = '';
+  private readonly instances = new Map<string, ProcessInstance>();
+
+  async runtimeApiEndpoint(): Promise<RuntimeApiEndpoint> {
+    return { bindAddress: '127.0.0.1', advertisedHost: '127.0.0.1' };
+  }
+
+  async launch(spec: LaunchSpec): Promise<LaunchedInstance> {
+    const taskRoot = spec.codeDir ?? process.cwd();
+    const layers = spec.layersDir;
+    const nodePath = layers
+      ? [path.join(layers, 'nodejs/node20/node_modules'), path.join(layers, 'nodejs/node_modules'), taskRoot]
+      : [taskRoot];
+    const child = spawn(process.execPath, [runtimeClientPath()], {
+      cwd: taskRoot,
+      env: { ...spec.environment, LAMBDA_TASK_ROOT: taskRoot, NODE_PATH: nodePath.join(path.delimiter), PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const instance = new ProcessInstance(String(child.pid ?? spec.instanceId), spec.instanceId, child);
+    this.instances.set(spec.instanceId, instance);
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => instance.emit('output', text));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => instance.emit('output', text));
+    child.once('exit', (code, signal) => {
+      this.instances.delete(spec.instanceId);
+      instance.emit('exit', {
+        exitCode: code ?? (signal === 'SIGKILL' ? 137 : 1),
+        oomKilled: false,
+        requested: instance.terminateRequested,
+      } satisfies InstanceExit);
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    return instance;
+  }
+
+  async terminate(instanceId: string): Promise<void> {
+    const instance = this.instances.get(instanceId);
+    if (!instance) return;
+    instance.terminateRequested = true;
+    const exited = new Promise((resolve) => instance.once('exit', resolve));
+    instance.child.kill('SIGKILL');
+    await exited;
+  }
+
+  async prepullImage(): Promise<boolean> {
+    return false;
+  }
+
+  async imageExists(): Promise<boolean> {
+    return false;
+  }
+
+  /** Child processes end with their session (their Runtime API connection closes), so nothing is stale. */
+  async reapStale(): Promise<StaleReport> {
+    return { containers: [], networks: [], volumes: [] };
+  }
+
+  async listManaged(): Promise<ManagedContainer[]> {
+    return [];
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.instances.keys()].map((id) => this.terminate(id)));
+  }
+}

@@ -1,0 +1,116 @@
+import * as http from 'node:http';
+
+/** The Lambda Runtime API (2018-06-01) as seen from inside an instance. */
+export interface NextInvocation {
+  requestId: string;
+  deadlineMs: number;
+  invokedFunctionArn: string;
+  traceId?: string;
+  clientContext?: string;
+  cognitoIdentity?: string;
+  event: unknown;
+}
+
+export const CLIENT_USER_AGENT = 'lambda-dock-runtime/1';
+
+export class RuntimeApiClient {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly host: string;
+  private readonly port: number;
+
+  constructor(endpoint: string) {
+    const separator = endpoint.lastIndexOf(':');
+    this.host = endpoint.slice(0, separator);
+    this.port = Number(endpoint.slice(separator + 1));
+  }
+
+  async next(): Promise<NextInvocation> {
+    const { headers, body } = await this.request('GET', '/2018-06-01/runtime/invocation/next');
+    const header = (name: string) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    return {
+      requestId: header('lambda-runtime-aws-request-id') ?? '',
+      deadlineMs: Number(header('lambda-runtime-deadline-ms')),
+      invokedFunctionArn: header('lambda-runtime-invoked-function-arn') ?? '',
+      traceId: header('lambda-runtime-trace-id'),
+      clientContext: header('lambda-runtime-client-context'),
+      cognitoIdentity: header('lambda-runtime-cognito-identity'),
+      event: JSON.parse(body.toString('utf8') || 'null'),
+    };
+  }
+
+  async postResponse(requestId: string, body: string): Promise<void> {
+    await this.request('POST', `/2018-06-01/runtime/invocation/${requestId}/response`, body);
+  }
+
+  async postError(requestId: string, error: SerializedError): Promise<void> {
+    await this.request('POST', `/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(error), {
+      'Lambda-Runtime-Function-Error-Type': error.errorType,
+    });
+  }
+
+  async postInitError(error: SerializedError): Promise<void> {
+    await this.request('POST', '/2018-06-01/runtime/init/error', JSON.stringify(error), {
+      'Lambda-Runtime-Function-Error-Type': error.errorType,
+    });
+  }
+
+  /** Opens a streamed response (streamifyResponse); the caller writes chunks and ends it. */
+  openResponseStream(requestId: string, contentType: string): http.ClientRequest {
+    const request = http.request({
+      host: this.host,
+      port: this.port,
+      agent: this.agent,
+      method: 'POST',
+      path: `/2018-06-01/runtime/invocation/${requestId}/response`,
+      headers: {
+        'User-Agent': CLIENT_USER_AGENT,
+        'Content-Type': contentType,
+        'Lambda-Runtime-Function-Response-Mode': 'streaming',
+        'Transfer-Encoding': 'chunked',
+        Trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+      },
+    });
+    request.on('response', (response) => response.resume());
+    return request;
+  }
+
+  private request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        {
+          host: this.host,
+          port: this.port,
+          agent: this.agent,
+          method,
+          path,
+          headers: {
+            'User-Agent': CLIENT_USER_AGENT,
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }),
+            ...headers,
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const status = response.statusCode ?? 0;
+            if (status >= 400) reject(new Error(`Runtime API ${method} ${path} answered ${status}: ${Buffer.concat(chunks).toString('utf8')}`));
+            else resolve({ headers: response.headers, body: Buffer.concat(chunks) });
+          });
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+}
+
+export interface SerializedError {
+  errorType: string;
+  errorMessage: string;
+  trace: string[];
+}

@@ -1,0 +1,195 @@
+import { EventEmitter } from 'node:events';
+import type { FunctionDefinition } from '../functions/definition';
+import type { LambdaBackend } from '../engine/backend';
+import { detectEngine, type DetectOptions } from '../engine/detect';
+import { DockerBackend } from '../engine/dockerBackend';
+import { ProcessBackend } from '../engine/processBackend';
+import { Session } from '../engine/session';
+import { isLambdaDockError } from '../errors';
+import { silentLogger, tagged, type Logger } from '../log';
+import { FunctionPool, type Deployment } from './functionPool';
+import { ImageResolver } from './imageResolver';
+import { functionNotFound, payloadTooLarge } from './invokeErrors';
+import type { InvokeOptions, InvokeResult } from './invokeResult';
+import { MAX_SYNC_PAYLOAD_BYTES, type FunctionInvoker } from './invoker';
+import { deployFingerprint, packageFunction } from './packaging';
+import type { InstanceSnapshot } from './warmInstance';
+
+export interface FunctionHostOptions {
+  workspace: string;
+  /** A backend to use as it is; otherwise one is detected. */
+  backend?: LambdaBackend;
+  engine?: DetectOptions;
+  /** With no engine reachable, run functions as child processes (not isolated) instead of failing. */
+  fallbackToProcess?: boolean;
+  idleTimeoutMs?: number;
+  maxConcurrencyPerFunction?: number;
+  /** Runtime identifier → image, overriding the official images. */
+  runtimeImages?: Record<string, string>;
+  region?: string;
+  log?: Logger;
+}
+
+export type DeployChange = 'added' | 'changed' | 'unchanged';
+
+export interface DeployReport {
+  functions: Array<{ name: string; change: DeployChange; fingerprint: string; packageMs: number }>;
+  removed: string[];
+}
+
+/**
+ * The engine: registers functions, keeps their instances warm, and invokes them. Owns the session, the
+ * backend and every pool; dispose() stops all of it. Emits 'change' when functions or instances change.
+ */
+export class FunctionHost extends EventEmitter implements FunctionInvoker {
+  private readonly pools = new Map<string, FunctionPool>();
+  private readonly images: ImageResolver;
+  private readonly log: Logger;
+
+  private constructor(
+    readonly session: Session,
+    readonly backend: LambdaBackend,
+    private readonly options: FunctionHostOptions,
+  ) {
+    super();
+    this.log = options.log ?? silentLogger;
+    this.images = new ImageResolver(backend, options.runtimeImages ?? {}, tagged(this.log, 'images'));
+  }
+
+  static async start(options: FunctionHostOptions): Promise<FunctionHost> {
+    const session = await Session.start();
+    try {
+      const backend = options.backend ?? (await FunctionHost.connect(session, options));
+      return new FunctionHost(session, backend, options);
+    } catch (error) {
+      await session.dispose();
+      throw error;
+    }
+  }
+
+  private static async connect(session: Session, options: FunctionHostOptions): Promise<LambdaBackend> {
+    try {
+      const selection = await detectEngine(options.engine);
+      options.log?.info(`[engine] using ${selection.kind} at ${selection.endpoint} (${selection.reason}, API ${selection.apiVersion})`);
+      return await DockerBackend.connect(selection, session);
+    } catch (error) {
+      if (!options.fallbackToProcess || !isLambdaDockError(error, 'ENGINE_NOT_FOUND')) throw error;
+      options.log?.warn('[engine] no Docker or Podman engine answers: running functions as local processes, NOT isolated from this machine');
+      return new ProcessBackend();
+    }
+  }
+
+  functions(): readonly FunctionDefinition[] {
+    return [...this.pools.values()].map((pool) => pool.definition);
+  }
+
+  getFunction(name: string): FunctionDefinition | undefined {
+    return this.pools.get(name)?.definition;
+  }
+
+  instances(): InstanceSnapshot[] {
+    return [...this.pools.values()].flatMap((pool) => pool.snapshots());
+  }
+
+  fingerprintOf(name: string): string | undefined {
+    return this.pools.get(name)?.fingerprint;
+  }
+
+  /**
+   * Makes the registered set exactly `definitions`: new functions are added, changed ones get new
+   * instances for new invocations, missing ones are removed. Images are pre-pulled in the background.
+   */
+  async deploy(definitions: readonly FunctionDefinition[], options: { prewarm?: boolean; removeMissing?: boolean } = {}): Promise<DeployReport> {
+    const report: DeployReport = { functions: [], removed: [] };
+    await Promise.all(
+      definitions.map(async (definition) => {
+        const started = Date.now();
+        const deployment = await this.deployment(definition);
+        const existing = this.pools.get(definition.name);
+        let change: DeployChange = 'added';
+        if (existing) {
+          change = existing.fingerprint === deployment.fingerprint ? 'unchanged' : 'changed';
+          if (change === 'changed') existing.redeploy(deployment);
+        } else {
+          const pool = new FunctionPool(deployment, {
+            backend: this.backend,
+            maxConcurrency: this.options.maxConcurrencyPerFunction ?? 10,
+            idleTimeoutMs: this.options.idleTimeoutMs ?? 5 * 60_000,
+            region: this.region,
+            accountId: '000000000000',
+            log: tagged(this.log, 'pool'),
+          });
+          pool.on('change', () => this.emit('change'));
+          this.pools.set(definition.name, pool);
+        }
+        this.images.prepull(definition);
+        report.functions.push({ name: definition.name, change, fingerprint: deployment.fingerprint, packageMs: Date.now() - started });
+      }),
+    );
+    if (options.removeMissing !== false) {
+      const wanted = new Set(definitions.map((d) => d.name));
+      for (const [name, pool] of this.pools) {
+        if (wanted.has(name)) continue;
+        this.pools.delete(name);
+        report.removed.push(name);
+        await pool.dispose();
+      }
+    }
+    if (options.prewarm) {
+      await Promise.all(report.functions.filter((f) => f.change !== 'unchanged').map((f) => this.prewarm(f.name)));
+    }
+    this.emit('change');
+    return report;
+  }
+
+  async prewarm(name: string): Promise<void> {
+    const pool = this.pools.get(name);
+    if (!pool) throw functionNotFound(name, [...this.pools.keys()]);
+    await pool.prewarm();
+  }
+
+  async invoke(name: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult> {
+    const pool = this.pools.get(name);
+    if (!pool) throw functionNotFound(name, [...this.pools.keys()]);
+    if (payload.length > MAX_SYNC_PAYLOAD_BYTES) throw payloadTooLarge(payload.length);
+    return pool.invoke(payload, options);
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.dispose()));
+    this.pools.clear();
+    await this.backend.dispose();
+    await this.session.dispose();
+    this.removeAllListeners();
+  }
+
+  private get region(): string {
+    return this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  }
+
+  private async deployment(definition: FunctionDefinition): Promise<Deployment> {
+    const packaged = await packageFunction(definition);
+    const fingerprint = deployFingerprint(definition, packaged);
+    const isolated = this.backend.isolated;
+    return {
+      definition,
+      fingerprint,
+      taskRoot: isolated ? '/var/task' : (packaged.codeDir ?? this.options.workspace),
+      launchSpec: async (instanceId, environment) => {
+        const image = isolated ? await this.images.resolve(definition) : { image: '' };
+        return {
+          instanceId,
+          functionName: definition.name,
+          deployFingerprint: fingerprint,
+          workspace: this.options.workspace,
+          ...image,
+          environment,
+          memorySizeMB: definition.memorySizeMB,
+          ephemeralStorageMB: definition.ephemeralStorageMB,
+          codeDir: packaged.codeDir,
+          layersDir: packaged.layersDir,
+        };
+      },
+    };
+  }
+}

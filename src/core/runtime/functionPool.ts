@@ -1,0 +1,308 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { FunctionDefinition } from '../functions/definition';
+import type { LambdaBackend, LaunchSpec } from '../engine/backend';
+import type { Logger } from '../log';
+import { engineFailure, tooManyRequests } from './invokeErrors';
+import type { InvokeOptions, InvokeResult, LambdaError } from './invokeResult';
+import { instanceEnvironment } from './lambdaEnvironment';
+import { formatReport, invocationLog } from './logFormat';
+import { RuntimeApiChannel } from './runtimeApiChannel';
+import { WarmInstance, type InstanceSnapshot } from './warmInstance';
+
+/** How to start an instance of the function as it is deployed now. */
+export interface Deployment {
+  definition: FunctionDefinition;
+  fingerprint: string;
+  /** Fills in the rest of the launch (image, mounts) for one instance. */
+  launchSpec(instanceId: string, environment: Record<string, string>): Promise<LaunchSpec>;
+  taskRoot: string;
+}
+
+export interface PoolOptions {
+  backend: LambdaBackend;
+  maxConcurrency: number;
+  idleTimeoutMs: number;
+  region: string;
+  accountId: string;
+  log: Logger;
+  /** Called for every instance that leaves (terminated, crashed, retired), e.g. to tear down its socket. */
+  onInstanceGone?: (instance: WarmInstance) => void;
+}
+
+interface Waiter {
+  resolve(instance: WarmInstance): void;
+}
+
+/**
+ * The warm instances of one function. One invocation per instance at a time; with none idle, more are
+ * launched in parallel up to the concurrency cap, and invocations past it wait. A redeploy sends new
+ * invocations to new instances while in-flight ones finish on the old. Emits 'change'.
+ */
+export class FunctionPool extends EventEmitter {
+  private readonly instances = new Set<WarmInstance>();
+  private readonly idle: WarmInstance[] = [];
+  private readonly waiters: Waiter[] = [];
+  private readonly idleTimers = new Map<WarmInstance, NodeJS.Timeout>();
+  private launching = 0;
+  private inFlight = 0;
+  private disposed = false;
+
+  constructor(
+    private deployment: Deployment,
+    private readonly options: PoolOptions,
+  ) {
+    super();
+  }
+
+  get definition(): FunctionDefinition {
+    return this.deployment.definition;
+  }
+
+  get fingerprint(): string {
+    return this.deployment.fingerprint;
+  }
+
+  snapshots(): InstanceSnapshot[] {
+    return [...this.instances].map((i) => i.snapshot());
+  }
+
+  /** New invocations go to instances of the new deployment; idle old ones stop now, busy ones when done. */
+  redeploy(deployment: Deployment): void {
+    this.deployment = deployment;
+    for (const instance of this.idle.splice(0)) void this.retire(instance);
+    this.emit('change');
+  }
+
+  async invoke(payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
+    const definition = this.deployment.definition;
+    if (definition.reservedConcurrency !== undefined && this.inFlight >= definition.reservedConcurrency) {
+      throw tooManyRequests(definition.name, definition.reservedConcurrency);
+    }
+    this.inFlight += 1;
+    try {
+      return await this.invokeCounted(payload, options);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  /** Starts one idle instance of the current deployment if none is idle (pre-warm). */
+  async prewarm(): Promise<void> {
+    if (this.idle.some((i) => i.fingerprint === this.fingerprint)) return;
+    const instance = await this.launch();
+    this.release(instance);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await Promise.all([...this.instances].map((instance) => this.retire(instance)));
+  }
+
+  private async invokeCounted(payload: Buffer, options: InvokeOptions): Promise<InvokeResult> {
+    const requestId = randomUUID();
+    let instance = this.takeIdle();
+    let coldStart = false;
+    let initOutput = '';
+    if (!instance) {
+      if (this.instances.size + this.launching - this.retiringCount() < this.options.maxConcurrency) {
+        coldStart = true;
+        try {
+          instance = await this.launch();
+        } catch (error) {
+          const initFailure = (error as { lambdaError?: LambdaError; output?: string }).lambdaError;
+          if (!initFailure) throw engineFailure(this.definition.name, error);
+          initOutput = (error as { output?: string }).output ?? '';
+          return this.initErrorResult(requestId, initFailure, initOutput);
+        }
+      } else {
+        instance = await new Promise<WarmInstance>((resolve) => this.waiters.push({ resolve }));
+      }
+    }
+
+    const definition = this.definition;
+    const outcome = await instance.invoke(
+      {
+        requestId,
+        payload,
+        deadlineMs: Date.now() + definition.timeoutSeconds * 1000,
+        invokedFunctionArn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${definition.name}`,
+        traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`,
+        clientContext: options.clientContext,
+      },
+      definition.timeoutSeconds,
+      options.responseStream,
+    );
+    const maxMemoryUsedMB = outcome.maxMemoryKB ? Math.ceil(outcome.maxMemoryKB / 1024) : await this.memoryUsedMB(instance);
+    if (outcome.lost) void this.retire(instance);
+    else this.release(instance);
+
+    const report = {
+      durationMs: round2(outcome.durationMs),
+      billedDurationMs: Math.max(1, Math.ceil(outcome.durationMs)),
+      ...(coldStart && instance.coldStartMs !== undefined ? { initDurationMs: round2(instance.coldStartMs) } : {}),
+      memorySizeMB: definition.memorySizeMB,
+      maxMemoryUsedMB,
+    };
+    const status = outcome.error ? 'error' : 'ok';
+    return {
+      requestId,
+      functionName: definition.name,
+      status,
+      payload: outcome.error ? Buffer.from(JSON.stringify(outcome.error)) : (outcome.body ?? Buffer.from('null')),
+      error: outcome.error,
+      logs: invocationLog(requestId, outcome.output, formatReport(requestId, report, outcome.error?.errorType === 'Sandbox.Timedout' ? 'timeout' : outcome.lost ? 'error' : undefined)),
+      report,
+      coldStart,
+      instanceId: instance.instanceId,
+    };
+  }
+
+  private initErrorResult(requestId: string, error: LambdaError, output: string): InvokeResult {
+    const report = { durationMs: 0, billedDurationMs: 0, memorySizeMB: this.definition.memorySizeMB, maxMemoryUsedMB: 0 };
+    return {
+      requestId,
+      functionName: this.definition.name,
+      status: 'error',
+      payload: Buffer.from(JSON.stringify(error)),
+      error,
+      logs: invocationLog(requestId, output, formatReport(requestId, report, 'error')),
+      report,
+      coldStart: true,
+      instanceId: '',
+    };
+  }
+
+  private takeIdle(): WarmInstance | undefined {
+    while (this.idle.length > 0) {
+      const instance = this.idle.pop()!;
+      if (instance.state === 'idle' && instance.fingerprint === this.fingerprint) {
+        const timer = this.idleTimers.get(instance);
+        if (timer) clearTimeout(timer);
+        return instance;
+      }
+      if (instance.state === 'idle') void this.retire(instance);
+    }
+    return undefined;
+  }
+
+  private release(instance: WarmInstance): void {
+    if (instance.state === 'stopped' || this.disposed) return;
+    if (instance.fingerprint !== this.fingerprint) {
+      void this.retire(instance);
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.resolve(instance);
+      return;
+    }
+    instance.markIdle();
+    this.idle.push(instance);
+    let timer = this.idleTimers.get(instance);
+    if (timer) timer.refresh();
+    else {
+      timer = setTimeout(() => {
+        const at = this.idle.indexOf(instance);
+        if (at >= 0 && instance.state === 'idle') {
+          this.idle.splice(at, 1);
+          this.options.log.debug(`${this.definition.name}: instance ${instance.instanceId} idle for ${this.options.idleTimeoutMs} ms, stopping it`);
+          void this.retire(instance);
+        }
+      }, this.options.idleTimeoutMs);
+      timer.unref();
+      this.idleTimers.set(instance, timer);
+    }
+  }
+
+  private retiringCount(): number {
+    let count = 0;
+    for (const instance of this.instances) if (instance.fingerprint !== this.fingerprint) count += 1;
+    return count;
+  }
+
+  private async launch(): Promise<WarmInstance> {
+    const { backend } = this.options;
+    const deployment = this.deployment;
+    const instanceId = randomBytes(6).toString('hex');
+    this.launching += 1;
+    const startedAt = Date.now();
+    let channel: RuntimeApiChannel | undefined;
+    let instance: WarmInstance | undefined;
+    try {
+      const endpoint = await backend.runtimeApiEndpoint();
+      channel = await RuntimeApiChannel.open(endpoint.bindAddress, endpoint.advertisedHost);
+      instance = new WarmInstance(instanceId, deployment.definition.name, deployment.fingerprint, channel);
+      this.instances.add(instance);
+      instance.on('state', () => this.emit('change'));
+      instance.once('exit', () => this.forget(instance!));
+      this.emit('change');
+      const environment = instanceEnvironment({
+        definition: deployment.definition,
+        instanceId,
+        runtimeApi: channel.address,
+        region: this.options.region,
+        taskRoot: deployment.taskRoot,
+        hostEnv: process.env,
+      });
+      const spec = await deployment.launchSpec(instanceId, environment);
+      const launched = await backend.launch(spec);
+      await instance.attach(launched, startedAt);
+      this.options.log.debug(`${deployment.definition.name}: instance ${instanceId} ready in ${Date.now() - startedAt} ms`);
+      return instance;
+    } catch (error) {
+      if (instance) await this.retire(instance);
+      else channel?.close();
+      throw error;
+    } finally {
+      this.launching -= 1;
+    }
+  }
+
+  private async retire(instance: WarmInstance): Promise<void> {
+    const at = this.idle.indexOf(instance);
+    if (at >= 0) this.idle.splice(at, 1);
+    try {
+      await this.options.backend.terminate(instance.instanceId);
+    } catch (error) {
+      this.options.log.warn(`${instance.functionName}: could not stop instance ${instance.instanceId}: ${(error as Error).message}`);
+    }
+    this.forget(instance);
+  }
+
+  private forget(instance: WarmInstance): void {
+    if (!this.instances.delete(instance)) return;
+    const at = this.idle.indexOf(instance);
+    if (at >= 0) this.idle.splice(at, 1);
+    const timer = this.idleTimers.get(instance);
+    if (timer) clearTimeout(timer);
+    this.idleTimers.delete(instance);
+    instance.setState('stopped');
+    instance.channel.close();
+    this.options.onInstanceGone?.(instance);
+    this.emit('change');
+    // A waiter may now launch its own instance: the cap has room again.
+    if (this.waiters.length > 0 && !this.disposed) this.launchForWaiter();
+  }
+
+  private launchForWaiter(): void {
+    const waiter = this.waiters.shift();
+    if (!waiter) return;
+    this.launch().then(
+      (instance) => waiter.resolve(instance),
+      (error: unknown) => {
+        this.options.log.error(`${this.definition.name}: launching an instance for a queued invocation failed`, error);
+        this.waiters.unshift(waiter);
+      },
+    );
+  }
+
+  private async memoryUsedMB(instance: WarmInstance): Promise<number> {
+    const backend = this.options.backend as LambdaBackend & { memoryUsedMB?(instanceId: string): Promise<number | undefined> };
+    return (await backend.memoryUsedMB?.(instance.instanceId).catch(() => undefined)) ?? 0;
+  }
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

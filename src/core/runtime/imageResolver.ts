@@ -1,0 +1,80 @@
+import type { FunctionDefinition } from '../functions/definition';
+import { DockerBackend } from '../engine/dockerBackend';
+import { LambdaDockError } from '../errors';
+import { isNodeRuntime, officialImage } from '../engine/images';
+import type { LambdaBackend } from '../engine/backend';
+import type { Logger } from '../log';
+
+export interface ResolvedImage {
+  image: string;
+  command?: string[];
+  entrypoint?: string[];
+  workingDir?: string;
+}
+
+/**
+ * Which image runs a function: its own (PackageType Image), an override for its runtime, the official AWS
+ * image when it is on the machine, else for Node.js the local image built from the host's Node.js (while the
+ * official one is pulled in the background for next time), else the official image pulled now.
+ */
+export class ImageResolver {
+  private readonly cache = new Map<string, Promise<ResolvedImage>>();
+  private readonly pullsStarted = new Set<string>();
+
+  constructor(
+    private readonly backend: LambdaBackend,
+    private readonly overrides: Record<string, string>,
+    private readonly log: Logger,
+  ) {}
+
+  resolve(definition: FunctionDefinition): Promise<ResolvedImage> {
+    if (definition.image) {
+      const { uri, command, entryPoint, workingDirectory } = definition.image;
+      return this.ensurePresent(uri).then(() => ({ image: uri, command, entrypoint: entryPoint, workingDir: workingDirectory }));
+    }
+    const runtime = definition.runtime ?? '';
+    const key = `${runtime}\0${definition.handler}`;
+    let resolved = this.cache.get(key);
+    if (!resolved) {
+      resolved = this.resolveRuntime(runtime).then((image) => ({ image, command: definition.handler ? [definition.handler] : undefined }));
+      resolved.catch(() => this.cache.delete(key));
+      this.cache.set(key, resolved);
+    }
+    return resolved;
+  }
+
+  /** Starts pulling what a function will need, in the background; reports progress to the log. */
+  prepull(definition: FunctionDefinition): void {
+    const image = definition.image?.uri ?? this.overrides[definition.runtime ?? ''] ?? officialImage(definition.runtime ?? '');
+    if (!image || this.pullsStarted.has(image) || !(this.backend instanceof DockerBackend)) return;
+    this.pullsStarted.add(image);
+    let lastStatus = '';
+    this.backend
+      .prepullImage(image, (p) => {
+        if (p.status !== lastStatus) this.log.debug(`pull ${image}: ${(lastStatus = p.status)}`);
+      })
+      .then((pulled) => pulled && this.log.info(`pulled ${image}`))
+      .catch((error: unknown) => this.log.info(`${image} could not be pulled in the background (${(error as Error).message}); ${isNodeRuntime(definition.runtime) ? 'the local Node.js image is used instead' : 'functions that need it will fail to start'}`));
+  }
+
+  private async resolveRuntime(runtime: string): Promise<string> {
+    const override = this.overrides[runtime];
+    if (override) {
+      await this.ensurePresent(override);
+      return override;
+    }
+    const official = officialImage(runtime);
+    if (!(this.backend instanceof DockerBackend)) return official ?? runtime;
+    if (official && (await this.backend.imageExists(official))) return official;
+    if (isNodeRuntime(runtime)) return this.backend.localNodeImage();
+    if (!official) {
+      throw new LambdaDockError('UNKNOWN_RUNTIME', `Unknown runtime "${runtime}": use a Lambda runtime identifier such as nodejs20.x or python3.12, or set an image for it (lambdaDock.runtimeImages).`);
+    }
+    await this.ensurePresent(official);
+    return official;
+  }
+
+  private async ensurePresent(image: string): Promise<void> {
+    if (this.backend instanceof DockerBackend) await this.backend.prepullImage(image);
+  }
+}

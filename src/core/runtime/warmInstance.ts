@@ -1,0 +1,235 @@
+import { EventEmitter } from 'node:events';
+import type { InstanceExit, LaunchedInstance } from '../engine/backend';
+import type { InvocationAnswer, DispatchedInvocation, RuntimeApiChannel } from './runtimeApiChannel';
+import type { LambdaError, ResponseStreamSink } from './invokeResult';
+import { exitError, timeoutError, unknownInitFailure } from './runtimeErrors';
+
+export type InstanceState = 'starting' | 'idle' | 'busy' | 'stopped';
+
+const END_MARKER = '\u001elambda-dock:end ';
+/** For runtimes that write no end marker (the official images): how long the log must be quiet. */
+const QUIET_MS = 15;
+const MARKER_WAIT_MS = 2000;
+
+/** What one invocation on one instance came to. */
+export interface InstanceOutcome {
+  /** The response bytes, absent on error. */
+  body?: Buffer;
+  error?: LambdaError;
+  /** The instance is no longer usable (timed out, exited): the pool must replace it. */
+  lost: boolean;
+  output: string;
+  durationMs: number;
+  maxMemoryKB?: number;
+}
+
+export interface InstanceSnapshot {
+  instanceId: string;
+  functionName: string;
+  fingerprint: string;
+  state: InstanceState;
+  containerId?: string;
+  coldStartMs?: number;
+  invocations: number;
+  lastDurationMs?: number;
+  startedAt: number;
+}
+
+/**
+ * One running instance of a function: its container (or process) and its Runtime API channel. Serves one
+ * invocation at a time. Emits 'state' whenever its state changes and 'exit' (InstanceExit) when it dies.
+ */
+export class WarmInstance extends EventEmitter {
+  state: InstanceState = 'starting';
+  launched?: LaunchedInstance;
+  invocations = 0;
+  coldStartMs?: number;
+  lastDurationMs?: number;
+  lastUsedAt = Date.now();
+  readonly startedAt = Date.now();
+  exitInfo?: InstanceExit;
+  /** Output written before the first invocation (init logs): it belongs to the cold invocation's log. */
+  private output = '';
+  private onOutput?: () => void;
+
+  constructor(
+    readonly instanceId: string,
+    readonly functionName: string,
+    readonly fingerprint: string,
+    readonly channel: RuntimeApiChannel,
+  ) {
+    super();
+  }
+
+  /** Wires the launched instance; resolves when its runtime first polls for work, rejects on an init failure. */
+  attach(launched: LaunchedInstance, startedAt: number): Promise<void> {
+    this.launched = launched;
+    launched.on('output', (text: string) => {
+      this.output += text;
+      this.onOutput?.();
+    });
+    return new Promise<void>((resolve, reject) => {
+      const fail = (error: LambdaError) => {
+        cleanup();
+        reject(Object.assign(new Error(error.errorMessage), { lambdaError: error, output: this.output }));
+      };
+      const onReady = () => {
+        cleanup();
+        this.coldStartMs = Date.now() - startedAt;
+        this.setState('idle');
+        resolve();
+      };
+      const onInitError = (error: LambdaError) => fail(error);
+      const onExit = (exit: InstanceExit) => fail(unknownInitFailure(exit));
+      const cleanup = () => {
+        this.channel.off('ready', onReady);
+        this.channel.off('initError', onInitError);
+        launched.off('exit', onExit);
+      };
+      this.channel.once('ready', onReady);
+      this.channel.once('initError', onInitError);
+      launched.once('exit', onExit);
+      launched.once('exit', (exit: InstanceExit) => {
+        this.exitInfo = exit;
+        this.setState('stopped');
+        this.emit('exit', exit);
+      });
+    });
+  }
+
+  /** Runs one invocation; never rejects: every failure is an outcome. */
+  invoke(invocation: DispatchedInvocation, timeoutSeconds: number, stream?: ResponseStreamSink): Promise<InstanceOutcome> {
+    this.setState('busy');
+    this.invocations += 1;
+    const started = process.hrtime.bigint();
+    const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
+    const requestId = invocation.requestId;
+
+    return new Promise<InstanceOutcome>((resolve) => {
+      let finished = false;
+      const finish = (outcome: Omit<InstanceOutcome, 'output' | 'maxMemoryKB'>, waitForLog: boolean) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        this.channel.off('answer', onAnswer);
+        this.launched?.off('exit', onExit);
+        this.lastDurationMs = outcome.durationMs;
+        this.lastUsedAt = Date.now();
+        const done = () => {
+          const { output, maxMemoryKB } = this.takeOutput(requestId);
+          resolve({ ...outcome, output, maxMemoryKB });
+        };
+        if (waitForLog) this.whenLogComplete(requestId, done);
+        else done();
+      };
+      const onExit = (exit: InstanceExit) => finish({ error: exitError(requestId, exit), lost: true, durationMs: elapsedMs() }, false);
+      const onAnswer = (answeredId: string, answer: InvocationAnswer) => {
+        if (answeredId !== requestId) return;
+        if (answer.kind === 'stream') {
+          void this.readStream(answer, stream).then(({ body, error }) => finish({ body, error, lost: false, durationMs: elapsedMs() }, true));
+          return;
+        }
+        const durationMs = elapsedMs();
+        if (answer.kind === 'response') finish({ body: answer.body, lost: false, durationMs }, true);
+        else finish({ error: answer.error, lost: false, durationMs }, true);
+      };
+      const timer = setTimeout(() => finish({ error: timeoutError(requestId, timeoutSeconds), lost: true, durationMs: elapsedMs() }, false), timeoutSeconds * 1000);
+      this.channel.on('answer', onAnswer);
+      this.launched?.once('exit', onExit);
+      this.channel.dispatch(invocation);
+    });
+  }
+
+  markIdle(): void {
+    if (this.state === 'busy') this.setState('idle');
+  }
+
+  snapshot(): InstanceSnapshot {
+    return {
+      instanceId: this.instanceId,
+      functionName: this.functionName,
+      fingerprint: this.fingerprint,
+      state: this.state,
+      containerId: this.launched?.id,
+      coldStartMs: this.coldStartMs,
+      invocations: this.invocations,
+      lastDurationMs: this.lastDurationMs,
+      startedAt: this.startedAt,
+    };
+  }
+
+  setState(state: InstanceState): void {
+    if (this.state === state || this.state === 'stopped') return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  /** The output up to this invocation's end marker (without it); what follows stays for the next one. */
+  private takeOutput(requestId: string): { output: string; maxMemoryKB?: number } {
+    const marker = `${END_MARKER}${requestId} `;
+    const at = this.output.indexOf(marker);
+    if (at < 0) {
+      const output = this.output;
+      this.output = '';
+      return { output };
+    }
+    const lineEnd = this.output.indexOf('\n', at);
+    const maxMemoryKB = Number(this.output.slice(at + marker.length, lineEnd < 0 ? undefined : lineEnd));
+    const output = this.output.slice(0, at);
+    this.output = lineEnd < 0 ? '' : this.output.slice(lineEnd + 1);
+    return { output, maxMemoryKB: Number.isFinite(maxMemoryKB) ? maxMemoryKB : undefined };
+  }
+
+  /**
+   * Output travels by another path (the engine's attach stream) than the response: wait until our client's
+   * end marker arrives, or for other runtimes until the stream has been quiet a moment.
+   */
+  private whenLogComplete(requestId: string, done: () => void): void {
+    const marker = `${END_MARKER}${requestId} `;
+    const ourClient = this.channel.ourClient;
+    if (ourClient && this.output.includes(marker)) return done();
+    let quietTimer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      this.onOutput = undefined;
+      clearTimeout(deadline);
+      clearTimeout(quietTimer);
+      this.launched?.off('exit', stop);
+      done();
+    };
+    const deadline = setTimeout(stop, ourClient ? MARKER_WAIT_MS : 200);
+    if (ourClient) {
+      this.onOutput = () => {
+        if (this.output.includes(marker)) stop();
+      };
+    } else {
+      quietTimer = setTimeout(stop, QUIET_MS);
+      this.onOutput = () => quietTimer?.refresh();
+    }
+    this.launched?.once('exit', stop);
+  }
+
+  private readStream(answer: Extract<InvocationAnswer, { kind: 'stream' }>, sink?: ResponseStreamSink): Promise<{ body: Buffer; error?: LambdaError }> {
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      sink?.start(answer.contentType);
+      answer.body.on('data', (chunk: Buffer) => {
+        if (sink) sink.write(chunk);
+        else chunks.push(chunk);
+      });
+      const complete = () => {
+        const errorBody = answer.body.trailers['lambda-runtime-function-error-body'];
+        let error: LambdaError | undefined;
+        if (errorBody) {
+          try {
+            error = JSON.parse(Buffer.from(errorBody, 'base64').toString('utf8')) as LambdaError;
+          } catch {
+            error = { errorType: answer.body.trailers['lambda-runtime-function-error-type'] ?? 'Unknown', errorMessage: 'the function failed while streaming' };
+          }
+        }
+        resolve({ body: Buffer.concat(chunks), error });
+      };
+      answer.body.once('end', complete);
+      answer.body.once('error', () => resolve({ body: Buffer.concat(chunks), error: { errorType: 'Runtime.StreamError', errorMessage: 'the response stream broke off' } }));
+    });
+  }
+}

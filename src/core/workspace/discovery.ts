@@ -1,0 +1,71 @@
+import * as path from 'node:path';
+import { errorMessage } from '../errors';
+import { WORKSPACE_ERROR_CODES } from './errors';
+import { discoverLambdaDockJson } from './lambdaDockJson';
+import type { Discovery, FileDiscovery } from './problem';
+import { findProjectFiles, type ProjectFile } from './projectFiles';
+import { discoverSamTemplate } from './samTemplate';
+import { discoverServerlessYml } from './serverlessYml';
+
+export type { Discovery, Problem } from './problem';
+
+export interface DiscoveryOptions {
+  signal?: AbortSignal;
+  /** SAM template parameter values that win over their defaults. */
+  parameterOverrides?: Record<string, string>;
+  /** serverless.yml's stage (default: provider.stage, else dev). */
+  stage?: string;
+}
+
+/**
+ * Every function the workspace defines, in SAM templates, serverless.yml files and lambda-dock.json files
+ * at its root and in subfolders, and the problems found on the way. A problem in one file or function never
+ * keeps the others from loading.
+ */
+export async function discoverFunctions(workspaceDir: string, options: DiscoveryOptions = {}): Promise<Discovery> {
+  const files = await findProjectFiles(workspaceDir, options.signal);
+  const results = await Promise.all(files.map((file) => discoverFile(file, options)));
+  return mergeDiscoveries(results);
+}
+
+/** Reads one project file; a file that cannot be read becomes a problem. */
+export async function discoverFile(project: ProjectFile, options: DiscoveryOptions = {}): Promise<FileDiscovery> {
+  options.signal?.throwIfAborted();
+  try {
+    switch (project.kind) {
+      case 'sam': return await discoverSamTemplate(project.file, options.parameterOverrides ? { parameterOverrides: options.parameterOverrides } : {});
+      case 'serverless': return await discoverServerlessYml(project.file, options.stage ? { stage: options.stage } : {});
+      case 'lambda-dock': return await discoverLambdaDockJson(project.file);
+    }
+  } catch (error) {
+    return {
+      file: project.file,
+      functions: [],
+      problems: [{ file: project.file, line: 1, code: WORKSPACE_ERROR_CODES.parseError, message: `${path.basename(project.file)} could not be read: ${errorMessage(error)}` }],
+    };
+  }
+}
+
+/** Joins per-file results; a name defined twice keeps its first definition and reports the second. */
+export function mergeDiscoveries(results: FileDiscovery[]): Discovery {
+  const discovery: Discovery = { functions: [], problems: [] };
+  const byName = new Map<string, string>();
+  for (const result of results) {
+    discovery.problems.push(...result.problems);
+    for (const fn of result.functions) {
+      const first = byName.get(fn.name);
+      if (first !== undefined) {
+        discovery.problems.push({
+          file: fn.source.file,
+          line: fn.source.line,
+          code: WORKSPACE_ERROR_CODES.duplicateFunction,
+          message: `function ${fn.name} is already defined in ${first}; this one is ignored: rename one of them`,
+        });
+        continue;
+      }
+      byName.set(fn.name, `${fn.source.file}:${fn.source.line}`);
+      discovery.functions.push(fn);
+    }
+  }
+  return discovery;
+}

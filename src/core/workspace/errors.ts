@@ -1,0 +1,38 @@
+import { LambdaDockError } from '../errors';
+
+/**
+ * The codes the workspace area reports: as a Problem's code (discovery goes on past them) or as a
+ * LambdaDockError's code (building and deploying one function stops at them).
+ */
+export const WORKSPACE_ERROR_CODES = {
+  /** A template, serverless.yml or lambda-dock.json that does not parse. */
+  parseError: 'WORKSPACE_PARSE_ERROR',
+  /** A property the function needs (Handler, Runtime, CodeUri...) is missing. */
+  missingProperty: 'WORKSPACE_MISSING_PROPERTY',
+  /** A property has a value of the wrong kind (MemorySize: lots). */
+  invalidValue: 'WORKSPACE_INVALID_VALUE',
+  /** A construct that cannot run locally (code in S3, a layer ARN, an unknown intrinsic). */
+  unsupported: 'WORKSPACE_UNSUPPORTED',
+  /** A value that depends on the deployed stack (!GetAtt Table.Arn, !ImportValue). */
+  unresolved: 'WORKSPACE_UNRESOLVED_VALUE',
+  /** CodeUri, ContentUri, a zip or a Dockerfile that does not exist. */
+  pathNotFound: 'WORKSPACE_PATH_NOT_FOUND',
+  /** The handler's file is not in the function's code. */
+  handlerNotFound: 'WORKSPACE_HANDLER_NOT_FOUND',
+  /** Two files define a function with the same name. */
+  duplicateFunction: 'WORKSPACE_DUPLICATE_FUNCTION',
+  /** A zip that cannot be read. */
+  badArchive: 'WORKSPACE_BAD_ARCHIVE',
+  /** esbuild reported errors. */
+  buildFailed: 'WORKSPACE_BUILD_FAILED',
+  /** The engine could not build a function's image. */
+  imageBuildFailed: 'WORKSPACE_IMAGE_BUILD_FAILED',
+  /** The function to deploy or rebuild is not in the workspace. */
+  functionNotFound: 'WORKSPACE_FUNCTION_NOT_FOUND',
+} as const;
+
+export type WorkspaceErrorCode = (typeof WORKSPACE_ERROR_CODES)[keyof typeof WORKSPACE_ERROR_CODES];
+
+export function workspaceError(code: WorkspaceErrorCode, message: string, cause?: unknown): LambdaDockError {
+  return new LambdaDockError(code, message, cause === undefined ? undefined : { cause });
+}

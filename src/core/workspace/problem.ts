@@ -1,0 +1,23 @@
+import type { FunctionDefinition } from '../functions/definition';
+import type { WorkspaceErrorCode } from './errors';
+
+/**
+ * Something wrong in a workspace file: where (absolute file, 1-based line), what, and what to do about it.
+ * Discovery reports these and goes on with every function it can still load.
+ */
+export interface Problem {
+  file: string;
+  line: number;
+  message: string;
+  code: WorkspaceErrorCode;
+}
+
+export interface Discovery {
+  functions: FunctionDefinition[];
+  problems: Problem[];
+}
+
+/** What one project file (template.yaml, serverless.yml, lambda-dock.json) yields. */
+export interface FileDiscovery extends Discovery {
+  file: string;
+}

@@ -1,0 +1,369 @@
+import * as fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  withLambdaDefaults,
+  type Architecture,
+  type EsbuildOptions,
+  type FunctionDefinition,
+  type FunctionUrlDefinition,
+  type ImageDefinition,
+  type LayerDefinition,
+} from '../functions/definition';
+import { errorMessage } from '../errors';
+import { WORKSPACE_ERROR_CODES } from './errors';
+import { inlineCodeDir, resolveCode, resolveLayerDir } from './functionCode';
+import { evaluateCondition, pseudoParameters, resolveIntrinsics, UnresolvedValue, type IntrinsicContext } from './intrinsics';
+import type { FileDiscovery, Problem } from './problem';
+import { parseYaml, type YamlSource } from './yamlSource';
+
+type Obj = Record<string, unknown>;
+
+const SERVERLESS_FUNCTION = 'AWS::Serverless::Function';
+const LAMBDA_FUNCTION = 'AWS::Lambda::Function';
+const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::LayerVersion']);
+
+export interface SamOptions {
+  /** Parameter values that win over the template's defaults (like sam's --parameter-overrides). */
+  parameterOverrides?: Record<string, string>;
+}
+
+/** Reads one SAM or CloudFormation template: its functions, and the problems that kept any from loading. */
+export async function discoverSamTemplate(file: string, options: SamOptions = {}): Promise<FileDiscovery> {
+  const problems: Problem[] = [];
+  const source = parseYaml(await fs.readFile(file, 'utf8'));
+  if (source.errors.length) {
+    for (const e of source.errors.slice(0, 3)) {
+      problems.push({ file, line: e.line, code: WORKSPACE_ERROR_CODES.parseError, message: `${path.basename(file)} does not parse: ${e.message}; fix the YAML` });
+    }
+    return { file, functions: [], problems };
+  }
+  const template = source.value;
+  if (!isObj(template) || !isObj(template.Resources)) return { file, functions: [], problems };
+  return new SamTemplate(file, template, source, options, problems).discover();
+}
+
+class SamTemplate {
+  private readonly dir: string;
+  private readonly ctx: IntrinsicContext;
+  private readonly resources: Record<string, Obj>;
+  private readonly layerCache = new Map<string, LayerDefinition | undefined>();
+
+  constructor(
+    private readonly file: string,
+    private readonly template: Obj,
+    private readonly source: YamlSource,
+    options: SamOptions,
+    private readonly problems: Problem[],
+  ) {
+    this.dir = path.dirname(file);
+    this.resources = {};
+    const resourceTypes: Record<string, string> = {};
+    for (const [id, resource] of Object.entries(template.Resources as Obj)) {
+      if (!isObj(resource)) continue;
+      this.resources[id] = resource;
+      resourceTypes[id] = String(resource.Type);
+    }
+    this.ctx = {
+      parameters: this.parameters(options.parameterOverrides ?? {}),
+      pseudo: pseudoParameters(path.basename(this.dir) || 'lambda-dock'),
+      resourceTypes,
+      conditions: isObj(template.Conditions) ? template.Conditions : {},
+      mappings: isObj(template.Mappings) ? template.Mappings : {},
+      declaredParameters: new Set(isObj(template.Parameters) ? Object.keys(template.Parameters) : []),
+    };
+  }
+
+  discover(): FileDiscovery {
+    const functions: FunctionDefinition[] = [];
+    for (const [id, resource] of Object.entries(this.resources)) {
+      if (resource.Type !== SERVERLESS_FUNCTION && resource.Type !== LAMBDA_FUNCTION) continue;
+      if (!this.included(id, resource)) continue;
+      try {
+        const fn = this.function(id, resource);
+        if (fn) functions.push(fn);
+      } catch (error) {
+        this.problem(['Resources', id], WORKSPACE_ERROR_CODES.invalidValue, `${id}: ${errorMessage(error)}`);
+      }
+    }
+    return { file: this.file, functions, problems: this.problems };
+  }
+
+  private parameters(overrides: Record<string, string>): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    const declared = isObj(this.template.Parameters) ? this.template.Parameters : {};
+    for (const [name, declaration] of Object.entries(declared)) {
+      const raw = overrides[name] ?? (isObj(declaration) ? declaration.Default : undefined);
+      if (raw === undefined) continue;
+      const type = isObj(declaration) ? String(declaration.Type ?? 'String') : 'String';
+      values[name] = type.startsWith('List<') || type === 'CommaDelimitedList'
+        ? (Array.isArray(raw) ? raw.map(String) : String(raw).split(',').map((s) => s.trim()))
+        : type === 'Number' ? String(raw) : raw;
+    }
+    for (const [name, value] of Object.entries(overrides)) if (!(name in values)) values[name] = value;
+    return values;
+  }
+
+  /** False when the resource's Condition is false, so it would not be deployed. */
+  private included(id: string, resource: Obj): boolean {
+    if (typeof resource.Condition !== 'string') return true;
+    try {
+      return evaluateCondition(resource.Condition, this.ctx);
+    } catch (error) {
+      this.problem(['Resources', id, 'Condition'], WORKSPACE_ERROR_CODES.unresolved, `${id}: its Condition ${resource.Condition} cannot be evaluated locally (${errorMessage(error)}); the function is loaded anyway`);
+      return true;
+    }
+  }
+
+  private function(id: string, resource: Obj): FunctionDefinition | undefined {
+    const serverless = resource.Type === SERVERLESS_FUNCTION;
+    const rawProps = isObj(resource.Properties) ? resource.Properties : {};
+    const globals = serverless && isObj(this.template.Globals) && isObj(this.template.Globals.Function) ? this.template.Globals.Function : {};
+    const props = mergeGlobals(globals, rawProps);
+    const metadata = isObj(resource.Metadata) ? resource.Metadata : {};
+    const at = (...keys: string[]) => ['Resources', id, 'Properties', ...keys];
+    const line = this.source.lineOf(['Resources', id]);
+
+    // One property at a time, so one unknowable value costs that property, not the function.
+    const get = (key: string, fallback?: unknown): unknown => {
+      if (!(key in props)) return fallback;
+      try {
+        return resolveIntrinsics(props[key], this.ctx);
+      } catch (error) {
+        this.unresolved(at(key), id, key, error);
+        return fallback;
+      }
+    };
+
+    const packageType = String(get('PackageType', 'Zip'));
+    const definition = withLambdaDefaults({ name: id, source: { file: this.file, line } });
+    definition.memorySizeMB = this.number(get('MemorySize'), at('MemorySize'), id, 'MemorySize') ?? definition.memorySizeMB;
+    definition.timeoutSeconds = this.number(get('Timeout'), at('Timeout'), id, 'Timeout') ?? definition.timeoutSeconds;
+    const storage = get('EphemeralStorage');
+    if (isObj(storage)) definition.ephemeralStorageMB = this.number(storage.Size, at('EphemeralStorage'), id, 'EphemeralStorage.Size') ?? definition.ephemeralStorageMB;
+    const architectures = get('Architectures');
+    if (Array.isArray(architectures) && architectures.length) {
+      if (architectures[0] === 'arm64' || architectures[0] === 'x86_64') definition.architecture = architectures[0] as Architecture;
+      else this.problem(at('Architectures'), WORKSPACE_ERROR_CODES.invalidValue, `${id}: Architectures must be x86_64 or arm64, not ${String(architectures[0])}`);
+    }
+    const reserved = this.number(get('ReservedConcurrentExecutions'), at('ReservedConcurrentExecutions'), id, 'ReservedConcurrentExecutions');
+    if (reserved !== undefined) definition.reservedConcurrency = reserved;
+    definition.environment = this.environment(id, props, at);
+    definition.layers = this.layers(id, get('Layers', []), at('Layers'));
+    const url = serverless ? get('FunctionUrlConfig') : undefined;
+    if (isObj(url)) definition.functionUrl = functionUrl(url);
+    const lambdaDock = isObj(metadata.LambdaDock) ? metadata.LambdaDock : {};
+    definition.dockerSocket = lambdaDock.DockerSocket === true || lambdaDock.DockerSocket === 'true';
+
+    if (packageType === 'Image') {
+      const image = this.image(id, serverless ? get('ImageUri') : (get('Code') as Obj | undefined)?.ImageUri, get('ImageConfig'), metadata, at);
+      if (!image) return undefined;
+      definition.image = image;
+      return definition;
+    }
+
+    const handler = get('Handler');
+    const runtime = get('Runtime');
+    if (typeof runtime !== 'string' || typeof handler !== 'string') {
+      const missing = [typeof handler !== 'string' ? 'Handler' : '', typeof runtime !== 'string' ? 'Runtime' : ''].filter(Boolean).join(' and ');
+      this.problem(['Resources', id, 'Properties'], WORKSPACE_ERROR_CODES.missingProperty, `${id}: ${missing} missing; set ${missing} on the function or in Globals.Function`);
+      return undefined;
+    }
+    definition.handler = handler;
+    definition.runtime = runtime;
+
+    const codeLine = this.source.lineOf(serverless ? at('CodeUri') : at('Code'));
+    let location: string | undefined;
+    if (serverless) {
+      const inline = get('InlineCode');
+      if (typeof inline === 'string') {
+        definition.codeDir = inlineCodeDir(inline, runtime);
+        return definition;
+      }
+      const codeUri = get('CodeUri');
+      if (codeUri === undefined) location = this.dir;
+      else if (typeof codeUri === 'string') location = this.localPath(codeUri, at('CodeUri'), id, 'CodeUri');
+      else this.problem(at('CodeUri'), WORKSPACE_ERROR_CODES.unsupported, `${id}: CodeUri points at S3, which Lambda Dock cannot read; set CodeUri to the local folder of the code`);
+    } else {
+      const code = get('Code');
+      if (typeof code === 'string') location = this.localPath(code, at('Code'), id, 'Code');
+      else if (isObj(code) && typeof code.ZipFile === 'string') {
+        definition.codeDir = inlineCodeDir(code.ZipFile, runtime);
+        return definition;
+      } else this.problem(at('Code'), code === undefined ? WORKSPACE_ERROR_CODES.missingProperty : WORKSPACE_ERROR_CODES.unsupported, `${id}: Code must be a local folder or zip (as aws cloudformation package reads it) or ZipFile; code in S3 cannot be run locally`);
+    }
+    if (!location) return undefined;
+
+    const resolved = resolveCode({
+      functionName: id,
+      file: this.file,
+      line: codeLine,
+      runtime,
+      handler,
+      location,
+      esbuild: metadata.BuildMethod === 'esbuild' ? this.buildProperties(metadata) : undefined,
+    }, this.problems);
+    if (!resolved) return undefined;
+    if (metadata.BuildMethod !== undefined && metadata.BuildMethod !== 'esbuild' && !resolved.build) {
+      // Other build methods (npm install, makefile) are left to the user: the folder is used as it is.
+      this.problem(['Resources', id, 'Metadata', 'BuildMethod'], WORKSPACE_ERROR_CODES.unsupported, `${id}: BuildMethod ${String(metadata.BuildMethod)} is not run by Lambda Dock; the code folder is used as it is (run your build, or use BuildMethod: esbuild)`);
+    }
+    definition.codeDir = resolved.codeDir;
+    if (resolved.build) definition.build = resolved.build;
+    return definition;
+  }
+
+  private environment(id: string, props: Obj, at: (...keys: string[]) => string[]): Record<string, string> {
+    const environment: Record<string, string> = {};
+    const variables = isObj(props.Environment) ? props.Environment.Variables : undefined;
+    if (!isObj(variables)) return environment;
+    for (const [name, raw] of Object.entries(variables)) {
+      try {
+        const value = resolveIntrinsics(raw, this.ctx);
+        if (typeof value === 'object' && value !== null) throw new UnresolvedValue(`its value ${JSON.stringify(value)} is not a string`);
+        environment[name] = String(value);
+      } catch (error) {
+        this.unresolved(at('Environment', 'Variables', name), id, `environment variable ${name}`, error);
+      }
+    }
+    return environment;
+  }
+
+  private layers(id: string, value: unknown, at: (string | number)[]): LayerDefinition[] {
+    if (!Array.isArray(value)) return [];
+    const layers: LayerDefinition[] = [];
+    value.forEach((ref, index) => {
+      const layerId = typeof ref === 'string' ? ref : '';
+      const resource = this.resources[layerId];
+      if (resource && LAYER_TYPES.has(String(resource.Type))) {
+        const layer = this.layer(layerId, resource);
+        if (layer) layers.push(layer);
+        return;
+      }
+      this.problem([...at, index], WORKSPACE_ERROR_CODES.unsupported, `${id}: layer ${JSON.stringify(ref)} is not a layer in this template (a published layer ARN cannot be fetched locally); define it as AWS::Serverless::LayerVersion with a local ContentUri`);
+    });
+    return layers;
+  }
+
+  private layer(id: string, resource: Obj): LayerDefinition | undefined {
+    if (this.layerCache.has(id)) return this.layerCache.get(id);
+    let layer: LayerDefinition | undefined;
+    const key = resource.Type === 'AWS::Serverless::LayerVersion' ? 'ContentUri' : 'Content';
+    const props = isObj(resource.Properties) ? resource.Properties : {};
+    const at = ['Resources', id, 'Properties', key];
+    try {
+      const content = resolveIntrinsics(props[key], this.ctx);
+      if (typeof content !== 'string') {
+        this.problem(at, WORKSPACE_ERROR_CODES.unsupported, `layer ${id}: ${key} must be a local folder or zip; content in S3 cannot be used locally`);
+      } else {
+        const location = this.localPath(content, at, id, key);
+        if (location) layer = { name: id, dir: resolveLayerDir(location) };
+      }
+    } catch (error) {
+      this.unresolved(at, id, key, error);
+    }
+    this.layerCache.set(id, layer);
+    return layer;
+  }
+
+  private image(id: string, uri: unknown, config: unknown, metadata: Obj, at: (...keys: string[]) => string[]): ImageDefinition | undefined {
+    let image: ImageDefinition;
+    if (typeof metadata.Dockerfile === 'string') {
+      const context = path.resolve(this.dir, typeof metadata.DockerContext === 'string' ? metadata.DockerContext : '.');
+      const dockerfile = metadata.Dockerfile;
+      if (!existsSync(path.join(context, dockerfile))) {
+        this.problem(['Resources', id, 'Metadata', 'Dockerfile'], WORKSPACE_ERROR_CODES.pathNotFound, `${id}: Dockerfile ${path.join(context, dockerfile)} does not exist; fix Metadata Dockerfile or DockerContext`);
+        return undefined;
+      }
+      const tag = `${id.toLowerCase()}:${typeof metadata.DockerTag === 'string' ? metadata.DockerTag : 'latest'}`;
+      const buildArgs = isObj(metadata.DockerBuildArgs) ? Object.fromEntries(Object.entries(metadata.DockerBuildArgs).map(([k, v]) => [k, String(v)])) : undefined;
+      image = { uri: tag, build: { dockerfile, context, tag, ...(buildArgs ? { buildArgs } : {}) } };
+    } else if (typeof uri === 'string' && uri) {
+      image = { uri };
+    } else {
+      this.problem(at('ImageUri'), WORKSPACE_ERROR_CODES.missingProperty, `${id}: PackageType Image needs ImageUri, or Metadata with Dockerfile and DockerContext to build it`);
+      return undefined;
+    }
+    if (isObj(config)) {
+      if (Array.isArray(config.Command)) image.command = config.Command.map(String);
+      if (Array.isArray(config.EntryPoint)) image.entryPoint = config.EntryPoint.map(String);
+      if (typeof config.WorkingDirectory === 'string') image.workingDirectory = config.WorkingDirectory;
+    }
+    return image;
+  }
+
+  private buildProperties(metadata: Obj): Partial<EsbuildOptions> {
+    const props = isObj(metadata.BuildProperties) ? metadata.BuildProperties : {};
+    const options: Partial<EsbuildOptions> = {};
+    if (Array.isArray(props.EntryPoints)) options.entryPoints = props.EntryPoints.map(String);
+    if (props.Format === 'esm' || props.Format === 'cjs') options.format = props.Format;
+    if (typeof props.Target === 'string') options.target = props.Target;
+    if (props.Sourcemap !== undefined) options.sourcemap = props.Sourcemap === true || props.Sourcemap === 'true';
+    if (Array.isArray(props.External)) options.external = props.External.map(String);
+    if (props.Minify !== undefined) options.minify = props.Minify === true || props.Minify === 'true';
+    return options;
+  }
+
+  private localPath(value: string, at: string[], id: string, key: string): string | undefined {
+    if (/^s3:\/\//.test(value)) {
+      this.problem(at, WORKSPACE_ERROR_CODES.unsupported, `${id}: ${key} ${value} is in S3, which Lambda Dock cannot read; point it at the local folder`);
+      return undefined;
+    }
+    const location = path.resolve(this.dir, value);
+    if (!existsSync(location)) {
+      this.problem(at, WORKSPACE_ERROR_CODES.pathNotFound, `${id}: ${key} ${value} does not exist (looked for ${location}); fix the path, relative to ${this.dir}`);
+      return undefined;
+    }
+    return location;
+  }
+
+  private number(value: unknown, at: string[], id: string, key: string): number | undefined {
+    if (value === undefined) return undefined;
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isFinite(n) || n <= 0) {
+      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${id}: ${key} must be a positive number, not ${JSON.stringify(value)}; Lambda's default is used`);
+      return undefined;
+    }
+    return n;
+  }
+
+  private unresolved(at: string[], id: string, what: string, error: unknown): void {
+    const unsupported = error instanceof UnresolvedValue && error.kind === 'unsupported';
+    const fix = error instanceof UnresolvedValue && error.fix ? error.fix : 'use a literal value';
+    this.problem(at, unsupported ? WORKSPACE_ERROR_CODES.unsupported : WORKSPACE_ERROR_CODES.unresolved,
+      `${id}: ${what} cannot be known locally (${errorMessage(error)}); it is left out: ${fix}`);
+  }
+
+  private problem(at: (string | number)[], code: Problem['code'], message: string): void {
+    this.problems.push({ file: this.file, line: this.source.lineOf(at), code, message });
+  }
+}
+
+/** SAM's Globals rules: maps merge, lists put the globals first, anything else the function's value wins. */
+export function mergeGlobals(globals: Obj, props: Obj): Obj {
+  const merged: Obj = { ...globals };
+  for (const [key, value] of Object.entries(props)) {
+    const global = merged[key];
+    if (Array.isArray(global) && Array.isArray(value)) merged[key] = [...global, ...value];
+    else if (isObj(global) && isObj(value) && !isIntrinsic(global) && !isIntrinsic(value)) merged[key] = mergeGlobals(global, value);
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+function isIntrinsic(value: Obj): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
+}
+
+function functionUrl(url: Obj): FunctionUrlDefinition {
+  return {
+    authType: url.AuthType === 'AWS_IAM' ? 'AWS_IAM' : 'NONE',
+    invokeMode: url.InvokeMode === 'RESPONSE_STREAM' ? 'RESPONSE_STREAM' : 'BUFFERED',
+    ...(isObj(url.Cors) ? { cors: url.Cors } : {}),
+  };
+}
+
+export function isObj(value: unknown): value is Obj {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,276 @@
+import * as fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { withLambdaDefaults, type EsbuildOptions, type FunctionDefinition, type ImageDefinition, type LayerDefinition } from '../functions/definition';
+import { errorMessage } from '../errors';
+import { WORKSPACE_ERROR_CODES } from './errors';
+import { resolveCode, resolveLayerDir } from './functionCode';
+import { BUILDABLE_EXTENSIONS, findHandlerFile } from './handlerFile';
+import type { FileDiscovery, Problem } from './problem';
+import { isObj } from './samTemplate';
+import { parseYaml, type YamlSource } from './yamlSource';
+
+type Obj = Record<string, unknown>;
+
+/** Files serverless leaves out of every package. */
+const DEFAULT_EXCLUDES = ['!.git/**', '!.serverless/**', '!.lambda-dock/**', '!serverless.yml', '!serverless.yaml', '!.gitignore', '!.DS_Store', '!npm-debug.log'];
+const ESBUILD_PLUGINS = new Set(['serverless-esbuild', 'serverless-plugin-typescript', 'serverless-bundle']);
+
+export interface ServerlessOptions {
+  stage?: string;
+}
+
+/** Reads a serverless.yml: its functions and layers, as serverless would deploy them. */
+export async function discoverServerlessYml(file: string, options: ServerlessOptions = {}): Promise<FileDiscovery> {
+  const problems: Problem[] = [];
+  const source = parseYaml(await fs.readFile(file, 'utf8'));
+  if (source.errors.length) {
+    for (const e of source.errors.slice(0, 3)) {
+      problems.push({ file, line: e.line, code: WORKSPACE_ERROR_CODES.parseError, message: `${path.basename(file)} does not parse: ${e.message}; fix the YAML` });
+    }
+    return { file, functions: [], problems };
+  }
+  if (!isObj(source.value)) return { file, functions: [], problems };
+  return new ServerlessService(file, source.value, source, options, problems).discover();
+}
+
+class ServerlessService {
+  private readonly dir: string;
+  private readonly provider: Obj;
+  private readonly stage: string;
+  private readonly layerCache = new Map<string, LayerDefinition | undefined>();
+
+  constructor(
+    private readonly file: string,
+    private readonly service: Obj,
+    private readonly source: YamlSource,
+    options: ServerlessOptions,
+    private readonly problems: Problem[],
+  ) {
+    this.dir = path.dirname(file);
+    this.provider = isObj(service.provider) ? service.provider : {};
+    this.stage = options.stage ?? (typeof this.provider.stage === 'string' && !this.provider.stage.includes('${') ? this.provider.stage : 'dev');
+  }
+
+  discover(): FileDiscovery {
+    const functions: FunctionDefinition[] = [];
+    const declared = isObj(this.service.functions) ? this.service.functions : {};
+    for (const [name, raw] of Object.entries(declared)) {
+      if (!isObj(raw)) continue;
+      try {
+        const fn = this.function(name, this.variables(raw, ['functions', name]) as Obj);
+        if (fn) functions.push(fn);
+      } catch (error) {
+        this.problem(['functions', name], WORKSPACE_ERROR_CODES.invalidValue, `${name}: ${errorMessage(error)}`);
+      }
+    }
+    return { file: this.file, functions, problems: this.problems };
+  }
+
+  private function(name: string, fn: Obj): FunctionDefinition | undefined {
+    const provider = this.variables(this.provider, ['provider']) as Obj;
+    const at = (...keys: string[]) => ['functions', name, ...keys];
+    const definition = withLambdaDefaults({ name, source: { file: this.file, line: this.source.lineOf(at()) } });
+    const pick = (key: string): unknown => fn[key] ?? provider[key];
+    definition.memorySizeMB = this.number(pick('memorySize'), at('memorySize'), name, 'memorySize') ?? definition.memorySizeMB;
+    definition.timeoutSeconds = this.number(pick('timeout'), at('timeout'), name, 'timeout') ?? definition.timeoutSeconds;
+    definition.ephemeralStorageMB = this.number(pick('ephemeralStorageSize'), at('ephemeralStorageSize'), name, 'ephemeralStorageSize') ?? definition.ephemeralStorageMB;
+    const architecture = pick('architecture');
+    if (architecture === 'arm64' || architecture === 'x86_64') definition.architecture = architecture;
+    const reserved = this.number(fn.reservedConcurrency, at('reservedConcurrency'), name, 'reservedConcurrency');
+    if (reserved !== undefined) definition.reservedConcurrency = reserved;
+    definition.environment = this.environment(name, provider.environment, ['provider', 'environment']);
+    Object.assign(definition.environment, this.environment(name, fn.environment, at('environment')));
+    // Function-level layers replace the provider's, as serverless does.
+    definition.layers = this.layers(name, fn.layers ?? provider.layers, fn.layers ? at('layers') : ['provider', 'layers']);
+    const lambdaDock = isObj(fn.lambdaDock) ? fn.lambdaDock : isObj(provider.lambdaDock) ? provider.lambdaDock : {};
+    definition.dockerSocket = lambdaDock.dockerSocket === true;
+    if (fn.url) {
+      const url = isObj(fn.url) ? fn.url : {};
+      definition.functionUrl = {
+        authType: url.authorizer === 'aws_iam' ? 'AWS_IAM' : 'NONE',
+        invokeMode: url.invokeMode === 'RESPONSE_STREAM' ? 'RESPONSE_STREAM' : 'BUFFERED',
+        ...(isObj(url.cors) ? { cors: url.cors } : {}),
+      };
+    }
+
+    if (fn.image !== undefined) {
+      const image = this.image(name, fn.image, provider, at('image'));
+      if (!image) return undefined;
+      definition.image = image;
+      return definition;
+    }
+
+    if (typeof fn.handler !== 'string') {
+      this.problem(at(), WORKSPACE_ERROR_CODES.missingProperty, `${name}: handler is missing; add handler: file.export to the function`);
+      return undefined;
+    }
+    const runtime = typeof pick('runtime') === 'string' ? String(pick('runtime')) : 'nodejs20.x';
+    definition.handler = fn.handler;
+    definition.runtime = runtime;
+
+    const pkg = isObj(fn.package) ? fn.package : {};
+    const servicePkg = isObj(this.service.package) ? this.service.package : {};
+    const artifact = pkg.artifact ?? servicePkg.artifact;
+    const location = typeof artifact === 'string' ? path.resolve(this.dir, artifact) : this.dir;
+    const patterns = [...DEFAULT_EXCLUDES, ...packagePatterns(servicePkg), ...packagePatterns(pkg)];
+    const plugins = Array.isArray(this.service.plugins) ? this.service.plugins.map(String) : [];
+    const bundles = plugins.some((p) => ESBUILD_PLUGINS.has(p))
+      || (findHandlerFile(this.dir, fn.handler, runtime) === undefined && findHandlerFile(this.dir, fn.handler, runtime, BUILDABLE_EXTENSIONS) !== undefined);
+    const resolved = resolveCode({
+      functionName: name,
+      file: this.file,
+      line: this.source.lineOf(at('handler')),
+      runtime,
+      handler: fn.handler,
+      location,
+      ...(bundles && typeof artifact !== 'string' ? { esbuild: this.esbuildOptions() } : {}),
+      ...(typeof artifact !== 'string' ? { patterns } : {}),
+    }, this.problems);
+    if (!resolved) return undefined;
+    definition.codeDir = resolved.codeDir;
+    if (resolved.build) definition.build = resolved.build;
+    return definition;
+  }
+
+  private esbuildOptions(): Partial<EsbuildOptions> {
+    const custom = isObj(this.service.custom) && isObj(this.service.custom.esbuild) ? this.service.custom.esbuild : {};
+    const options: Partial<EsbuildOptions> = {};
+    if (custom.format === 'esm' || custom.format === 'cjs') options.format = custom.format;
+    if (typeof custom.target === 'string') options.target = custom.target;
+    if (custom.sourcemap !== undefined) options.sourcemap = custom.sourcemap !== false;
+    if (Array.isArray(custom.external)) options.external = custom.external.map(String);
+    if (custom.minify !== undefined) options.minify = custom.minify === true;
+    return options;
+  }
+
+  private environment(name: string, value: unknown, at: string[]): Record<string, string> {
+    const environment: Record<string, string> = {};
+    if (!isObj(value)) return environment;
+    for (const [key, v] of Object.entries(value)) {
+      if (v === null || typeof v === 'object') {
+        this.problem([...at, key], WORKSPACE_ERROR_CODES.unresolved, `${name}: environment variable ${key} is ${JSON.stringify(v)}, which is only known once deployed; it is left out: use a literal or \${env:${key}}`);
+        continue;
+      }
+      environment[key] = String(v);
+    }
+    return environment;
+  }
+
+  private layers(name: string, value: unknown, at: string[]): LayerDefinition[] {
+    if (!Array.isArray(value)) return [];
+    const declared = isObj(this.service.layers) ? this.service.layers : {};
+    const layers: LayerDefinition[] = [];
+    value.forEach((ref, index) => {
+      // { Ref: SharedLambdaLayer } names the layer `shared` of this file, as serverless names its resources.
+      const refName = isObj(ref) && typeof ref.Ref === 'string' ? ref.Ref : typeof ref === 'string' ? ref : '';
+      const key = Object.keys(declared).find((k) => k === refName || `${titleCase(k)}LambdaLayer` === refName);
+      if (key !== undefined) {
+        const layer = this.layer(key, declared[key]);
+        if (layer) layers.push(layer);
+        return;
+      }
+      this.problem([...at, index as unknown as string], WORKSPACE_ERROR_CODES.unsupported, `${name}: layer ${JSON.stringify(ref)} is not defined in this file's layers (a published layer ARN cannot be fetched locally); define it under layers: with a local path`);
+    });
+    return layers;
+  }
+
+  private layer(key: string, raw: unknown): LayerDefinition | undefined {
+    if (this.layerCache.has(key)) return this.layerCache.get(key);
+    let layer: LayerDefinition | undefined;
+    const spec = isObj(raw) ? raw : {};
+    const location = typeof spec.path === 'string' ? path.resolve(this.dir, spec.path) : typeof spec.package === 'object' && isObj(spec.package) && typeof spec.package.artifact === 'string' ? path.resolve(this.dir, spec.package.artifact) : undefined;
+    if (!location || !existsSync(location)) {
+      this.problem(['layers', key], WORKSPACE_ERROR_CODES.pathNotFound, `layer ${key}: ${location ? `${location} does not exist` : 'it has no path'}; set path: to the layer's local folder`);
+    } else {
+      layer = { name: key, dir: resolveLayerDir(location) };
+    }
+    this.layerCache.set(key, layer);
+    return layer;
+  }
+
+  private image(name: string, value: unknown, provider: Obj, at: string[]): ImageDefinition | undefined {
+    const images = isObj(provider.ecr) && isObj(provider.ecr.images) ? provider.ecr.images : {};
+    const ref = isObj(value) ? value : { name: value };
+    const imageName = typeof ref.name === 'string' ? ref.name : undefined;
+    const local = imageName !== undefined ? images[imageName] : undefined;
+    let image: ImageDefinition;
+    if (isObj(local) && typeof local.path === 'string') {
+      const context = path.resolve(this.dir, local.path);
+      const dockerfile = typeof local.file === 'string' ? local.file : 'Dockerfile';
+      if (!existsSync(path.join(context, dockerfile))) {
+        this.problem(['provider', 'ecr', 'images', imageName ?? ''], WORKSPACE_ERROR_CODES.pathNotFound, `${name}: ${path.join(context, dockerfile)} does not exist; fix provider.ecr.images.${imageName}.path`);
+        return undefined;
+      }
+      const tag = `${String(imageName).toLowerCase()}:latest`;
+      image = { uri: tag, build: { dockerfile, context, tag } };
+    } else if (typeof ref.uri === 'string' || (typeof value === 'string' && /[:@/]/.test(value))) {
+      image = { uri: typeof ref.uri === 'string' ? ref.uri : String(value) };
+    } else {
+      this.problem(at, WORKSPACE_ERROR_CODES.missingProperty, `${name}: image ${JSON.stringify(value)} is neither an image URI nor one of provider.ecr.images`);
+      return undefined;
+    }
+    if (Array.isArray(ref.command)) image.command = ref.command.map(String);
+    if (Array.isArray(ref.entryPoint)) image.entryPoint = ref.entryPoint.map(String);
+    if (typeof ref.workingDirectory === 'string') image.workingDirectory = ref.workingDirectory;
+    return image;
+  }
+
+  /** Resolves serverless variables (${self:...}, ${opt:stage}, ${sls:stage}, ${env:X, default}) in strings. */
+  private variables(value: unknown, at: string[], depth = 0): unknown {
+    if (typeof value === 'string') return this.substitute(value, at, depth);
+    if (Array.isArray(value)) return value.map((v, i) => this.variables(v, [...at, String(i)], depth));
+    if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.variables(v, [...at, k], depth)]));
+    return value;
+  }
+
+  private substitute(text: string, at: string[], depth: number): unknown {
+    const whole = /^\$\{([^{}]+)\}$/.exec(text);
+    if (whole) return this.variable(whole[1], at, depth);
+    return text.replace(/\$\{([^{}]+)\}/g, (_m, expr: string) => String(this.variable(expr, at, depth) ?? ''));
+  }
+
+  private variable(expression: string, at: string[], depth: number): unknown {
+    const [expr, ...fallbacks] = expression.split(',').map((s) => s.trim());
+    const fallback = fallbacks.length ? fallbacks.join(',').replace(/^['"]|['"]$/g, '') : undefined;
+    let value: unknown;
+    if (expr === 'opt:stage' || expr === 'sls:stage' || expr === 'self:provider.stage') value = this.stage;
+    else if (expr === 'opt:region' || expr === 'self:provider.region') value = typeof this.provider.region === 'string' ? this.provider.region : 'us-east-1';
+    else if (expr.startsWith('env:')) value = process.env[expr.slice(4)];
+    else if (expr.startsWith('self:')) {
+      value = expr.slice(5).split('.').reduce<unknown>((node, key) => (isObj(node) ? node[key] : undefined), this.service);
+      if (depth < 10) value = this.variables(value, at, depth + 1);
+    }
+    if (value === undefined) value = fallback;
+    if (value === undefined) {
+      this.problem(at, WORKSPACE_ERROR_CODES.unresolved, `\${${expression}} cannot be resolved locally; give it a default (\${${expr}, 'value'}) or set it`);
+      return '';
+    }
+    return value;
+  }
+
+  private number(value: unknown, at: string[], name: string, key: string): number | undefined {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) {
+      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${name}: ${key} must be a positive number, not ${JSON.stringify(value)}; Lambda's default is used`);
+      return undefined;
+    }
+    return n;
+  }
+
+  private problem(at: string[], code: Problem['code'], message: string): void {
+    this.problems.push({ file: this.file, line: this.source.lineOf(at), code, message });
+  }
+}
+
+function packagePatterns(pkg: Obj): string[] {
+  const patterns = Array.isArray(pkg.patterns) ? pkg.patterns.map(String) : [];
+  if (Array.isArray(pkg.include)) patterns.push(...pkg.include.map(String));
+  if (Array.isArray(pkg.exclude)) patterns.push(...pkg.exclude.map((p) => `!${String(p)}`));
+  return patterns;
+}
+
+function titleCase(name: string): string {
+  return name.replace(/[-_]+(.)/g, (_m, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toUpperCase());
+}
