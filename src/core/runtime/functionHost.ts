@@ -101,31 +101,32 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
    */
   async deploy(definitions: readonly FunctionDefinition[], options: { prewarm?: boolean; removeMissing?: boolean } = {}): Promise<DeployReport> {
     const report: DeployReport = { functions: [], removed: [] };
-    await Promise.all(
-      definitions.map(async (definition) => {
-        const started = Date.now();
-        const deployment = await this.deployment(definition);
-        const existing = this.pools.get(definition.name);
-        let change: DeployChange = 'added';
-        if (existing) {
-          change = existing.fingerprint === deployment.fingerprint ? 'unchanged' : 'changed';
-          if (change === 'changed') existing.redeploy(deployment);
-        } else {
-          const pool = new FunctionPool(deployment, {
-            backend: this.backend,
-            maxConcurrency: this.options.maxConcurrencyPerFunction ?? 10,
-            idleTimeoutMs: this.options.idleTimeoutMs ?? 5 * 60_000,
-            region: this.region,
-            accountId: '000000000000',
-            log: tagged(this.log, 'pool'),
-          });
-          pool.on('change', () => this.emit('change'));
-          this.pools.set(definition.name, pool);
-        }
-        this.images.prepull(definition);
-        report.functions.push({ name: definition.name, change, fingerprint: deployment.fingerprint, packageMs: Date.now() - started });
-      }),
-    );
+    const started = Date.now();
+    const deployments = await Promise.all(definitions.map((definition) => this.deployment(definition)));
+    const packageMs = Date.now() - started;
+    // Registered in definition order, so listings follow the workspace's order.
+    for (const deployment of deployments) {
+      const { definition } = deployment;
+      const existing = this.pools.get(definition.name);
+      let change: DeployChange = 'added';
+      if (existing) {
+        change = existing.fingerprint === deployment.fingerprint ? 'unchanged' : 'changed';
+        if (change === 'changed') existing.redeploy(deployment);
+      } else {
+        const pool = new FunctionPool(deployment, {
+          backend: this.backend,
+          maxConcurrency: this.options.maxConcurrencyPerFunction ?? 10,
+          idleTimeoutMs: this.options.idleTimeoutMs ?? 5 * 60_000,
+          region: this.region,
+          accountId: '000000000000',
+          log: tagged(this.log, 'pool'),
+        });
+        pool.on('change', () => this.emit('change'));
+        this.pools.set(definition.name, pool);
+      }
+      this.images.prepull(definition);
+      report.functions.push({ name: definition.name, change, fingerprint: deployment.fingerprint, packageMs });
+    }
     if (options.removeMissing !== false) {
       const wanted = new Set(definitions.map((d) => d.name));
       for (const [name, pool] of this.pools) {

@@ -235,7 +235,8 @@ export class FunctionPool extends EventEmitter {
       instance = new WarmInstance(instanceId, deployment.definition.name, deployment.fingerprint, channel);
       this.instances.add(instance);
       instance.on('state', () => this.emit('change'));
-      instance.once('exit', () => this.forget(instance!));
+      // A crashed instance leaves the pool at once, and its container goes too.
+      instance.once('exit', () => void this.retire(instance!));
       this.emit('change');
       const environment = instanceEnvironment({
         definition: deployment.definition,
@@ -259,15 +260,14 @@ export class FunctionPool extends EventEmitter {
     }
   }
 
+  /** Takes the instance out of service at once, then stops and removes it. */
   private async retire(instance: WarmInstance): Promise<void> {
-    const at = this.idle.indexOf(instance);
-    if (at >= 0) this.idle.splice(at, 1);
+    this.forget(instance);
     try {
       await this.options.backend.terminate(instance.instanceId);
     } catch (error) {
       this.options.log.warn(`${instance.functionName}: could not stop instance ${instance.instanceId}: ${(error as Error).message}`);
     }
-    this.forget(instance);
   }
 
   private forget(instance: WarmInstance): void {

@@ -45,7 +45,7 @@ async function loadModule(dir: string, name: string): Promise<Record<string, unk
     if (fs.existsSync(`${base}.cjs`)) return require(`${base}.cjs`);
     if (fs.existsSync(`${base}.js`)) {
       if (isModulePackage(dir)) return await dynamicImport(pathToFileURL(`${base}.js`).href);
-      return requireOrImport(`${base}.js`);
+      return await requireOrImport(`${base}.js`);
     }
     // A module from NODE_PATH or node_modules, as Lambda allows.
     return require(require.resolve(name, { paths: [dir, ...(process.env.NODE_PATH ?? '').split(':').filter(Boolean)] }));
