@@ -8,10 +8,10 @@ export function formatProblem(problem: Problem, workspace: string): string {
   return `${path.relative(workspace, problem.file) || problem.file}:${problem.line}: ${problem.message}`;
 }
 
-/** Discovers the workspace's functions, reporting problems to the log; the functions that loaded are returned. */
-export async function discover(context: CommandContext): Promise<{ functions: FunctionDefinition[]; problems: Problem[] }> {
+/** Discovers the workspace's functions, reporting problems to the log unless quiet; the functions that loaded are returned. */
+export async function discover(context: CommandContext, options: { quiet?: boolean } = {}): Promise<{ functions: FunctionDefinition[]; problems: Problem[] }> {
   const discovery = await discoverFunctions(context.workspace, { signal: context.signal });
-  for (const problem of discovery.problems) context.log.warn(formatProblem(problem, context.workspace));
+  if (!options.quiet) for (const problem of discovery.problems) context.log.warn(formatProblem(problem, context.workspace));
   return discovery;
 }
 

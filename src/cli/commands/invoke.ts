@@ -6,6 +6,7 @@ import { functionNotFound } from '../../core/runtime/invokeErrors';
 import type { InvokeResult } from '../../core/runtime/invokeResult';
 import { stringOption, untilAborted, type CliCommand, type CommandContext } from '../command';
 import { readPayload } from '../payload';
+import { WORKSPACE_ERROR_CODES } from '../../core/workspace';
 import { discover, formatProblem, startHost } from '../startHost';
 import { packageFunctions } from '../../core/workspace/packager';
 
@@ -24,12 +25,19 @@ export const invokeCommand: CliCommand = {
     if (!all && !name) throw new LambdaDockError('USAGE', 'Name the function to invoke: lambda-dock invoke FUNCTION (see lambda-dock functions), or use --all.');
     // Everything the user typed is checked before an instance starts, so bad input leaves nothing running.
     const explicitPayload = all ? undefined : readPayload(stringOption(context, 'payload'), stringOption(context, 'payload-file'));
-    const { functions, problems } = await discover(context);
+    // Invoking one function, only its own problems matter; they are reported below as the error.
+    const { functions, problems } = await discover(context, { quiet: !all });
     const targets = all ? functions : functions.filter((fn) => fn.name === name);
+    // A function the workspace itself says cannot run is reported here, before an instance starts for nothing.
+    const listed = (list: typeof problems) => list.map((p) => `  ${formatProblem(p, context.workspace)}`).join('\n');
     if (!all && targets.length === 0) {
-      const related = problems.filter((p) => p.message.includes(name));
-      if (related.length > 0) throw new LambdaDockError('FUNCTION_INVALID', `${name} could not be loaded:\n${related.map((p) => `  ${formatProblem(p, context.workspace)}`).join('\n')}`);
-      throw functionNotFound(name, functions.map((fn) => fn.name));
+      if (problems.length === 0) throw functionNotFound(name, functions.map((fn) => fn.name));
+      // A file that does not parse may be where the function was meant to be: say what is wrong with it.
+      throw new LambdaDockError('FUNCTION_INVALID', `${name} is not among the functions that loaded (${functions.map((fn) => fn.name).join(', ') || 'none'}); the workspace has problems:\n${listed(problems)}`);
+    }
+    const own = all ? [] : problems.filter((p) => p.message.startsWith(`${name}:`));
+    if (own.some((p) => p.code === WORKSPACE_ERROR_CODES.handlerNotFound)) {
+      throw new LambdaDockError('FUNCTION_INVALID', `${name} cannot run:\n${listed(own)}`);
     }
     if (targets.length === 0) {
       context.out(`No functions in ${context.workspace} to invoke.`);
