@@ -78,6 +78,7 @@ describe('AWS\'s Node.js runtime interface client (aws-lambda-ric) against our R
     const second = await host.invoke('RicEcho', json({ name: 'two' }));
     assert.equal(second.coldStart, false);
     assert.equal(second.instanceId, first.instanceId);
+    assert.ok(second.report.maxMemoryUsedMB > 10 && second.report.maxMemoryUsedMB < 512, `the engine's figure for a runtime that reports none: ${second.report.maxMemoryUsedMB}`);
     assert.equal(second.report.initDurationMs, undefined);
     assert.equal((parse(second.payload) as { greeting: string }).greeting, 'hi two');
     assert.equal(host.instances().filter((i) => i.functionName === 'RicEcho').length, 1);
