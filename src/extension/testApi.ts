@@ -1,0 +1,47 @@
+import type { LambdaDockContext } from './context';
+import type { EngineState } from './engine/hostService';
+import type { NodeTreeProvider } from './views/nodeTreeProvider';
+import type { Views } from './views/registerViews';
+
+/** A tree item as VS Code received it from the view's provider (getChildren, then getTreeItem). */
+export interface ShownItem {
+  id: string;
+  label: string;
+  description: string;
+  contextValue: string;
+  children: ShownItem[];
+}
+
+/** What activate() returns: enough for the editor tests (and other extensions) to see what the views show. */
+export interface LambdaDockApi {
+  functionItems(): ShownItem[];
+  containerItems(): ShownItem[];
+  engineState(): EngineState;
+  /** The id of this window's engine session (its containers carry it as lambda-dock.session). */
+  sessionId(): string | undefined;
+  /** Refreshes both views at once (no debounce). */
+  refresh(): Promise<void>;
+}
+
+export function createTestApi(ctx: LambdaDockContext, views: Views): LambdaDockApi {
+  return {
+    functionItems: () => shown(views.functions),
+    containerItems: () => shown(views.containers),
+    engineState: () => ctx.hosts.state,
+    sessionId: () => ctx.hosts.current?.session.id,
+    refresh: () => views.refreshNow(),
+  };
+}
+
+function shown(provider: NodeTreeProvider, parent?: Parameters<NodeTreeProvider['getChildren']>[0]): ShownItem[] {
+  return provider.getChildren(parent).map((node) => {
+    const item = provider.getTreeItem(node);
+    return {
+      id: item.id ?? node.id,
+      label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+      description: typeof item.description === 'string' ? item.description : '',
+      contextValue: item.contextValue ?? '',
+      children: shown(provider, node),
+    };
+  });
+}
