@@ -50,14 +50,14 @@ export class LambdaDockContext implements vscode.Disposable {
     this.settings = this.own(new Settings());
     this.workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const workspace = this.workspace ?? '';
-    this.hosts = new HostService(workspace, () => this.settings.current, (options) => FunctionHost.start(options) as Promise<EngineHost>, this.log.component('engine'));
+    this.hosts = new HostService(workspace, () => this.settings.current, (options) => FunctionHost.start(options) as Promise<EngineHost>, this.log);
     this.deploys = this.own(
       new DeployService(
         workspace,
         this.hosts,
         (dir) => (dir ? discoverFunctions(dir) : Promise.resolve({ functions: [], problems: [] })),
         () => ({ prewarm: this.settings.current.prewarm }),
-        this.log.component('workspace'),
+        this.log,
       ),
     );
     this.functions = this.own(new FunctionsStore(this.deploys, this.hosts));

@@ -2,6 +2,7 @@ import type { LambdaDockContext } from './context';
 import type { EngineState } from './engine/hostService';
 import type { NodeTreeProvider } from './views/nodeTreeProvider';
 import type { Views } from './views/registerViews';
+import type { DeployOutcome } from './workspace/deployService';
 
 /** A tree item as VS Code received it from the view's provider (getChildren, then getTreeItem). */
 export interface ShownItem {
@@ -21,6 +22,13 @@ export interface LambdaDockApi {
   sessionId(): string | undefined;
   /** Refreshes both views at once (no debounce). */
   refresh(): Promise<void>;
+  /** The last deploy: by a command, a save, or an engine restart. */
+  lastDeploy(): DeployOutcome | undefined;
+  /**
+   * Ends this window's engine session as deactivate() does (instances terminated, liveness socket
+   * removed). For the editor tests, whose extension host is killed rather than deactivated.
+   */
+  endSession(): Promise<void>;
 }
 
 export function createTestApi(ctx: LambdaDockContext, views: Views): LambdaDockApi {
@@ -30,6 +38,8 @@ export function createTestApi(ctx: LambdaDockContext, views: Views): LambdaDockA
     engineState: () => ctx.hosts.state,
     sessionId: () => ctx.hosts.current?.session.id,
     refresh: () => views.refreshNow(),
+    lastDeploy: () => ctx.deploys.lastOutcome,
+    endSession: () => ctx.hosts.dispose(),
   };
 }
 

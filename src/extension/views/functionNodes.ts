@@ -37,7 +37,8 @@ export function functionNode(fn: FunctionRecord, now: number): TreeNode {
     tooltip,
     contextValue: `function.${state}`,
     icon: ICONS[state],
-    collapsible: children.length > 0 ? 'expanded' : 'none',
+    // Always expanded: an item first shown without children stays collapsed once instances appear.
+    collapsible: 'expanded',
     children,
   };
 }

@@ -1,0 +1,230 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import * as vscode from 'vscode';
+import { LABELS } from '../../../src/core/engine/backend';
+import type { InvokeSummary } from '../../../src/extension/commands/invoke';
+import type { StaleCleanupReport } from '../../../src/extension/engine/containerOps';
+import type { LambdaDockApi, ShownItem } from '../../../src/extension/testApi';
+import type { DeployOutcome } from '../../../src/extension/workspace/deployService';
+import { WORKSPACE_ENV } from '../protocol';
+import { afterRelease } from './afterRelease';
+
+const EXTENSION_ID = 'lambda-dock.lambda-dock';
+const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function item(items: ShownItem[], label: string): ShownItem | undefined {
+  return items.find((i) => i.label === label);
+}
+
+function resultText(summary: InvokeSummary): string {
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === summary.document);
+  assert.ok(document, `the result document ${summary.document} is open`);
+  return document.getText();
+}
+
+async function containersOfSession(session: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${session}`] } });
+}
+
+async function exists(id: string): Promise<boolean> {
+  try {
+    await docker.getContainer(id).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('Lambda Dock sidebar, commands and run on save', function () {
+  this.timeout(120_000);
+  let api: LambdaDockApi;
+  let workspace: string;
+  /** The image the engine ran the function in: the stale containers below use it too. */
+  let runtimeImage = '';
+  const created: string[] = [];
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<LambdaDockApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    // The extension host is killed after the screenshots, not deactivated: end the session as deactivate would.
+    afterRelease(() => api.endSession());
+    workspace = fs.realpathSync(process.env[WORKSPACE_ENV]!);
+  });
+
+  after(async () => {
+    await Promise.all(created.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+  });
+
+  it('shows the workspace\'s functions in the Functions view once the sidebar opens', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.lambda-dock');
+    const items = await until('HelloFunction in the Functions view', () => {
+      const shown = api.functionItems();
+      return item(shown, 'HelloFunction') ? shown : undefined;
+    });
+    const hello = item(items, 'HelloFunction')!;
+    assert.equal(hello.id, 'function:HelloFunction');
+    assert.match(hello.description, /nodejs20\.x/);
+    await until('the engine to be ready', () => api.engineState().kind === 'ready' || undefined);
+  });
+
+  it('deploys the workspace and marks the function deployed', async () => {
+    const outcome = await vscode.commands.executeCommand<DeployOutcome>('lambdaDock.deployWorkspace');
+    assert.ok(outcome, 'Deploy Workspace returned its outcome');
+    assert.deepEqual(outcome.deployed, ['HelloFunction']);
+    assert.deepEqual(outcome.failed, []);
+    const hello = await until('HelloFunction deployed', () => {
+      const shown = item(api.functionItems(), 'HelloFunction');
+      return shown?.contextValue === 'function.deployed' ? shown : undefined;
+    });
+    assert.match(hello.description, /deployed/);
+  });
+
+  it('invokes the function into a read-only result document, with one container running it', async () => {
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { greeting: 'hi' });
+    assert.ok(summary, 'Invoke Function returned its summary');
+    assert.equal(summary.status, 'ok');
+    assert.deepEqual(JSON.parse(summary.payload), { statusCode: 200, body: 'hello' });
+    assert.equal(summary.coldStart, true);
+    assert.ok(summary.document.startsWith('lambda-dock-result:'));
+
+    const text = resultText(summary);
+    assert.match(text, /^# HelloFunction: succeeded/);
+    assert.match(text, /## Response\n\n```json\n\{\n {2}"statusCode": 200,\n {2}"body": "hello"\n\}/);
+    assert.match(text, /START RequestId: /);
+    assert.match(text, /\| Duration \| [\d.]+ ms \|/);
+    assert.match(text, /\| Init Duration \| [\d.]+ ms \|/);
+    assert.match(text, /"greeting": "hi"/);
+
+    const session = api.sessionId();
+    assert.ok(session);
+    const containers = await containersOfSession(session);
+    assert.equal(containers.length, 1, 'one instance, one container');
+    assert.equal(containers[0].State, 'running');
+    assert.equal(containers[0].Labels[LABELS.function], 'HelloFunction');
+    assert.equal(containers[0].Labels[LABELS.instance], summary.instanceId);
+    runtimeImage = containers[0].Image;
+
+    await api.refresh();
+    const hello = item(api.functionItems(), 'HelloFunction')!;
+    assert.equal(hello.children.length, 1);
+    assert.equal(hello.children[0].label, `instance ${summary.instanceId}`);
+    assert.equal(hello.children[0].contextValue, 'instance.idle');
+    assert.match(hello.children[0].description, /idle · cold start \d+ ms · 1 invocation · up/);
+
+    const group = item(api.containerItems(), 'HelloFunction');
+    assert.ok(group, 'the Containers view groups the container under its function');
+    assert.equal(group.children.length, 1);
+    assert.equal(group.children[0].id, `container:${containers[0].Id}`);
+    assert.equal(group.children[0].contextValue, 'container.running');
+    assert.match(group.children[0].description, /running · this window/);
+  });
+
+  it('invokes again warm, and saves the payload as an event that Invoke Function can use', async () => {
+    const again = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeAgain');
+    assert.ok(again);
+    assert.equal(again.coldStart, false);
+    const file = await vscode.commands.executeCommand<string>('lambdaDock.savePayloadAsEvent', 'greeting');
+    assert.equal(file, path.join(workspace, '.lambda-dock', 'events', 'HelloFunction', 'greeting.json'));
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { greeting: 'hi' });
+    const fromEvent = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { event: 'greeting' });
+    assert.ok(fromEvent);
+    assert.match(resultText(fromEvent), /"greeting": "hi"/);
+    const fromTemplate = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { template: 'sqs' });
+    assert.ok(fromTemplate);
+    assert.match(resultText(fromTemplate), /"eventSource": "aws:sqs"/);
+  });
+
+  it('redeploys a saved handler, and the next invoke returns the new result', async () => {
+    const document = await vscode.workspace.openTextDocument(path.join(workspace, 'app.js'));
+    const edit = new vscode.WorkspaceEdit();
+    const start = document.getText().indexOf("'hello'");
+    assert.ok(start >= 0);
+    edit.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(start + "'hello'".length)), "'hello again'");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save());
+    await until('the redeploy after the save', () => api.lastDeploy()?.reason === 'save' || undefined);
+    assert.deepEqual(api.lastDeploy()?.deployed, ['HelloFunction']);
+
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', {});
+    assert.ok(summary);
+    assert.deepEqual(JSON.parse(summary.payload), { statusCode: 200, body: 'hello again' });
+    assert.equal(summary.coldStart, true, 'the new code runs in a new instance');
+    assert.match(resultText(summary), /"body": "hello again"/);
+  });
+
+  it('opens the handler at its export', async () => {
+    const file = await vscode.commands.executeCommand<string>('lambdaDock.openHandler', 'HelloFunction');
+    assert.equal(file, path.join(workspace, 'app.js'));
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, file);
+    assert.equal(editor?.selection.active.line, 0);
+  });
+
+  it('stops an instance: its container is gone', async () => {
+    const session = api.sessionId()!;
+    const before = await containersOfSession(session);
+    assert.ok(before.length >= 1);
+    const instanceId = before[0].Labels[LABELS.instance];
+    await vscode.commands.executeCommand('lambdaDock.stopInstance', instanceId);
+    assert.equal(await exists(before[0].Id), false);
+  });
+
+  it('cleans up the stale containers this workspace\'s dead sessions left, and only those', async () => {
+    const image = runtimeImage;
+    assert.ok(image, 'the invoke test recorded the runtime image');
+    const deadSocket = path.join(os.tmpdir(), 'lambda-dock-e2e-dead-session', 'deadbeef0001.sock');
+    const leftBehind = async (workspaceLabel: string) => {
+      const container = await docker.createContainer({
+        Image: image,
+        Entrypoint: ['/usr/local/bin/node', '-e', 'setTimeout(() => {}, 600000)'],
+        Labels: {
+          [LABELS.function]: 'Orphan',
+          [LABELS.session]: 'deadbeef0001',
+          [LABELS.sessionSocket]: deadSocket,
+          [LABELS.host]: os.hostname(),
+          [LABELS.workspace]: workspaceLabel,
+        },
+      });
+      created.push(container.id);
+      await container.start();
+      return container.id;
+    };
+    const ours = await leftBehind(workspace);
+    const elsewhere = await leftBehind(path.join(os.tmpdir(), 'lambda-dock-e2e-another-workspace'));
+
+    await api.refresh();
+    const orphans = item(api.containerItems(), 'Orphan');
+    assert.ok(orphans, 'the stale containers show in the Containers view');
+    const shown = orphans.children.find((c) => c.id === `container:${ours}`);
+    assert.equal(shown?.contextValue, 'container.running.stale');
+    assert.match(shown.description, /stale/);
+
+    const report = await vscode.commands.executeCommand<StaleCleanupReport>('lambdaDock.cleanupStale');
+    assert.ok(report);
+    assert.equal(report.removed.length, 1);
+    assert.equal(await exists(ours), false, 'the stale container of this workspace is removed');
+    assert.equal(await exists(elsewhere), true, 'another workspace\'s stale container is left to its window');
+    assert.equal(item(api.containerItems(), 'Orphan')?.children.some((c) => c.id === `container:${ours}`) ?? false, false);
+  });
+
+  it('leaves one warm instance for the sidebar screenshot', async () => {
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', {});
+    assert.equal(summary?.status, 'ok');
+    await api.refresh();
+    await vscode.commands.executeCommand('workbench.view.extension.lambda-dock');
+  });
+});
