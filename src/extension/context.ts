@@ -102,6 +102,12 @@ export class LambdaDockContext implements vscode.Disposable {
     this.log.show();
   }
 
+  /** Ends this window's engine session, keeping the extension running: the next command starts a new one. */
+  async endSession(): Promise<void> {
+    await this.hosts.stop();
+    this.deploys.forgetDeployments();
+  }
+
   /** Ends the engine session (instances terminated, liveness socket removed); awaited by deactivate(). */
   async disposeAsync(): Promise<void> {
     if (this.disposed) return;

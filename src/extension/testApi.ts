@@ -26,7 +26,7 @@ export interface LambdaDockApi {
   lastDeploy(): DeployOutcome | undefined;
   /**
    * Ends this window's engine session as deactivate() does (instances terminated, liveness socket
-   * removed). For the editor tests, whose extension host is killed rather than deactivated.
+   * removed) but keeps the extension running; the next command starts a new session.
    */
   endSession(): Promise<void>;
 }
@@ -39,7 +39,7 @@ export function createTestApi(ctx: LambdaDockContext, views: Views): LambdaDockA
     sessionId: () => ctx.hosts.current?.session.id,
     refresh: () => views.refreshNow(),
     lastDeploy: () => ctx.deploys.lastOutcome,
-    endSession: () => ctx.hosts.dispose(),
+    endSession: () => ctx.endSession(),
   };
 }
 

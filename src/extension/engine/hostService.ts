@@ -136,7 +136,8 @@ export class HostService implements Disposable {
     if (hasEngineEvents(host.backend)) this.unsubscribe.push(host.backend.onEngineEvent(() => this.engineEventEmitter.fire()));
   }
 
-  private async stop(): Promise<void> {
+  /** Ends the session (instances terminated, liveness socket removed); the next ensure() starts a new one. */
+  async stop(): Promise<void> {
     this.generation += 1;
     const host = this.host;
     this.host = undefined;

@@ -141,6 +141,12 @@ export class DeployService implements Disposable {
     return this.serialized(() => this.deployNames(host, 'restart', names, false));
   }
 
+  /** The engine session ended: nothing is deployed any more (the definitions stay). */
+  forgetDeployments(): void {
+    for (const [name, state] of this.states) if (state.kind !== 'error') this.states.delete(name);
+    this.changeEmitter.fire();
+  }
+
   dispose(): void {
     this.changeEmitter.dispose();
     this.deployedEmitter.dispose();

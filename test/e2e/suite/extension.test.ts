@@ -10,7 +10,6 @@ import type { StaleCleanupReport } from '../../../src/extension/engine/container
 import type { LambdaDockApi, ShownItem } from '../../../src/extension/testApi';
 import type { DeployOutcome } from '../../../src/extension/workspace/deployService';
 import { WORKSPACE_ENV } from '../protocol';
-import { afterRelease } from './afterRelease';
 
 const EXTENSION_ID = 'lambda-dock.lambda-dock';
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
@@ -35,8 +34,9 @@ function resultText(summary: InvokeSummary): string {
   return document.getText();
 }
 
+/** The fixture function's containers that this window's session started. */
 async function containersOfSession(session: string): Promise<Docker.ContainerInfo[]> {
-  return docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${session}`] } });
+  return docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${session}`, `${LABELS.function}=HelloFunction`] } });
 }
 
 async function exists(id: string): Promise<boolean> {
@@ -60,8 +60,6 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     const extension = vscode.extensions.getExtension<LambdaDockApi>(EXTENSION_ID);
     assert.ok(extension);
     api = await extension.activate();
-    // The extension host is killed after the screenshots, not deactivated: end the session as deactivate would.
-    afterRelease(() => api.endSession());
     workspace = fs.realpathSync(process.env[WORKSPACE_ENV]!);
   });
 
@@ -221,10 +219,30 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.equal(item(api.containerItems(), 'Orphan')?.children.some((c) => c.id === `container:${ours}`) ?? false, false);
   });
 
-  it('leaves one warm instance for the sidebar screenshot', async () => {
+  it('ending the session (as deactivate does) stops its instances and removes its liveness socket', async () => {
     const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', {});
     assert.equal(summary?.status, 'ok');
+    const session = api.sessionId()!;
+    const running = await containersOfSession(session);
+    assert.equal(running.length, 1);
+    const socket = running[0].Labels[LABELS.sessionSocket];
+    assert.ok(fs.existsSync(socket), 'a live session holds its liveness socket');
+
+    await api.endSession();
+    assert.equal(api.engineState().kind, 'idle');
+    assert.deepEqual(await containersOfSession(session), []);
+    assert.equal(fs.existsSync(socket), false);
     await api.refresh();
+    assert.match(item(api.functionItems(), 'HelloFunction')?.description ?? '', /not deployed/);
+  });
+
+  // The editor is killed after the screenshots rather than deactivated, so what the screenshot shows is
+  // deployed but runs no instance: nothing is left behind on the shared engine.
+  it('deploys again for the sidebar screenshot, starting a new session', async () => {
+    const outcome = await vscode.commands.executeCommand<DeployOutcome>('lambdaDock.deployWorkspace');
+    assert.deepEqual(outcome?.deployed, ['HelloFunction']);
+    await api.refresh();
+    assert.equal(item(api.functionItems(), 'HelloFunction')?.contextValue, 'function.deployed');
     await vscode.commands.executeCommand('workbench.view.extension.lambda-dock');
   });
 });

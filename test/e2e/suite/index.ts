@@ -17,7 +17,6 @@ import {
   type SuiteResult,
   type TestOutcome,
 } from '../protocol';
-import { runAfterRelease } from './afterRelease';
 
 const HOLD_LIMIT_MS = 120_000;
 
@@ -58,7 +57,6 @@ export async function run(): Promise<void> {
   fs.renameSync(`${resultFile}.tmp`, resultFile);
 
   if (process.env[HOLD_ENV]) await waitForFile(path.join(resultDir, RELEASE_FILE), HOLD_LIMIT_MS);
-  await runAfterRelease(10_000);
 }
 
 function testFiles(dir: string): string[] {
