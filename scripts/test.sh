@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 log=$(mktemp)
 started_engine=0
-[ -f "${LAMBDA_DOCK_DOCKERD_PIDFILE:-/tmp/lambda-dock-dockerd.pid}" ] || started_engine=1
+[ -f "${LAMBDA_DOCK_DOCKERD_PIDFILE:-/tmp/lambda-dock-dockerd.pid}" ] || [ -f "${LAMBDA_DOCK_PODMAN_PIDFILE:-/tmp/lambda-dock-podman.pid}" ] || started_engine=1
 finish() {
   if [ "$started_engine" = 1 ]; then bash scripts/stop-engine.sh; fi
   passed=$(grep -aoE '^ +[0-9]+ passing' "$log" | awk '{s+=$1} END {print s+0}')
@@ -26,6 +26,10 @@ run npm run lint || exit 1
 run npm run test:unit || status=1
 if ! bash scripts/ensure-engine.sh; then
   echo "lambda-dock tests: the integration tests need a Docker engine (see above); they fail rather than skip." >&2
+  exit 1
+fi
+if ! bash scripts/ensure-podman.sh; then
+  echo "lambda-dock tests: the Podman tests need Podman's API (see above); they fail rather than skip." >&2
   exit 1
 fi
 run npm run test:integration || status=1

@@ -55,6 +55,8 @@ export interface LaunchedInstance extends EventEmitter {
 export interface RuntimeApiEndpoint {
   bindAddress: string;
   advertisedHost: string;
+  /** When bound to every address: the only IPv4 subnet (CIDR) connections are accepted from. */
+  allowedSubnet?: string;
 }
 
 export interface PrepullProgress {

@@ -287,9 +287,14 @@ export class DockerBackend implements LambdaBackend {
     for (const name of ['bridge', 'podman']) {
       try {
         const network = (await this.docker.getNetwork(name).inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string; Subnet?: string }> } };
-        const gateway = bridgeGateway(network.IPAM?.Config ?? []);
+        const configs = network.IPAM?.Config ?? [];
+        const gateway = bridgeGateway(configs);
+        if (!gateway || !this.canBindHostPaths) continue;
         // Bound to the bridge's own address: containers reach it, other machines do not.
-        if (gateway && (await canBind(gateway))) return { bindAddress: gateway, advertisedHost: gateway };
+        if (await canBind(gateway)) return { bindAddress: gateway, advertisedHost: gateway };
+        // Podman brings its bridge up only while a container runs: listen everywhere, accept only the bridge's subnet.
+        const subnet = configs.find((c) => c.Subnet && !c.Subnet.includes(':'))?.Subnet;
+        if (subnet) return { bindAddress: '0.0.0.0', advertisedHost: gateway, allowedSubnet: subnet };
       } catch {
         // no network by that name on this engine
       }

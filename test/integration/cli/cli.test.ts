@@ -94,7 +94,7 @@ describe('the lambda-dock command line', function () {
       const workspace = makeFolder({ 'template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: [unclosed\n' });
       const run = await lambdaDock(['invoke', 'Fn', '--workspace', workspace]);
       assert.equal(run.code, 1);
-      assert.match(run.stderr, /template\.yaml:\d+: /);
+      assert.match(run.stderr, /^lambda-dock: Fn is not among the functions that loaded \(none\); the workspace has problems:\n  template\.yaml:\d+: /);
       assert.deepEqual(await containersFor(workspace), []);
     });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { RuntimeApiChannel, type InvocationAnswer } from '../../../src/core/runtime/runtimeApiChannel';
+import { RuntimeApiChannel, subnetMatcher, type InvocationAnswer } from '../../../src/core/runtime/runtimeApiChannel';
 import { RuntimeApiClient } from '../../../src/core/runtime/client/runtimeApiClient';
 
 const invocation = (requestId: string) => ({ requestId, payload: Buffer.from('{"n":1}'), deadlineMs: Date.now() + 3000, invokedFunctionArn: 'arn:fn', traceId: 'Root=1-x' });
@@ -8,7 +8,7 @@ describe('the Runtime API channel (real HTTP on 127.0.0.1)', () => {
   let channel: RuntimeApiChannel;
   let client: RuntimeApiClient;
   beforeEach(async () => {
-    channel = await RuntimeApiChannel.open('127.0.0.1', '127.0.0.1');
+    channel = await RuntimeApiChannel.open({ bindAddress: '127.0.0.1', advertisedHost: '127.0.0.1' });
     client = new RuntimeApiClient(channel.address);
   });
   afterEach(() => channel.close());
@@ -50,5 +50,16 @@ describe('the Runtime API channel (real HTTP on 127.0.0.1)', () => {
     const initError = new Promise((resolve) => channel.once('initError', resolve));
     await client.postInitError({ errorType: 'Runtime.ImportModuleError', errorMessage: 'Error: Cannot find module', trace: [] });
     assert.deepEqual(await initError, { errorType: 'Runtime.ImportModuleError', errorMessage: 'Error: Cannot find module', trace: [] });
+  });
+});
+
+describe('subnetMatcher', () => {
+  it('accepts addresses in the subnet only, IPv4-mapped ones included', () => {
+    const inBridge = subnetMatcher('10.88.0.0/16');
+    assert.equal(inBridge('10.88.0.5'), true);
+    assert.equal(inBridge('::ffff:10.88.255.1'), true);
+    assert.equal(inBridge('10.89.0.1'), false);
+    assert.equal(inBridge('192.168.1.10'), false);
+    assert.equal(inBridge('::1'), false);
   });
 });
