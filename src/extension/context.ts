@@ -5,6 +5,7 @@ import { discoverFunctions } from '../core/workspace';
 import { ContainerOps } from './engine/containerOps';
 import type { EngineHost } from './engine/engineHost';
 import { HostService } from './engine/hostService';
+import { InvokeApiService, type InvokeApiFactory } from './engine/invokeApiService';
 import { DeployOnSave } from './editor/deployOnSave';
 import { Diagnostics } from './editor/diagnostics';
 import { FunctionOutputs } from './editor/functionOutputs';
@@ -17,6 +18,9 @@ import { FunctionsStore } from './model/functionsStore';
 import { Settings } from './settings';
 import type { SettingsService } from './settingsModel';
 import { DeployService } from './workspace/deployService';
+
+/** The Invoke API server of src/core/api, once that area is on main; until then the setting only logs. */
+const invokeApiFactory: InvokeApiFactory | undefined = undefined;
 
 /** The last invocation, for Invoke Again and Save Payload as Event. */
 export interface LastInvocation {
@@ -41,6 +45,7 @@ export class LambdaDockContext implements vscode.Disposable {
   readonly statusBar: StatusBar;
   readonly diagnostics: Diagnostics;
   readonly deployOnSave: DeployOnSave;
+  readonly invokeApi: InvokeApiService;
   lastInvocation: LastInvocation | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
@@ -67,12 +72,15 @@ export class LambdaDockContext implements vscode.Disposable {
     this.statusBar = this.own(new StatusBar());
     this.diagnostics = this.own(new Diagnostics());
     this.deployOnSave = this.own(new DeployOnSave(workspace, this.deploys, this.log.component('save')));
+    this.invokeApi = new InvokeApiService(invokeApiFactory, () => this.settings.current.invokeApiPort, this.log);
 
     this.own(this.hosts.onDidChangeState((state) => {
       void vscode.commands.executeCommand('setContext', 'lambdaDock.engineState', state.kind);
       this.updateStatus();
     }));
     this.own(this.hosts.onDidRestart((host) => void this.redeploy(host)));
+    // The Invoke API serves whichever host runs: it starts with the engine and follows its restarts.
+    this.own(this.hosts.onDidChangeState((state) => void this.invokeApi.update(state.kind === 'ready' ? this.hosts.current : undefined)));
     this.own(this.deploys.onDidChange(() => {
       void vscode.commands.executeCommand('setContext', 'lambdaDock.noFunctions', this.deploys.discovered && this.deploys.definitions.length === 0);
       this.updateDiagnostics();
@@ -113,6 +121,7 @@ export class LambdaDockContext implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.deployOnSave.stop();
+    await this.invokeApi.update(undefined);
     await this.hosts.dispose();
     this.dispose();
   }
@@ -148,6 +157,7 @@ export class LambdaDockContext implements vscode.Disposable {
       else this.deployOnSave.stop();
     }
     if (services.has('host')) await this.hosts.restart();
+    else if (services.has('invokeApi')) await this.invokeApi.update(this.hosts.current);
     this.updateStatus();
   }
 

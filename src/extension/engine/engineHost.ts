@@ -3,10 +3,11 @@ import type { ContainerEvent } from '../../core/engine/engineEvents';
 import type { FunctionDefinition } from '../../core/functions/definition';
 import type { DeployReport, FunctionHostOptions } from '../../core/runtime/functionHost';
 import type { InvokeOptions, InvokeResult } from '../../core/runtime/invokeResult';
+import type { FunctionInvoker } from '../../core/runtime/invoker';
 import type { InstanceSnapshot } from '../../core/runtime/warmInstance';
 
 /** What the extension uses of FunctionHost: the real one, or an honest fake in unit tests. */
-export interface EngineHost {
+export interface EngineHost extends FunctionInvoker {
   readonly backend: LambdaBackend;
   readonly session: { readonly id: string };
   deploy(definitions: readonly FunctionDefinition[], options?: { prewarm?: boolean; removeMissing?: boolean }): Promise<DeployReport>;

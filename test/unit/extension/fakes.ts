@@ -112,6 +112,9 @@ export class FakeHost extends EventEmitter implements EngineHost {
   functions(): FunctionDefinition[] {
     return [...this.registered.values()].map((r) => r.definition);
   }
+  getFunction(name: string): FunctionDefinition | undefined {
+    return this.registered.get(name)?.definition;
+  }
   instances(): InstanceSnapshot[] {
     return this.instanceList;
   }

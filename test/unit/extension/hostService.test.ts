@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { HostService, type EngineState } from '../../../src/extension/engine/hostService';
+import { InvokeApiService, type InvokeApiFactory } from '../../../src/extension/engine/invokeApiService';
 import { DEFAULT_SETTINGS, type LambdaDockSettings } from '../../../src/extension/settingsModel';
-import { fakeFactory, quietLog } from './fakes';
+import { fakeFactory, FakeHost, quietLog } from './fakes';
 
 describe('HostService', () => {
   let settings: LambdaDockSettings;
@@ -97,5 +98,41 @@ describe('HostService', () => {
     await service.restart();
     assert.equal(started, 1);
     await service.dispose();
+  });
+});
+
+describe('InvokeApiService', () => {
+  it('serves the running host on the configured port, follows restarts, and stops at port 0', async () => {
+    const events: string[] = [];
+    let port = 3001;
+    const factory: InvokeApiFactory = ({ port: p }) => ({
+      async start() {
+        events.push(`start ${p}`);
+        return `http://127.0.0.1:${p}`;
+      },
+      async close() {
+        events.push(`close ${p}`);
+      },
+    });
+    const service = new InvokeApiService(factory, () => port, quietLog);
+    const host = new FakeHost();
+    await service.update(host);
+    assert.equal(service.endpoint, 'http://127.0.0.1:3001');
+    await service.update(new FakeHost());
+    port = 0;
+    await service.update(host);
+    assert.equal(service.endpoint, undefined);
+    assert.deepEqual(events, ['start 3001', 'close 3001', 'start 3001', 'close 3001']);
+  });
+
+  it('reports a port in use in the log instead of failing the engine', async () => {
+    const log = { ...quietLog, lines: [] as string[] };
+    const service = new InvokeApiService(() => ({
+      start: () => Promise.reject(new Error('listen EADDRINUSE: address already in use 127.0.0.1:3001')),
+      close: async () => undefined,
+    }), () => 3001, log);
+    await service.update(new FakeHost());
+    assert.equal(service.endpoint, undefined);
+    assert.ok(log.lines.some((l) => /could not listen on 127.0.0.1:3001: .*EADDRINUSE.*change lambdaDock.invokeApiPort/.test(l)));
   });
 });
