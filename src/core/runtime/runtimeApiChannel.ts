@@ -39,7 +39,10 @@ export class RuntimeApiChannel extends EventEmitter {
   private waitingNext?: http.ServerResponse;
   private queued?: DispatchedInvocation;
   private current?: string;
-  private ready = false;
+  /** Set on the first poll: the instance may poll before anyone listens for 'ready' (engine slow to answer start). */
+  ready = false;
+  /** Kept for the same reason: an init error can arrive before the instance is wired. */
+  initError?: LambdaError;
 
   private constructor(private readonly advertisedHost: string) {
     super();
@@ -93,7 +96,8 @@ export class RuntimeApiChannel extends EventEmitter {
     if (request.method === 'POST' && url === INIT_ERROR_PATH) {
       return void readBody(request, MAX_RESPONSE_BYTES).then((body) => {
         accepted(response);
-        this.emit('initError', parseError(body, request));
+        this.initError = parseError(body, request);
+        this.emit('initError', this.initError);
       }, () => reject(response, 413, 'RequestEntityTooLarge', 'init error body too large'));
     }
     const match = request.method === 'POST' ? INVOCATION_PATH.exec(url) : null;

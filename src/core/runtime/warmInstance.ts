@@ -86,14 +86,17 @@ export class WarmInstance extends EventEmitter {
         this.channel.off('initError', onInitError);
         launched.off('exit', onExit);
       };
-      this.channel.once('ready', onReady);
-      this.channel.once('initError', onInitError);
-      launched.once('exit', onExit);
       launched.once('exit', (exit: InstanceExit) => {
         this.exitInfo = exit;
         this.setState('stopped');
         this.emit('exit', exit);
       });
+      // Under load the engine answers start after the runtime has already polled (or failed): check first.
+      if (this.channel.initError) return fail(this.channel.initError);
+      if (this.channel.ready) return onReady();
+      this.channel.once('ready', onReady);
+      this.channel.once('initError', onInitError);
+      launched.once('exit', onExit);
     });
   }
 
