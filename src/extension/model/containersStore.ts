@@ -1,12 +1,11 @@
 import { LABELS, type ManagedContainer } from '../../core/engine/backend';
 import { errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/log';
+import { SCOPE_LABELS } from '../../core/sockets';
 import type { HostService } from '../engine/hostService';
 import { Emitter, type Disposable } from '../util/emitter';
 import type { ContainerRecord, ContainersSnapshot } from './records';
 
-/** The label the scoped socket proxy puts on what a container created through its socket. */
-export const SOCKET_SCOPE_LABEL = 'lambda-dock.io/scope';
 
 /**
  * The Containers view's model: every container the project manages on the engine (stale ones included),
@@ -86,6 +85,6 @@ export function containerRecord(container: ManagedContainer, ownSessionId: strin
     ownSession: container.session === ownSessionId,
     ...(labels[LABELS.instance] ? { instanceId: labels[LABELS.instance] } : {}),
     hasDockerSocket: labels[LABELS.dockerSocket] === 'true',
-    ...(labels[SOCKET_SCOPE_LABEL] ? { socketScope: labels[SOCKET_SCOPE_LABEL] } : {}),
+    ...(labels[SCOPE_LABELS.scope] ? { socketScope: labels[SCOPE_LABELS.scope] } : {}),
   };
 }

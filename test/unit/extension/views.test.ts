@@ -4,10 +4,11 @@ import { ContainersStore } from '../../../src/extension/model/containersStore';
 import { FunctionsStore } from '../../../src/extension/model/functionsStore';
 import type { ContainerRecord } from '../../../src/extension/model/records';
 import { DEFAULT_SETTINGS } from '../../../src/extension/settingsModel';
-import { containerNodes, nestCreated } from '../../../src/extension/views/containerNodes';
+import { containerNodes, nestCreated, socketScopeOf } from '../../../src/extension/views/containerNodes';
 import { functionNodes } from '../../../src/extension/views/functionNodes';
 import { formatAge } from '../../../src/extension/views/treeNode';
 import { DeployService } from '../../../src/extension/workspace/deployService';
+import { ScopeRecord } from '../../../src/core/sockets/scopeRecord';
 import { definition, fakeFactory, managed, quietLog, type FakeHost } from './fakes';
 
 const NOW = 1_700_000_100_000;
@@ -121,11 +122,13 @@ describe('the Containers view', () => {
       id, name: id, functionName: 'Builder', session: 's1', state: 'running', status: 'Up', image: 'img', createdAt: NOW - 1000, stale: false, ownSession: true, hasDockerSocket: false, ...extra,
     });
     const holder = base('holder', { hasDockerSocket: true, instanceId: 'i1' });
-    const child = base('child', { functionName: '', socketScope: 'scope-1' });
+    const otherHolder = base('other-holder', { functionName: 'Other', hasDockerSocket: true, instanceId: 'i2' });
+    const child = base('child', { functionName: '', socketScope: socketScopeOf('Builder') });
     const orphan = base('orphan', { session: 's2', socketScope: 'scope-2' });
-    const { roots, createdBy } = nestCreated([holder, child, orphan]);
-    assert.deepEqual(roots.map((r) => r.id), ['holder', 'orphan']);
-    assert.deepEqual(createdBy.get('holder')?.map((c) => c.id), ['child']);
+    const { roots, createdBy } = nestCreated([otherHolder, holder, child, orphan]);
+    assert.deepEqual(roots.map((r) => r.id), ['other-holder', 'holder', 'orphan']);
+    assert.deepEqual(createdBy.get('holder')?.map((c) => c.id), ['child'], 'matched by the scope of the holder\'s function');
+    assert.equal(createdBy.get('other-holder'), undefined);
 
     const nodes = containerNodes({ engine: ready, containers: [holder, child] }, NOW);
     const shown = nodes[0].children![0];
@@ -174,5 +177,11 @@ describe('ages', () => {
     assert.equal(formatAge(3 * 3600_000), '3 h');
     assert.equal(formatAge(50 * 3600_000), '2 d');
     assert.equal(formatAge(-5), '0 s');
+  });
+});
+
+describe('the socket scope', () => {
+  it('is the id the socket spawner labels a function\'s creations with', () => {
+    assert.equal(socketScopeOf('Builder'), new ScopeRecord('function:Builder').id);
   });
 });
