@@ -45,10 +45,11 @@ export function registerViews(ctx: LambdaDockContext): Views {
     functionsGate.trigger();
     containersGate.trigger();
   }));
-  // A user-visible change of state (engine up or down, a deploy) shows at once.
+  // The engine came up or went down: the functions (in memory) show it at once; the containers are listed
+  // again through the one debounced path, and only if the view is visible.
   ctx.own(ctx.hosts.onDidChangeState(() => {
     functionsGate.now();
-    containersGate.now();
+    containersGate.trigger();
   }));
   ctx.own(ctx.deploys.onDidChange(() => functionsGate.now()));
 

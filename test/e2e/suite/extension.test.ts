@@ -82,7 +82,7 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
   it('deploys the workspace and marks the function deployed', async () => {
     const outcome = await vscode.commands.executeCommand<DeployOutcome>('lambdaDock.deployWorkspace');
     assert.ok(outcome, 'Deploy Workspace returned its outcome');
-    assert.deepEqual(outcome.deployed, ['HelloFunction']);
+    assert.deepEqual(outcome.deployed, ['HelloFunction', 'SocketFunction']);
     assert.deepEqual(outcome.failed, []);
     const hello = await until('HelloFunction deployed', () => {
       const shown = item(api.functionItems(), 'HelloFunction');
@@ -219,6 +219,19 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.equal(item(api.containerItems(), 'Orphan')?.children.some((c) => c.id === `container:${ours}`) ?? false, false);
   });
 
+  it('marks the container of a function that opted in to a scoped Docker socket', async () => {
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'SocketFunction', {});
+    assert.equal(summary?.status, 'ok');
+    assert.deepEqual(JSON.parse(summary.payload), { dockerSocket: true, dockerHost: 'unix:///var/run/docker.sock' });
+    const [container] = await docker.listContainers({ filters: { label: [`${LABELS.session}=${api.sessionId()}`, `${LABELS.function}=SocketFunction`] } });
+    assert.equal(container.Labels[LABELS.dockerSocket], 'true');
+    await api.refresh();
+    const shown = item(api.containerItems(), 'SocketFunction')?.children.find((c) => c.id === `container:${container.Id}`);
+    assert.ok(shown, 'the Containers view lists the socket holder');
+    assert.equal(shown.contextValue, 'container.running.socket');
+    assert.match(shown.description, /docker socket/);
+  });
+
   it('ending the session (as deactivate does) stops its instances and removes its liveness socket', async () => {
     const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', {});
     assert.equal(summary?.status, 'ok');
@@ -228,9 +241,12 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     const socket = running[0].Labels[LABELS.sessionSocket];
     assert.ok(fs.existsSync(socket), 'a live session holds its liveness socket');
 
+    const launched = () => docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${session}`, LABELS.instance] } });
+    assert.ok((await launched()).some((c) => c.Labels[LABELS.function] === 'SocketFunction'), 'the socket holder still runs');
+
     await api.endSession();
     assert.equal(api.engineState().kind, 'idle');
-    assert.deepEqual(await containersOfSession(session), []);
+    assert.deepEqual(await launched(), [], 'every instance of the session is gone, the socket holder too');
     assert.equal(fs.existsSync(socket), false);
     await api.refresh();
     assert.match(item(api.functionItems(), 'HelloFunction')?.description ?? '', /not deployed/);
@@ -240,7 +256,7 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
   // deployed but runs no instance: nothing is left behind on the shared engine.
   it('deploys again for the sidebar screenshot, starting a new session', async () => {
     const outcome = await vscode.commands.executeCommand<DeployOutcome>('lambdaDock.deployWorkspace');
-    assert.deepEqual(outcome?.deployed, ['HelloFunction']);
+    assert.deepEqual(outcome?.deployed, ['HelloFunction', 'SocketFunction']);
     await api.refresh();
     assert.equal(item(api.functionItems(), 'HelloFunction')?.contextValue, 'function.deployed');
     await vscode.commands.executeCommand('workbench.view.extension.lambda-dock');
