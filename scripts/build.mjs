@@ -13,7 +13,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   // ssh2's optional native pieces: it falls back to pure JavaScript when they are absent.
-  external: ['vscode', 'cpu-features', '*.node'],
+  // esbuild finds its native binary beside its own package, so it is loaded from node_modules, not bundled.
+  external: ['vscode', 'cpu-features', '*.node', 'esbuild'],
 };
 
 const entries = [

@@ -62,12 +62,23 @@ function demultiplex(buffer) {
   return out;
 }
 
-exports.handler = async (event = {}) => {
-  const image = event.image || process.env.HELPER_IMAGE;
-  if (!image) throw new Error('give the helper image as event.image or HELPER_IMAGE');
-  const command = Array.isArray(event.command) ? event.command : ['echo', 'hello from a helper container'];
+/** With no image named, a Node.js image Lambda Dock runs functions on: there is one wherever this function runs. */
+async function nodeImage() {
+  const images = JSON.parse((await expect(200, 'GET', '/images/json')).toString('utf8'));
+  const tags = images.flatMap((image) => image.RepoTags || []);
+  const found = tags.find((tag) => tag.includes('lambda-dock/nodejs-local:')) || tags.find((tag) => tag.startsWith('public.ecr.aws/lambda/nodejs:'));
+  if (!found) throw new Error('no Node.js image on this engine: give the helper image as event.image or HELPER_IMAGE');
+  return found;
+}
 
-  const created = JSON.parse((await expect(201, 'POST', '/containers/create', { Image: image, Cmd: command, Labels: { purpose: 'helper' } })).toString('utf8'));
+exports.handler = async (event = {}) => {
+  const named = event.image || process.env.HELPER_IMAGE;
+  const image = named || (await nodeImage());
+  const body = named
+    ? { Image: image, Cmd: Array.isArray(event.command) ? event.command : ['echo', 'hello from a helper container'] }
+    : { Image: image, Entrypoint: ['node', '-e', 'console.log(`hello from a helper container running Node.js ${process.version}`)'] };
+
+  const created = JSON.parse((await expect(201, 'POST', '/containers/create', { ...body, Labels: { purpose: 'helper' } })).toString('utf8'));
   const id = created.Id;
   if (event.detach) {
     // Left running on purpose: the socket's teardown removes it with the instance.

@@ -49,6 +49,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   private readonly images: ImageResolver;
   private readonly log: Logger;
   private socketSpawner?: DockerSocketSpawner;
+  private readonly socketTeardowns = new Set<Promise<void>>();
 
   private constructor(
     readonly session: Session,
@@ -124,7 +125,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
           region: this.region,
           accountId: '000000000000',
           log: tagged(this.log, 'pool'),
-          onInstanceGone: (instance) => void this.socketSpawner?.teardown(instance.instanceId),
+          onInstanceGone: (instance) => this.tearDownSocket(instance.instanceId),
         });
         pool.on('change', () => this.emit('change'));
         this.pools.set(definition.name, pool);
@@ -164,6 +165,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   async dispose(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.dispose()));
     this.pools.clear();
+    await Promise.all(this.socketTeardowns);
     await this.socketSpawner?.dispose();
     await this.backend.dispose();
     await this.session.dispose();
@@ -172,6 +174,13 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
 
   private get region(): string {
     return this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  }
+
+  /** Tears an instance's socket down; dispose() waits for those still under way. */
+  private tearDownSocket(instanceId: string): void {
+    if (!this.socketSpawner) return;
+    const teardown = this.socketSpawner.teardown(instanceId).finally(() => this.socketTeardowns.delete(teardown));
+    this.socketTeardowns.add(teardown);
   }
 
   /**
