@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import { InvokeApiServer } from '../core/api/server';
 import { errorMessage } from '../core/errors';
 import { FunctionHost } from '../core/runtime/functionHost';
-import { discoverFunctions } from '../core/workspace';
+import { discoverFunctions } from '../core/workspace/discovery';
 import { ContainerOps } from './engine/containerOps';
 import type { EngineHost } from './engine/engineHost';
 import { HostService } from './engine/hostService';
@@ -18,9 +19,10 @@ import { FunctionsStore } from './model/functionsStore';
 import { Settings } from './settings';
 import type { SettingsService } from './settingsModel';
 import { DeployService } from './workspace/deployService';
+import { lazyPackager } from './workspace/lazyPackager';
 
-/** The Invoke API server of src/core/api, once that area is on main; until then the setting only logs. */
-const invokeApiFactory: InvokeApiFactory | undefined = undefined;
+/** The Invoke API server of src/core/api, on 127.0.0.1 (it has no authentication). */
+const invokeApiFactory: InvokeApiFactory = ({ invoker, port, log }) => new InvokeApiServer({ invoker, port, log });
 
 /** The last invocation, for Invoke Again and Save Payload as Event. */
 export interface LastInvocation {
@@ -63,6 +65,7 @@ export class LambdaDockContext implements vscode.Disposable {
         (dir) => (dir ? discoverFunctions(dir) : Promise.resolve({ functions: [], problems: [] })),
         () => ({ prewarm: this.settings.current.prewarm }),
         this.log,
+        lazyPackager(this.log),
       ),
     );
     this.functions = this.own(new FunctionsStore(this.deploys, this.hosts));

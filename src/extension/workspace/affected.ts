@@ -20,14 +20,16 @@ export function functionRoots(definition: FunctionDefinition): string[] {
 
 /**
  * The functions a save of `file` affects: 'all' for a project file (definitions may have changed),
- * otherwise the functions whose roots hold the file (none for a file outside every function).
+ * otherwise the functions whose roots or bundle inputs hold the file (none for a file outside every function).
  */
-export function affectedFunctions(file: string, definitions: readonly FunctionDefinition[]): 'all' | string[] {
+export function affectedFunctions(file: string, definitions: readonly FunctionDefinition[], inputs: ReadonlyMap<string, string[]> = new Map()): 'all' | string[] {
   const resolved = path.resolve(file);
   if (isProjectFile(resolved)) return 'all';
   // What the extension writes itself (saved events) is not code.
   if (resolved.split(path.sep).includes('.lambda-dock')) return [];
   return definitions
-    .filter((definition) => functionRoots(definition).some((root) => resolved === root || resolved.startsWith(root + path.sep)))
+    .filter((definition) =>
+      [...functionRoots(definition), ...(inputs.get(definition.name) ?? []).map((f) => path.resolve(f))].some((root) => resolved === root || resolved.startsWith(root + path.sep)),
+    )
     .map((definition) => definition.name);
 }

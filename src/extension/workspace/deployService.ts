@@ -25,6 +25,19 @@ export interface DeployOutcome {
 
 export type Discover = (workspace: string) => Promise<Discovery>;
 
+/** Builds (esbuild) and packages a function for the engine: core/workspace's FunctionPackager. */
+export interface Packager {
+  package(definition: FunctionDefinition): Promise<{ definition: FunctionDefinition; inputs: string[] }>;
+  forget?(name: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** For definitions that need no build (and unit tests): the definition as it is. */
+export const unbuiltPackager: Packager = {
+  package: async (definition) => ({ definition, inputs: [] }),
+  dispose: async () => undefined,
+};
+
 /**
  * The workspace's functions and their deploy state: discovery (no engine needed), deploy of all or of the
  * functions a save affects, one at a time so a failing function never blocks the others. Fires
@@ -38,6 +51,8 @@ export class DeployService implements Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private lastOutcomeValue: DeployOutcome | undefined;
   private runningValue = 0;
+  /** The bundle inputs of each built function (files outside its folder that a save must also redeploy for). */
+  private readonly inputs = new Map<string, string[]>();
   private readonly changeEmitter = new Emitter<void>();
   private readonly deployedEmitter = new Emitter<DeployOutcome>();
   readonly onDidChange = this.changeEmitter.event;
@@ -49,6 +64,7 @@ export class DeployService implements Disposable {
     private readonly discover: Discover,
     private readonly options: () => { prewarm: boolean },
     private readonly log: Logger,
+    private readonly packager: Packager = unbuiltPackager,
   ) {}
 
   get definitions(): readonly FunctionDefinition[] {
@@ -122,7 +138,7 @@ export class DeployService implements Disposable {
         if (affectedFunctions(file, this.definitionsValue) === 'all') await this.runDiscovery();
         return undefined;
       }
-      const affected = affectedFunctions(file, this.definitionsValue);
+      const affected = affectedFunctions(file, this.definitionsValue, this.inputs);
       if (affected === 'all') {
         await this.runDiscovery();
         return this.deployNames(host, 'save', this.definitionsValue.map((d) => d.name), true);
@@ -150,6 +166,7 @@ export class DeployService implements Disposable {
   dispose(): void {
     this.changeEmitter.dispose();
     this.deployedEmitter.dispose();
+    void this.packager.dispose().catch((error: unknown) => this.log.warn(`[deploy] stopping the builds failed: ${errorMessage(error)}`));
   }
 
   private async runDiscovery(): Promise<void> {
@@ -159,6 +176,11 @@ export class DeployService implements Disposable {
     this.discoveredOnce = true;
     const names = new Set(discovery.functions.map((d) => d.name));
     for (const name of [...this.states.keys()]) if (!names.has(name)) this.states.delete(name);
+    for (const name of [...this.inputs.keys()]) {
+      if (names.has(name)) continue;
+      this.inputs.delete(name);
+      await this.packager.forget?.(name);
+    }
     for (const problem of discovery.problems) this.log.warn(`[discovery] ${problem.file}:${problem.line}: ${problem.message}`);
     this.changeEmitter.fire();
   }
@@ -179,7 +201,9 @@ export class DeployService implements Disposable {
           continue;
         }
         try {
-          const report = await host.deploy([definition], { prewarm: this.options().prewarm, removeMissing: false });
+          const packaged = await this.packager.package(definition);
+          this.inputs.set(definition.name, packaged.inputs);
+          const report = await host.deploy([packaged.definition], { prewarm: this.options().prewarm, removeMissing: false });
           const change = report.functions[0]?.change ?? 'unchanged';
           this.states.set(definition.name, { kind: 'deployed', at: outcome.at });
           outcome.deployed.push(definition.name);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
@@ -230,6 +231,40 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.ok(shown, 'the Containers view lists the socket holder');
     assert.equal(shown.contextValue, 'container.running.socket');
     assert.match(shown.description, /docker socket/);
+  });
+
+  it('serves the Invoke API once lambdaDock.invokeApiPort is set, without restarting the engine session', async () => {
+    const session = api.sessionId();
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const configuration = vscode.workspace.getConfiguration('lambdaDock');
+    await configuration.update('invokeApiPort', port, vscode.ConfigurationTarget.Workspace);
+    try {
+      const body = await until('the Invoke API to answer', async () => {
+        try {
+          const response = await fetch(`http://127.0.0.1:${port}/2015-03-31/functions/HelloFunction/invocations`, { method: 'POST', body: '{}' });
+          return response.ok ? await response.json() : undefined;
+        } catch {
+          return undefined;
+        }
+      });
+      assert.deepEqual(body, { statusCode: 200, body: 'hello again' });
+      assert.equal(api.sessionId(), session, 'a port change restarts the API only');
+    } finally {
+      await configuration.update('invokeApiPort', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until('the Invoke API to stop', async () => {
+      try {
+        await fetch(`http://127.0.0.1:${port}/2015-03-31/functions`);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
   });
 
   it('ending the session (as deactivate does) stops its instances and removes its liveness socket', async () => {

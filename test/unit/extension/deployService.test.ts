@@ -129,3 +129,25 @@ describe('affectedFunctions', () => {
     assert.equal(affectedFunctions('/ws/lambda-dock.json', [a]), 'all');
   });
 });
+
+describe('DeployService with a build step', () => {
+  it('deploys what the packager built, and redeploys when a bundle input outside the function\'s folder is saved', async () => {
+    const factory = fakeFactory();
+    const hosts = new HostService(ws, () => DEFAULT_SETTINGS, factory, quietLog);
+    const typed = definition('Typed', '/ws/.cache/typed', { build: { sourceDir: '/ws/typed' } });
+    const packaged: string[] = [];
+    const service = new DeployService(ws, hosts, async () => ({ functions: [typed], problems: [] }), () => ({ prewarm: false }), quietLog, {
+      async package(d) {
+        packaged.push(d.name);
+        return { definition: { ...d, codeDir: '/cache/content/abc' }, inputs: ['/ws/shared/greeting.ts'] };
+      },
+      dispose: async () => undefined,
+    });
+    await service.deployAll();
+    const host = factory.hosts[0] as FakeHost;
+    assert.equal(host.functions()[0].codeDir, '/cache/content/abc');
+    const outcome = await service.deployForSave('/ws/shared/greeting.ts');
+    assert.deepEqual(outcome?.deployed, ['Typed']);
+    assert.deepEqual(packaged, ['Typed', 'Typed']);
+  });
+});
