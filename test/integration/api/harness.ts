@@ -70,6 +70,8 @@ export function sdkClient(endpoint: string): LambdaClient {
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
+    // A request that hangs fails the test with an error rather than its timeout.
+    requestHandler: { requestTimeout: 60_000 },
   });
 }
 

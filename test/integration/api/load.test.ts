@@ -21,7 +21,8 @@ const WARMUP_MS = 1_500;
  * client, that is, a lost or doubled one).
  */
 describe('Invoke API under load: 50 concurrent SDK clients for 10 seconds', function () {
-  this.timeout(120_000);
+  // 10 s of load; the rest is for a machine that is busy with other work too.
+  this.timeout(240_000);
   let harness: ApiHarness;
 
   before(async () => {
