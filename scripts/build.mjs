@@ -1,5 +1,8 @@
 // Bundles the extension, the command line tool and the in-container runtime client with esbuild.
 import { build } from 'esbuild';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -25,4 +28,14 @@ const entries = [
 ];
 
 await Promise.all(entries.map((entry) => build({ ...common, ...entry })));
+
+// esbuild cannot be bundled (it drives a native binary), and the .vsix carries no node_modules: ship esbuild
+// and this platform's binary beside the bundles, where require('esbuild') from dist/ finds them.
+const require = createRequire(import.meta.url);
+const esbuildDir = path.dirname(require.resolve('esbuild/package.json'));
+const platformPackage = `@esbuild/${process.platform}-${process.arch}`;
+const platformDir = path.dirname(require.resolve(`${platformPackage}/package.json`, { paths: [esbuildDir] }));
+fs.rmSync('dist/node_modules', { recursive: true, force: true });
+fs.cpSync(esbuildDir, 'dist/node_modules/esbuild', { recursive: true, dereference: true });
+fs.cpSync(platformDir, `dist/node_modules/${platformPackage}`, { recursive: true, dereference: true });
 if (watch) console.log('watch mode is not supported; rerun npm run build');
