@@ -1,5 +1,5 @@
 import type { FunctionDefinition } from '../functions/definition';
-import { storeFolder, storeMerged } from './contentCache';
+import { storeFolder, storeMerged } from '../contentCache';
 import { EsbuildBuilder } from './esbuildBuilder';
 import { WORKSPACE_ERROR_CODES, workspaceError } from './errors';
 import { patternFilter } from './globPatterns';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hashFolder, storeFolder, storeMerged } from '../../../src/core/workspace/contentCache';
+import { hashFolder, storeFolder, storeMerged } from '../../../src/core/contentCache';
 import { tempDir, useTempCache } from './helpers';
 
 describe('content-addressed cache', () => {

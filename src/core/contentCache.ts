@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { cacheDir } from '../paths';
+import { cacheDir } from './paths';
 
 /** One file of a folder as the cache sees it. */
 interface CachedFile {
