@@ -8,6 +8,7 @@ import { stringOption, untilAborted, type CliCommand, type CommandContext } from
 import { readPayload } from '../payload';
 import { WORKSPACE_ERROR_CODES } from '../../core/workspace';
 import { discover, formatProblem, startHost } from '../startHost';
+import { packageFunctions } from '../../core/workspace/packager';
 
 export const invokeCommand: CliCommand = {
   name: 'invoke',
@@ -28,11 +29,16 @@ export const invokeCommand: CliCommand = {
     const { functions, problems } = await discover(context, { quiet: !all });
     const targets = all ? functions : functions.filter((fn) => fn.name === name);
     // A function the workspace itself says cannot run is reported here, before an instance starts for nothing.
-    const related = all ? [] : problems.filter((p) => p.message.startsWith(`${name}:`) || (targets.length === 0 && p.message.includes(name)));
-    if (related.length > 0 && (targets.length === 0 || related.some((p) => p.code === WORKSPACE_ERROR_CODES.handlerNotFound))) {
-      throw new LambdaDockError('FUNCTION_INVALID', `${name} cannot run:\n${related.map((p) => `  ${formatProblem(p, context.workspace)}`).join('\n')}`);
+    const listed = (list: typeof problems) => list.map((p) => `  ${formatProblem(p, context.workspace)}`).join('\n');
+    if (!all && targets.length === 0) {
+      if (problems.length === 0) throw functionNotFound(name, functions.map((fn) => fn.name));
+      // A file that does not parse may be where the function was meant to be: say what is wrong with it.
+      throw new LambdaDockError('FUNCTION_INVALID', `${name} is not among the functions that loaded (${functions.map((fn) => fn.name).join(', ') || 'none'}); the workspace has problems:\n${listed(problems)}`);
     }
-    if (!all && targets.length === 0) throw functionNotFound(name, functions.map((fn) => fn.name));
+    const own = all ? [] : problems.filter((p) => p.message.startsWith(`${name}:`));
+    if (own.some((p) => p.code === WORKSPACE_ERROR_CODES.handlerNotFound)) {
+      throw new LambdaDockError('FUNCTION_INVALID', `${name} cannot run:\n${listed(own)}`);
+    }
     if (targets.length === 0) {
       context.out(`No functions in ${context.workspace} to invoke.`);
       return 0;
@@ -41,7 +47,8 @@ export const invokeCommand: CliCommand = {
 
     const host = await startHost(context);
     try {
-      await untilAborted(host.deploy(targets), context.signal);
+      // Built (esbuild, package patterns) and packaged first: the engine mounts what the workspace area packaged.
+      await untilAborted(host.deploy(await packageFunctions(targets, context.signal)), context.signal);
       const results: InvokeResult[] = [];
       for (const [i, fn] of targets.entries()) {
         context.signal.throwIfAborted();

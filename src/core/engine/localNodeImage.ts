@@ -6,7 +6,7 @@ import * as tar from 'tar-stream';
 import { runtimeClientPath } from '../paths';
 import { LABELS } from './backend';
 
-const RECIPE_VERSION = '1';
+const RECIPE_VERSION = '2';
 const NODE_IN_IMAGE = '/usr/local/bin/node';
 
 /**
@@ -41,12 +41,8 @@ export async function ensureLocalNodeImage(docker: Docker, sessionId: string, so
   } catch {
     // not built yet
   }
-  const [repo, version] = tag.split(':');
-  const stream = await docker.importImage(rootFileSystem(source) as unknown as string, {
-    repo,
-    tag: version,
-    changes: imageChanges(sessionId),
-  });
+  // repo carries the tag: Podman's compatible API ignores a separate tag parameter.
+  const stream = await docker.importImage(rootFileSystem(source) as unknown as string, { repo: tag, changes: imageChanges(sessionId) });
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(stream, (error: Error | null, events: Array<{ error?: string }>) => {
       const failed = error ?? events.find((e) => e.error);
@@ -70,7 +66,9 @@ function imageChanges(sessionId: string): string[] {
     ...Object.entries(env).map(([k, v]) => `ENV ${k}=${v}`),
     'WORKDIR /var/task',
     `ENTRYPOINT ["${NODE_IN_IMAGE}", "/var/runtime/bootstrap.js"]`,
-    `LABEL ${LABELS.session}=${sessionId} lambda-dock.image=local-nodejs`,
+    // Not lambda-dock.session: every container made from the image would inherit it and pass for ours.
+    `LABEL ${LABELS.image}=local-nodejs`,
+    `LABEL ${LABELS.image}-built-by=${sessionId}`,
   ];
 }
 

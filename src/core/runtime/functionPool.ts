@@ -231,7 +231,7 @@ export class FunctionPool extends EventEmitter {
     let instance: WarmInstance | undefined;
     try {
       const endpoint = await backend.runtimeApiEndpoint();
-      channel = await RuntimeApiChannel.open(endpoint.bindAddress, endpoint.advertisedHost);
+      channel = await RuntimeApiChannel.open(endpoint);
       instance = new WarmInstance(instanceId, deployment.definition.name, deployment.fingerprint, channel);
       this.instances.add(instance);
       instance.on('state', () => this.emit('change'));

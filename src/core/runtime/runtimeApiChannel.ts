@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RuntimeApiEndpoint } from '../engine/backend';
 import type { LambdaError } from './invokeResult';
 
 const NEXT_PATH = '/2018-06-01/runtime/invocation/next';
@@ -38,7 +39,10 @@ export class RuntimeApiChannel extends EventEmitter {
   private waitingNext?: http.ServerResponse;
   private queued?: DispatchedInvocation;
   private current?: string;
-  private ready = false;
+  /** Set on the first poll: the instance may poll before anyone listens for 'ready' (engine slow to answer start). */
+  ready = false;
+  /** Kept for the same reason: an init error can arrive before the instance is wired. */
+  initError?: LambdaError;
 
   private constructor(private readonly advertisedHost: string) {
     super();
@@ -46,11 +50,17 @@ export class RuntimeApiChannel extends EventEmitter {
     this.server.headersTimeout = 0;
   }
 
-  static async open(bindAddress: string, advertisedHost: string): Promise<RuntimeApiChannel> {
-    const channel = new RuntimeApiChannel(advertisedHost);
+  static async open(endpoint: RuntimeApiEndpoint): Promise<RuntimeApiChannel> {
+    const channel = new RuntimeApiChannel(endpoint.advertisedHost);
+    if (endpoint.allowedSubnet) {
+      const allowed = subnetMatcher(endpoint.allowedSubnet);
+      channel.server.on('connection', (socket) => {
+        if (!allowed(socket.remoteAddress ?? '')) socket.destroy();
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       channel.server.once('error', reject);
-      channel.server.listen(0, bindAddress, () => resolve());
+      channel.server.listen(0, endpoint.bindAddress, () => resolve());
     });
     return channel;
   }
@@ -86,7 +96,8 @@ export class RuntimeApiChannel extends EventEmitter {
     if (request.method === 'POST' && url === INIT_ERROR_PATH) {
       return void readBody(request, MAX_RESPONSE_BYTES).then((body) => {
         accepted(response);
-        this.emit('initError', parseError(body, request));
+        this.initError = parseError(body, request);
+        this.emit('initError', this.initError);
       }, () => reject(response, 413, 'RequestEntityTooLarge', 'init error body too large'));
     }
     const match = request.method === 'POST' ? INVOCATION_PATH.exec(url) : null;
@@ -98,8 +109,7 @@ export class RuntimeApiChannel extends EventEmitter {
     }
     this.current = undefined;
     if (what === 'response' && request.headers['lambda-runtime-function-response-mode'] === 'streaming') {
-      response.once('finish', () => undefined);
-      request.once('end', () => accepted(response));
+          request.once('end', () => accepted(response));
       this.emit('answer', requestId, { kind: 'stream', contentType: request.headers['content-type'] ?? 'application/octet-stream', body: request });
       return;
     }
@@ -194,4 +204,16 @@ function parseError(body: Buffer, request: http.IncomingMessage): LambdaError {
   } catch {
     return { errorType: String(headerType ?? 'Unknown'), errorMessage: body.toString('utf8') };
   }
+}
+
+/** A test for IPv4 addresses (plain or IPv4-mapped IPv6) inside a CIDR subnet. */
+export function subnetMatcher(cidr: string): (address: string) => boolean {
+  const [base, bits] = cidr.split('/');
+  const toNumber = (ip: string) => ip.split('.').reduce((n, part) => (n << 8) + Number(part), 0) >>> 0;
+  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
+  const network = toNumber(base) & mask;
+  return (address) => {
+    const ipv4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+    return /^\d+\.\d+\.\d+\.\d+$/.test(ipv4) && (toNumber(ipv4) & mask) >>> 0 === network;
+  };
 }

@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import Docker from 'dockerode';
+import { LABELS } from '../../../src/core/engine/backend';
+import { detectEngine } from '../../../src/core/engine/detect';
+import { FunctionHost } from '../../../src/core/runtime/functionHost';
+import { eventually, json, makeFunction, parse } from '../support/engine';
+
+const PODMAN_SOCKET = '/run/podman/podman.sock';
+const podman = new Docker({ socketPath: PODMAN_SOCKET });
+
+describe('Podman through its Docker-compatible API', function () {
+  let host: FunctionHost;
+
+  before(async () => {
+    try {
+      await podman.ping();
+    } catch (error) {
+      throw new Error(`The Podman tests need Podman's API at ${PODMAN_SOCKET}: run 'bash scripts/ensure-podman.sh' (npm test does). ${(error as Error).message}`);
+    }
+    host = await FunctionHost.start({ workspace: '.', engine: { engine: 'podman' } });
+  });
+  after(async () => host?.dispose());
+
+  it('is detected as Podman when asked for', async () => {
+    const selection = await detectEngine({ env: { ...process.env, LAMBDA_DOCK_CONTAINER_CLI: 'podman', DOCKER_HOST: '' } });
+    assert.deepEqual([selection.kind, selection.endpoint, selection.reason], ['podman', PODMAN_SOCKET, 'LAMBDA_DOCK_CONTAINER_CLI']);
+    assert.equal(host.backend.name, 'podman');
+  });
+
+  it('runs a function warm, reports its errors and logs, and notices a runtime that exits', async () => {
+    await host.deploy([
+      makeFunction('PodHello', { 'app.js': `exports.handler = async (e) => { console.log('on podman', e.n); if (e.exit) process.exit(2); if (e.fail) throw new RangeError('too far'); return { n: e.n + 1 }; };` }),
+    ]);
+    const cold = await host.invoke('PodHello', json({ n: 1 }));
+    assert.deepEqual(parse(cold.payload), { n: 2 });
+    assert.equal(cold.coldStart, true);
+    assert.match(cold.logs, /\tINFO\ton podman 1\n/);
+    const warm = await host.invoke('PodHello', json({ n: 2, fail: true }));
+    assert.equal(warm.coldStart, false);
+    assert.deepEqual([warm.error?.errorType, warm.error?.errorMessage], ['RangeError', 'too far']);
+    const exited = await host.invoke('PodHello', json({ n: 3, exit: true }));
+    assert.equal(exited.error?.errorType, 'Runtime.ExitError');
+    assert.match(exited.error?.errorMessage ?? '', /exit status 2/);
+    await eventually(async () => (await podman.listContainers({ all: true, filters: { label: [`${LABELS.session}=${host.session.id}`] } })).length === 0, 10_000, 'the exited container to be removed');
+  });
+});

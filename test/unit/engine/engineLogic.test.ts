@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { detectEngine } from '../../../src/core/engine/detect';
+import { bridgeGateway } from '../../../src/core/engine/dockerBackend';
+import { officialImage } from '../../../src/core/engine/images';
+import { formatReport, invocationLog } from '../../../src/core/runtime/logFormat';
+
+describe('engine detection', () => {
+  const empty = { HOME: '/nonexistent', XDG_RUNTIME_DIR: '/nonexistent' };
+
+  it('refuses an unknown engine name with the choices', async () => {
+    await assert.rejects(detectEngine({ env: { ...empty, LAMBDA_DOCK_CONTAINER_CLI: 'containerd' } }), /Unknown engine "containerd": use docker or podman/);
+  });
+
+  it('finds a Podman engine at DOCKER_HOST by what /version says', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ld-detect-'));
+    const socket = path.join(dir, 'podman.sock');
+    const server = http.createServer((_request, response) => {
+      response.setHeader('Content-Type', 'application/json');
+      response.end(JSON.stringify({ ApiVersion: '1.41', Components: [{ Name: 'Podman Engine' }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      const found = await detectEngine({ env: { ...empty, DOCKER_HOST: `unix://${socket}` } });
+      assert.deepEqual(found, { kind: 'podman', apiVersion: '1.41', endpoint: socket, reason: 'DOCKER_HOST' });
+      const chosen = await detectEngine({ engine: 'podman', env: { ...empty, DOCKER_HOST: `unix://${socket}` } });
+      assert.equal(chosen.reason, 'setting');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('says Docker is not running at DOCKER_HOST when nothing answers there', async () => {
+    await assert.rejects(detectEngine({ env: { ...empty, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } }), /^LambdaDockError: Docker is not running at unix:\/\/\/nonexistent\/docker.sock: start it/);
+  });
+});
+
+describe('images and gateways', () => {
+  it('maps runtimes to the official AWS Lambda images', () => {
+    assert.equal(officialImage('nodejs20.x'), 'public.ecr.aws/lambda/nodejs:20');
+    assert.equal(officialImage('python3.12'), 'public.ecr.aws/lambda/python:3.12');
+    assert.equal(officialImage('java21'), 'public.ecr.aws/lambda/java:21');
+    assert.equal(officialImage('provided.al2023'), 'public.ecr.aws/lambda/provided:al2023');
+    assert.equal(officialImage('cobol'), undefined);
+  });
+
+  it('takes the bridge gateway from IPAM, or the subnet\'s first address when dockerd leaves it out', () => {
+    assert.equal(bridgeGateway([{ Subnet: '172.17.0.0/16' }]), '172.17.0.1');
+    assert.equal(bridgeGateway([{ Subnet: '10.88.0.0/16', Gateway: '10.88.0.1' }]), '10.88.0.1');
+    assert.equal(bridgeGateway([{ Subnet: 'fd00::/64' }]), undefined);
+  });
+});
+
+describe('the invocation log', () => {
+  it('frames the output with START, END and REPORT as Lambda writes them', () => {
+    const report = formatReport('r1', { durationMs: 12.345, billedDurationMs: 13, memorySizeMB: 128, maxMemoryUsedMB: 40, initDurationMs: 150 });
+    assert.equal(
+      invocationLog('r1', 'hello', report),
+      'START RequestId: r1 Version: $LATEST\nhello\nEND RequestId: r1\nREPORT RequestId: r1\tDuration: 12.35 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 150.00 ms\n',
+    );
+  });
+});
