@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { InvokeApiServer } from '../src/core/api/server';
 import { FunctionHost } from '../src/core/runtime/functionHost';
-import { discoverFunctions } from '../src/core/workspace';
+import { WorkspaceDeployer } from '../src/core/workspace/workspaceDeployer';
 
 const ITERATIONS = Number(process.argv[2] ?? 2000);
 const WARMUP = 300;
@@ -55,9 +55,6 @@ async function time(samples: number[], run: () => Promise<unknown>): Promise<voi
 }
 
 async function main(): Promise<void> {
-  const discovery = await discoverFunctions(WORKSPACE);
-  const echo = discovery.functions.find((fn) => fn.name === 'Echo');
-  if (!echo) throw new Error(`no Echo function in ${WORKSPACE}`);
   const host = await FunctionHost.start({ workspace: WORKSPACE, fallbackToProcess: false });
   const api = new InvokeApiServer({ invoker: host, port: 0 });
   // A server that answers like Invoke without invoking: the floor of the SDK and of HTTP on loopback.
@@ -70,7 +67,10 @@ async function main(): Promise<void> {
     });
   });
   try {
-    await host.deploy([echo], { prewarm: true });
+    const deployer = new WorkspaceDeployer(host, { workspace: WORKSPACE });
+    await deployer.deploy();
+    await deployer.dispose();
+    await host.prewarm('Echo');
     const endpoint = await api.start();
     await new Promise<void>((resolve) => nullServer.listen(0, '127.0.0.1', resolve));
     const nullEndpoint = `http://127.0.0.1:${(nullServer.address() as AddressInfo).port}`;

@@ -3,7 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { InvokeApiServer } from '../../../src/core/api/server';
 import type { Logger } from '../../../src/core/log';
 import { FunctionHost } from '../../../src/core/runtime/functionHost';
-import { discoverFunctions } from '../../../src/core/workspace';
+import { WorkspaceDeployer } from '../../../src/core/workspace/workspaceDeployer';
 
 export const FIXTURE_WORKSPACE = path.resolve(__dirname, '../../fixtures/api');
 
@@ -24,17 +24,16 @@ export interface ApiHarness {
 }
 
 export async function startApiHarness(): Promise<ApiHarness> {
-  const discovery = await discoverFunctions(FIXTURE_WORKSPACE);
-  if (discovery.problems.length > 0) {
-    throw new Error(`the API fixtures do not load: ${discovery.problems.map((p) => p.message).join('; ')}`);
-  }
   // No fallback: these tests need a real engine and fail, never skip, without one.
   const host = await FunctionHost.start({ workspace: FIXTURE_WORKSPACE, fallbackToProcess: false, log: quietLog });
   const clients: LambdaClient[] = [];
   try {
-    // One at a time: FunctionHost.deploy packages functions that share a CodeUri in parallel, and those
-    // parallel copies into the content cache collide (same temp folder name). Reported to the engine's owner.
-    for (const definition of discovery.functions) await host.deploy([definition], { removeMissing: false });
+    // Deployed as `lambda-dock serve` deploys: through the workspace deployer.
+    const deployer = new WorkspaceDeployer(host, { workspace: FIXTURE_WORKSPACE });
+    const report = await deployer.deploy();
+    await deployer.dispose();
+    const failed = [...report.problems.map((p) => p.message), ...report.functions.filter((f) => f.change === 'failed').map((f) => `${f.name}: ${f.error ?? ''}`)];
+    if (failed.length > 0) throw new Error(`the API fixtures do not deploy: ${failed.join('; ')}`);
     const server = new InvokeApiServer({
       invoker: host,
       port: 0,

@@ -8,11 +8,16 @@ import { FIXTURE_WORKSPACE, parse, sdkClient } from './harness';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
+/** serve --json prints its state (endpoint, functions, URLs) and each deploy report, one JSON object a line. */
 interface ServeState {
   endpoint: string;
   functions: string[];
   functionUrls: Record<string, string>;
-  redeployed?: string[];
+  reason?: 'deploy' | 'watch';
+}
+interface DeployLine {
+  reason?: 'deploy' | 'watch';
+  functions?: { name: string; change: string }[];
 }
 
 /** `lambda-dock serve --json` as a user runs it: a child process, its JSON lines read as they come. */
@@ -67,6 +72,7 @@ describe('lambda-dock serve', function () {
 
   it('prints the endpoint and Function URLs, serves the SDK, redeploys on save, and stops on Ctrl-C', async () => {
     const state = await nextLine((line) => line.endpoint !== undefined, 'its endpoint');
+    assert.ok(lines.some((line) => (line as unknown as DeployLine).reason === 'deploy'), 'the deploy report came first');
     assert.match(state.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(state.functions.includes('Echo'));
     assert.deepEqual(Object.keys(state.functionUrls).sort(), ['Web', 'WebStream']);
@@ -83,7 +89,10 @@ describe('lambda-dock serve', function () {
       assert.equal(parse<{ errorType: string }>(before.Payload).errorType, 'TypeError');
       const file = path.join(workspace, 'src/throws.js');
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('new TypeError', 'new RangeError'));
-      await nextLine((line) => (line.redeployed ?? []).some((change) => change.startsWith('Throws')), 'a redeploy of Throws');
+      await nextLine((line) => {
+        const report = line as unknown as DeployLine;
+        return report.reason === 'watch' && (report.functions ?? []).some((fn) => fn.name === 'Throws' && fn.change === 'changed');
+      }, 'a redeploy of Throws');
       const after = await client.send(new InvokeCommand({ FunctionName: 'Throws' }));
       assert.equal(parse<{ errorType: string }>(after.Payload).errorType, 'RangeError');
     } finally {
