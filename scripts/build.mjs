@@ -1,5 +1,8 @@
 // Bundles the extension, the command line tool and the in-container runtime client with esbuild.
 import { build } from 'esbuild';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -13,7 +16,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   // ssh2's optional native pieces: it falls back to pure JavaScript when they are absent.
-  external: ['vscode', 'cpu-features', '*.node'],
+  // esbuild finds its native binary beside its own package, so it is loaded from node_modules, not bundled.
+  external: ['vscode', 'cpu-features', '*.node', 'esbuild'],
 };
 
 const entries = [
@@ -24,4 +28,15 @@ const entries = [
 ];
 
 await Promise.all(entries.map((entry) => build({ ...common, ...entry })));
+
+// esbuild cannot be bundled (it drives a native binary), and the .vsix carries no node_modules: ship esbuild
+// and this platform's binary beside the bundles, where require('esbuild') from dist/ finds them.
+const require = createRequire(import.meta.url);
+const esbuildDir = path.dirname(require.resolve('esbuild/package.json'));
+const platformPackage = `@esbuild/${process.platform}-${process.arch}`;
+const platformDir = path.dirname(require.resolve(`${platformPackage}/package.json`, { paths: [esbuildDir] }));
+fs.rmSync('dist/node_modules', { recursive: true, force: true });
+const runtimeFiles = { recursive: true, dereference: true, filter: (file) => !file.endsWith('.d.ts') };
+fs.cpSync(esbuildDir, 'dist/node_modules/esbuild', runtimeFiles);
+fs.cpSync(platformDir, `dist/node_modules/${platformPackage}`, runtimeFiles);
 if (watch) console.log('watch mode is not supported; rerun npm run build');

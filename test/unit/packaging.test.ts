@@ -37,6 +37,12 @@ describe('the .vsix package', function () {
     }
   });
 
+  it('ships esbuild and this platform\'s binary, which building TypeScript functions needs', () => {
+    for (const file of ['dist/node_modules/esbuild/lib/main.js', `dist/node_modules/@esbuild/${process.platform}-${process.arch}/bin/esbuild`]) {
+      assert.ok(names.includes(`extension/${file}`), `extension/${file} is missing from the package`);
+    }
+  });
+
   it('holds nothing from src/, test/ or node_modules/, and no source maps or TypeScript', () => {
     const unwanted = names.filter((name) => /^extension\/(src|test|node_modules|out|scripts)\//.test(name) || /\.(map|ts)$/.test(name));
     assert.deepEqual(unwanted, []);

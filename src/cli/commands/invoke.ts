@@ -8,6 +8,7 @@ import { stringOption, untilAborted, type CliCommand, type CommandContext } from
 import { readPayload } from '../payload';
 import { WORKSPACE_ERROR_CODES } from '../../core/workspace';
 import { discover, formatProblem, startHost } from '../startHost';
+import { packageFunctions } from '../../core/workspace/packager';
 
 export const invokeCommand: CliCommand = {
   name: 'invoke',
@@ -46,7 +47,8 @@ export const invokeCommand: CliCommand = {
 
     const host = await startHost(context);
     try {
-      await untilAborted(host.deploy(targets), context.signal);
+      // Built (esbuild, package patterns) and packaged first: the engine mounts what the workspace area packaged.
+      await untilAborted(host.deploy(await packageFunctions(targets, context.signal)), context.signal);
       const results: InvokeResult[] = [];
       for (const [i, fn] of targets.entries()) {
         context.signal.throwIfAborted();

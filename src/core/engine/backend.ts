@@ -8,6 +8,8 @@ export const LABELS = {
   /** The host that ran the session: a session on another machine is never judged dead from here. */
   host: 'lambda-dock.host',
   instance: 'lambda-dock.instance',
+  /** On images Lambda Dock builds (not lambda-dock.session: containers inherit image labels). */
+  image: 'lambda-dock.image',
   /** The session's liveness socket: reapStale connects to it to tell a live session from a dead one. */
   sessionSocket: 'lambda-dock.session-socket',
   dockerSocket: 'lambda-dock.io/docker-socket',

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { badEngineChoice, engineNotFound, engineNotRunning } from './errors';
+import { badEngineChoice, engineMismatch, engineNotFound, engineNotRunning } from './errors';
 
 export type EngineKind = 'docker' | 'podman';
 
@@ -58,19 +58,17 @@ export async function detectEngine(options: DetectOptions = {}): Promise<EngineS
   const host = options.dockerHost || env.DOCKER_HOST;
   const tried: string[] = [];
 
+  // An engine named explicitly is the one to use: if it does not answer, say so rather than pick another.
   if (host) {
     const endpoint = endpointFromHost(host);
+    let found: { kind: EngineKind; apiVersion: string };
     try {
-      const found = await identify(endpoint, timeoutMs);
-      if (choice && found.kind !== choice) {
-        tried.push(`${host} (from ${options.dockerHost ? 'lambdaDock.dockerHost' : 'DOCKER_HOST'}): a ${found.kind} engine, not ${choice}`);
-      } else {
-        return { ...found, endpoint, reason: choice ? choiceReason : 'DOCKER_HOST' };
-      }
+      found = await identify(endpoint, timeoutMs);
     } catch (error) {
-      if (!choice) throw engineNotRunning('docker', host, error);
-      tried.push(`${host}: ${describe(error)}`);
+      throw engineNotRunning(choice ?? 'docker', host, error);
     }
+    if (choice && found.kind !== choice) throw engineMismatch(host, found.kind, choice);
+    return { ...found, endpoint, reason: choice ? choiceReason : 'DOCKER_HOST' };
   }
 
   const kinds: EngineKind[] = choice ? [choice as EngineKind] : ['docker', 'podman'];

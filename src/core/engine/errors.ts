@@ -24,6 +24,13 @@ export function engineNotRunning(kind: string, endpoint: string, cause: unknown)
   );
 }
 
+export function engineMismatch(host: string, found: string, wanted: string): LambdaDockError {
+  return new LambdaDockError(
+    ENGINE_ERRORS.badChoice,
+    `${host} is a ${found} engine, but ${wanted} was asked for: point DOCKER_HOST (or lambdaDock.dockerHost) at ${wanted}'s socket, or choose ${found}.`,
+  );
+}
+
 export function badEngineChoice(value: string): LambdaDockError {
   return new LambdaDockError(ENGINE_ERRORS.badChoice, `Unknown engine "${value}": use docker or podman (or leave it unset to detect).`);
 }

@@ -6,7 +6,7 @@ import * as tar from 'tar-stream';
 import { runtimeClientPath } from '../paths';
 import { LABELS } from './backend';
 
-const RECIPE_VERSION = '1';
+const RECIPE_VERSION = '2';
 const NODE_IN_IMAGE = '/usr/local/bin/node';
 
 /**
@@ -66,8 +66,9 @@ function imageChanges(sessionId: string): string[] {
     ...Object.entries(env).map(([k, v]) => `ENV ${k}=${v}`),
     'WORKDIR /var/task',
     `ENTRYPOINT ["${NODE_IN_IMAGE}", "/var/runtime/bootstrap.js"]`,
-    `LABEL ${LABELS.session}=${sessionId}`,
-    'LABEL lambda-dock.image=local-nodejs',
+    // Not lambda-dock.session: every container made from the image would inherit it and pass for ours.
+    `LABEL ${LABELS.image}=local-nodejs`,
+    `LABEL ${LABELS.image}-built-by=${sessionId}`,
   ];
 }
 

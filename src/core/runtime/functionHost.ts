@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
 import type { FunctionDefinition } from '../functions/definition';
 import type { LambdaBackend } from '../engine/backend';
 import { detectEngine, type DetectOptions } from '../engine/detect';
 import { DockerBackend } from '../engine/dockerBackend';
 import { ProcessBackend } from '../engine/processBackend';
+import { LABELS } from '../engine/backend';
+import { DockerSocketSpawner } from '../sockets';
 import { Session } from '../engine/session';
 import { isLambdaDockError } from '../errors';
 import { silentLogger, tagged, type Logger } from '../log';
@@ -45,6 +48,8 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly images: ImageResolver;
   private readonly log: Logger;
+  private socketSpawner?: DockerSocketSpawner;
+  private readonly socketTeardowns = new Set<Promise<void>>();
 
   private constructor(
     readonly session: Session,
@@ -120,6 +125,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
           region: this.region,
           accountId: '000000000000',
           log: tagged(this.log, 'pool'),
+          onInstanceGone: (instance) => this.tearDownSocket(instance.instanceId),
         });
         pool.on('change', () => this.emit('change'));
         this.pools.set(definition.name, pool);
@@ -159,6 +165,8 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   async dispose(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.dispose()));
     this.pools.clear();
+    await Promise.all(this.socketTeardowns);
+    await this.socketSpawner?.dispose();
     await this.backend.dispose();
     await this.session.dispose();
     this.removeAllListeners();
@@ -166,6 +174,31 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
 
   private get region(): string {
     return this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  }
+
+  /** Tears an instance's socket down; dispose() waits for those still under way. */
+  private tearDownSocket(instanceId: string): void {
+    if (!this.socketSpawner) return;
+    const teardown = this.socketSpawner.teardown(instanceId).finally(() => this.socketTeardowns.delete(teardown));
+    this.socketTeardowns.add(teardown);
+  }
+
+  /**
+   * A scoped Docker socket for one instance of a function that opted in: the instances of one function
+   * share a scope. Undefined (logged) where the engine is not a local socket: the instance starts without.
+   */
+  private async spawnDockerSocket(definition: FunctionDefinition, instanceId: string): Promise<string | undefined> {
+    const backend = this.backend;
+    if (!(backend instanceof DockerBackend) || !backend.canBindHostPaths) {
+      this.log.warn(`[sockets] ${definition.name} asks for a Docker socket, which needs a local Docker or Podman engine: it starts without one`);
+      return undefined;
+    }
+    this.socketSpawner ??= new DockerSocketSpawner(backend.endpoint, {
+      labels: { [LABELS.session]: this.session.id, [LABELS.sessionSocket]: this.session.livenessSocket, [LABELS.host]: Session.hostname },
+      logger: tagged(this.log, 'sockets'),
+    });
+    const socketPath = await this.socketSpawner.spawn(instanceId, `function:${definition.name}`);
+    return socketPath ? path.dirname(socketPath) : undefined;
   }
 
   private async deployment(definition: FunctionDefinition): Promise<Deployment> {
@@ -178,7 +211,10 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       taskRoot: isolated ? '/var/task' : (packaged.codeDir ?? this.options.workspace),
       launchSpec: async (instanceId, environment) => {
         const image = isolated ? await this.images.resolve(definition) : { image: '' };
+        const dockerSocketDir = definition.dockerSocket ? await this.spawnDockerSocket(definition, instanceId) : undefined;
+        if (dockerSocketDir) environment.DOCKER_HOST = 'unix:///var/run/docker.sock';
         return {
+          dockerSocketDir,
           instanceId,
           functionName: definition.name,
           deployFingerprint: fingerprint,

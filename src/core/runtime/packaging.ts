@@ -63,16 +63,30 @@ async function intoCache(hash: string, sources: string[]): Promise<string> {
   return target;
 }
 
+/** A folder the workspace packager already put in the content cache: its name is its hash. */
+function cachedContentHash(dir: string): string | undefined {
+  return path.dirname(path.resolve(dir)) === path.join(cacheDir(), 'content') ? path.basename(dir) : undefined;
+}
+
 export async function packageFunction(definition: FunctionDefinition): Promise<PackagedFunction> {
   let codeDir: string | undefined;
   let codeHash = '';
-  if (definition.codeDir) {
+  const cachedCode = definition.codeDir ? cachedContentHash(definition.codeDir) : undefined;
+  const cachedLayers = definition.layers.length === 1 ? cachedContentHash(definition.layers[0].dir) : undefined;
+  if (definition.codeDir && cachedCode) {
+    // Packaged by src/core/workspace (built, filtered, layers merged): used as it is, never copied again.
+    codeDir = definition.codeDir;
+    codeHash = cachedCode;
+  } else if (definition.codeDir) {
     codeHash = await hashFolder(definition.codeDir);
     codeDir = await intoCache(codeHash, [definition.codeDir]);
   }
   let layersDir: string | undefined;
   let layersHash = '';
-  if (definition.layers.length > 0) {
+  if (cachedLayers) {
+    layersDir = definition.layers[0].dir;
+    layersHash = cachedLayers;
+  } else if (definition.layers.length > 0) {
     const layerHashes = await Promise.all(definition.layers.map((layer) => hashFolder(layer.dir)));
     layersHash = createHash('sha256').update(layerHashes.join(',')).digest('hex');
     layersDir = await intoCache(layersHash, definition.layers.map((layer) => layer.dir));

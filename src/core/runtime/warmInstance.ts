@@ -7,9 +7,19 @@ import { exitError, timeoutError, unknownInitFailure } from './runtimeErrors';
 export type InstanceState = 'starting' | 'idle' | 'busy' | 'stopped';
 
 const END_MARKER = '\u001elambda-dock:end ';
-/** For runtimes that write no end marker (the official images): how long the log must be quiet. */
+/**
+ * For runtimes that write no end marker (the official images, AWS's runtime interface clients): how long the
+ * log must be quiet at least. Their output reaches us through the engine's attach stream, which lags the
+ * response by a few ms usually but by tens of ms on a busy machine; so the quiet period also grows with the
+ * lag measured on this instance's own timestamped log lines (see observeLag).
+ */
 const QUIET_MS = 15;
+const MAX_QUIET_MS = 250;
+/** A measured lag above this is taken for clock skew (an engine in a VM), not for latency. */
+const PLAUSIBLE_LAG_MS = 1000;
 const MARKER_WAIT_MS = 2000;
+/** The timestamp Lambda's log lines carry: Node.js `2024-01-01T00:00:00.000Z\t<id>\tINFO\t…`, Python `[INFO]\t2024-…Z\t<id>\t…`. */
+const LINE_TIMESTAMP = /(?:^|\]\t)(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\t/gm;
 
 /** What one invocation on one instance came to. */
 export interface InstanceOutcome {
@@ -51,6 +61,8 @@ export class WarmInstance extends EventEmitter {
   /** Output written before the first invocation (init logs): it belongs to the cold invocation's log. */
   private output = '';
   private onOutput?: () => void;
+  /** The attach stream's recent worst lag behind the runtime's own log timestamps, decaying (ms). */
+  private lagMs = 0;
 
   constructor(
     readonly instanceId: string,
@@ -65,6 +77,7 @@ export class WarmInstance extends EventEmitter {
   attach(launched: LaunchedInstance, startedAt: number): Promise<void> {
     this.launched = launched;
     launched.on('output', (text: string) => {
+      this.observeLag(text);
       this.output += text;
       this.onOutput?.();
     });
@@ -199,16 +212,33 @@ export class WarmInstance extends EventEmitter {
       this.launched?.off('exit', stop);
       done();
     };
-    const deadline = setTimeout(stop, ourClient ? MARKER_WAIT_MS : 200);
+    const quietMs = Math.min(MAX_QUIET_MS, Math.max(QUIET_MS, Math.ceil(3 * this.lagMs) + 5));
+    const deadline = setTimeout(stop, ourClient ? MARKER_WAIT_MS : quietMs + 200);
     if (ourClient) {
       this.onOutput = () => {
         if (this.output.includes(marker)) stop();
       };
     } else {
-      quietTimer = setTimeout(stop, QUIET_MS);
+      quietTimer = setTimeout(stop, quietMs);
       this.onOutput = () => quietTimer?.refresh();
     }
     this.launched?.once('exit', stop);
+  }
+
+  /**
+   * How far the output stream lags: arrival time minus the timestamp the runtime wrote into its log lines
+   * (container and host share the clock). Keeps the recent worst case, decaying so a past burst of load
+   * does not slow every invocation after it.
+   */
+  private observeLag(text: string): void {
+    if (this.channel.ourClient) return;
+    const now = Date.now();
+    let worst = -1;
+    for (const match of text.matchAll(LINE_TIMESTAMP)) {
+      const lag = now - Date.parse(match[1]);
+      if (lag >= 0 && lag <= PLAUSIBLE_LAG_MS) worst = Math.max(worst, lag);
+    }
+    if (worst >= 0) this.lagMs = Math.max(worst, this.lagMs * 0.95);
   }
 
   private readStream(answer: Extract<InvocationAnswer, { kind: 'stream' }>, sink?: ResponseStreamSink): Promise<{ body: Buffer; error?: LambdaError }> {

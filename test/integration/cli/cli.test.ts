@@ -87,7 +87,7 @@ describe('the lambda-dock command line', function () {
     it('a function that does not exist', async () => {
       const run = await lambdaDock(['invoke', 'NoSuchFunction', '--workspace', EXAMPLES]);
       assert.equal(run.code, 1);
-      assert.match(run.stderr, /Function not found: NoSuchFunction \(the workspace has HelloFunction, ThrowsFunction, EsmFunction\)/);
+      assert.match(run.stderr, /Function not found: NoSuchFunction \(the workspace has HelloFunction, ThrowsFunction, EsmFunction, HelperRunner\)/);
     });
 
     it('a template that does not parse', async () => {
@@ -110,9 +110,9 @@ describe('the lambda-dock command line', function () {
     });
 
     it('an engine that is not running', async () => {
-      const run = await lambdaDock(['invoke', 'HelloFunction', '--workspace', EXAMPLES], { LAMBDA_DOCK_CONTAINER_CLI: 'podman', XDG_RUNTIME_DIR: '/nonexistent' });
+      const run = await lambdaDock(['invoke', 'HelloFunction', '--workspace', EXAMPLES], { LAMBDA_DOCK_CONTAINER_CLI: 'podman', DOCKER_HOST: 'unix:///nonexistent/podman.sock' });
       assert.equal(run.code, 1);
-      assert.match(run.stderr, /^lambda-dock: Podman is not running at \/run\/podman\/podman\.sock: start it, or set LAMBDA_DOCK_CONTAINER_CLI/);
+      assert.match(run.stderr, /^lambda-dock: Podman is not running at unix:\/\/\/nonexistent\/podman\.sock: start it, or set LAMBDA_DOCK_CONTAINER_CLI/);
     });
 
     it('an unknown command', async () => {

@@ -152,8 +152,8 @@ describe('the warm pool', function () {
 describe('FunctionHost without an engine', () => {
   it('says which engine is not running when one is asked for', async () => {
     await assert.rejects(
-      FunctionHost.start({ workspace: '.', engine: { engine: 'podman', env: { HOME: '/nonexistent', XDG_RUNTIME_DIR: '/nonexistent' } } }),
-      (error: Error & { code?: string }) => error.code === 'ENGINE_NOT_RUNNING' && /^Podman is not running at \/run\/podman\/podman.sock: start it/.test(error.message),
+      FunctionHost.start({ workspace: '.', engine: { engine: 'podman', env: { DOCKER_HOST: 'unix:///nonexistent/podman.sock' } } }),
+      (error: Error & { code?: string }) => error.code === 'ENGINE_NOT_RUNNING' && /^Podman is not running at unix:\/\/\/nonexistent\/podman.sock: start it/.test(error.message),
     );
   });
 });

@@ -1,0 +1,45 @@
+import { apiErrors } from './errors';
+
+const EMPTY_EVENT = Buffer.from('{}');
+
+/**
+ * The event an Invoke request carries: its body, which must be JSON (an empty body is the event {}), as
+ * Lambda requires before it runs anything.
+ */
+export function invokePayload(body: Buffer): Buffer {
+  if (body.length === 0) return EMPTY_EVENT;
+  try {
+    JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw apiErrors.notJson(error instanceof Error ? error.message : String(error));
+  }
+  return body;
+}
+
+/** X-Amz-Client-Context: base64 of a JSON object; checked as Lambda does, then passed on as it came. */
+export function clientContextHeader(value: string | string[] | undefined): string | undefined {
+  if (value === undefined || Array.isArray(value)) return undefined;
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+    if (decoded === null || typeof decoded !== 'object') throw apiErrors.badClientContext();
+  } catch {
+    throw apiErrors.badClientContext();
+  }
+  return value;
+}
+
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+export function invocationTypeHeader(value: string | string[] | undefined, allowed: readonly InvocationType[]): InvocationType {
+  if (value === undefined) return 'RequestResponse';
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as InvocationType;
+  throw apiErrors.badParameter(
+    `X-Amz-Invocation-Type '${String(value)}' is not one of ${allowed.join(', ')}`,
+  );
+}
+
+export function wantsTail(value: string | string[] | undefined): boolean {
+  if (value === undefined || value === 'None') return false;
+  if (value === 'Tail') return true;
+  throw apiErrors.badParameter(`X-Amz-Log-Type '${String(value)}' is not one of None, Tail`);
+}

@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import type { ContainerRecord } from '../model/records';
+import type { StaleCleanupReport } from '../engine/containerOps';
+import type { LambdaDockContext } from '../context';
+import { containerIdOf } from './args';
+import { picked, withProgress, type CommandSpec } from './command';
+
+/** Lambda Dock: Clean Up Stale Instances — removes this workspace's containers left by sessions that are gone. */
+export const cleanupStale: CommandSpec = {
+  id: 'lambdaDock.cleanupStale',
+  title: 'Clean Up Stale Instances',
+  async run({ ctx, views }) {
+    const folders = workspaceFolders(ctx);
+    const ops = await ctx.containerOps();
+    const report: StaleCleanupReport = await withProgress('Lambda Dock: removing stale instances', () => ops.cleanupStale(folders));
+    ctx.log.info(`[cleanup] removed ${report.removed.length} stale container(s)${report.removed.length ? `: ${report.removed.join(', ')}` : ''}`);
+    for (const failure of report.failed) ctx.log.warn(`[cleanup] could not remove ${failure.name}: ${failure.error}`);
+    await views.refreshNow();
+    const message = report.removed.length === 0 ? 'No stale instances of this workspace to clean up.' : `Removed ${report.removed.length} stale container(s).`;
+    if (report.failed.length > 0) void vscode.window.showWarningMessage(`${message} ${report.failed.length} could not be removed: see the log.`);
+    else void vscode.window.showInformationMessage(message);
+    return report;
+  },
+};
+
+export const stopContainer: CommandSpec = {
+  id: 'lambdaDock.stopContainer',
+  title: 'Stop Container',
+  async run({ ctx, views }, arg) {
+    const container = await pickContainer(ctx, arg, (c) => c.state === 'running');
+    await (await ctx.containerOps()).stop(container);
+    await views.refreshNow();
+    return container.id;
+  },
+};
+
+export const removeContainer: CommandSpec = {
+  id: 'lambdaDock.removeContainer',
+  title: 'Remove Container',
+  async run({ ctx, views }, arg) {
+    const container = await pickContainer(ctx, arg, () => true);
+    await (await ctx.containerOps()).remove(container);
+    await views.refreshNow();
+    return container.id;
+  },
+};
+
+export const showContainerLogs: CommandSpec = {
+  id: 'lambdaDock.showContainerLogs',
+  title: 'Show Container Logs',
+  async run({ ctx }, arg) {
+    const container = await pickContainer(ctx, arg, () => true);
+    const logs = await (await ctx.containerOps()).logs(container.id);
+    const editor = await ctx.results.open(`${container.name}-logs`, `# Logs of ${container.name}\n\n\`\`\`\`text\n${logs.trimEnd() || '(no output)'}\n\`\`\`\`\n`);
+    return editor.document.uri.toString();
+  },
+};
+
+function workspaceFolders(ctx: LambdaDockContext): string[] {
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  if (folders.length === 0) ctx.requireWorkspace();
+  return folders;
+}
+
+async function pickContainer(ctx: LambdaDockContext, arg: unknown, filter: (c: ContainerRecord) => boolean): Promise<ContainerRecord> {
+  const id = containerIdOf(arg);
+  if (id) {
+    const known = ctx.containers.container(id);
+    if (known) return known;
+    await ctx.containers.refresh();
+    const found = ctx.containers.container(id) ?? ctx.containers.snapshot.containers.find((c) => c.id.startsWith(id) || c.name === id);
+    if (!found) throw new Error(`No Lambda Dock container ${id}: it may be gone already.`);
+    return found;
+  }
+  await ctx.ensureHost();
+  await ctx.containers.refresh();
+  const candidates = ctx.containers.snapshot.containers.filter(filter);
+  if (candidates.length === 0) throw new Error('No Lambda Dock containers to choose from.');
+  const choice = await vscode.window.showQuickPick(
+    candidates.map((c) => ({ label: c.name, description: `${c.functionName} · ${c.state}${c.stale ? ' · stale' : ''}`, container: c })),
+    { placeHolder: 'The container' },
+  );
+  return picked(choice).container;
+}

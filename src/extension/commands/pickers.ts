@@ -1,0 +1,23 @@
+import * as vscode from 'vscode';
+import type { LambdaDockContext } from '../context';
+import { functionNameOf } from './args';
+import { picked } from './command';
+
+/** The function a command is about: its argument, else a quick pick of the workspace's functions. */
+export async function pickFunction(ctx: LambdaDockContext, arg: unknown, placeHolder: string): Promise<string> {
+  const given = functionNameOf(arg, (instanceId) => ctx.functions.instance(instanceId)?.functionName);
+  if (given) return given;
+  if (!ctx.deploys.discovered) await ctx.deploys.refreshDiscovery();
+  const definitions = ctx.deploys.definitions;
+  if (definitions.length === 0) throw new Error('This workspace defines no functions: add one to a template.yaml, serverless.yml or lambda-dock.json.');
+  if (definitions.length === 1) return definitions[0].name;
+  const choice = await vscode.window.showQuickPick(
+    definitions.map((d) => ({
+      label: d.name,
+      description: d.image ? d.image.uri : `${d.runtime ?? ''} ${d.handler ?? ''}`.trim(),
+      detail: vscode.workspace.asRelativePath(d.source.file),
+    })),
+    { placeHolder, matchOnDescription: true },
+  );
+  return picked(choice).label;
+}

@@ -1,0 +1,90 @@
+import { LABELS, type ManagedContainer } from '../../core/engine/backend';
+import { errorMessage } from '../../core/errors';
+import type { Logger } from '../../core/log';
+import { SCOPE_LABELS } from '../../core/sockets';
+import type { HostService } from '../engine/hostService';
+import { Emitter, type Disposable } from '../util/emitter';
+import type { ContainerRecord, ContainersSnapshot } from './records';
+
+
+/**
+ * The Containers view's model: every container the project manages on the engine (stale ones included),
+ * listed through the host's backend. refresh() lists again and fires onDidChange.
+ */
+export class ContainersStore implements Disposable {
+  private snapshotValue: ContainersSnapshot;
+  private readonly changeEmitter = new Emitter<ContainersSnapshot>();
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor(
+    private readonly hosts: Pick<HostService, 'state' | 'current'>,
+    private readonly log: Logger,
+  ) {
+    this.snapshotValue = { engine: hosts.state, containers: [] };
+  }
+
+  get snapshot(): ContainersSnapshot {
+    return this.snapshotValue;
+  }
+
+  container(id: string): ContainerRecord | undefined {
+    return this.snapshotValue.containers.find((c) => c.id === id);
+  }
+
+  /** Lists again; overlapping calls coalesce into one more listing after the current one. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = this.list().finally(() => {
+      this.refreshing = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.refresh();
+      }
+    });
+    return this.refreshing;
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+
+  private async list(): Promise<void> {
+    const host = this.hosts.current;
+    let snapshot: ContainersSnapshot = { engine: this.hosts.state, containers: [] };
+    if (host) {
+      try {
+        const managed = await host.backend.listManaged();
+        snapshot = { engine: this.hosts.state, containers: managed.map((c) => containerRecord(c, host.session.id)) };
+      } catch (error) {
+        this.log.warn(`[containers] listing the engine's containers failed: ${errorMessage(error)}`);
+        snapshot = { engine: this.hosts.state, containers: this.snapshotValue.containers, error: errorMessage(error) };
+      }
+    }
+    this.snapshotValue = snapshot;
+    this.changeEmitter.fire(snapshot);
+  }
+}
+
+export function containerRecord(container: ManagedContainer, ownSessionId: string): ContainerRecord {
+  const labels = container.labels;
+  return {
+    id: container.id,
+    name: container.name,
+    functionName: container.functionName,
+    session: container.session,
+    state: container.state,
+    status: container.status,
+    image: container.image,
+    createdAt: container.createdAt.getTime(),
+    stale: container.stale,
+    ownSession: container.session === ownSessionId,
+    ...(labels[LABELS.instance] ? { instanceId: labels[LABELS.instance] } : {}),
+    hasDockerSocket: labels[LABELS.dockerSocket] === 'true',
+    ...(labels[SCOPE_LABELS.scope] ? { socketScope: labels[SCOPE_LABELS.scope] } : {}),
+  };
+}

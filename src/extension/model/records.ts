@@ -1,0 +1,60 @@
+import type { SourceLocation } from '../../core/functions/definition';
+import type { InstanceState } from '../../core/runtime/warmInstance';
+import type { EngineState } from '../engine/hostService';
+import type { FunctionDeployState } from '../workspace/deployService';
+
+/** One function as the Functions view shows it: plain data, mapped to tree items by functionNodes. */
+export interface FunctionRecord {
+  name: string;
+  runtime?: string;
+  handler?: string;
+  image?: string;
+  source: SourceLocation;
+  state: FunctionDeployState;
+  /** Discovery's problems about this function (a missing handler file...). */
+  problems: string[];
+  instances: InstanceRecord[];
+}
+
+export interface InstanceRecord {
+  instanceId: string;
+  functionName: string;
+  state: InstanceState;
+  containerId?: string;
+  coldStartMs?: number;
+  invocations: number;
+  lastDurationMs?: number;
+  startedAt: number;
+}
+
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  functionName: string;
+  session: string;
+  state: string;
+  status: string;
+  image: string;
+  createdAt: number;
+  stale: boolean;
+  /** Ours: started by this editor's session. */
+  ownSession: boolean;
+  instanceId?: string;
+  /** It has a scoped Docker socket (label lambda-dock.io/docker-socket=true). */
+  hasDockerSocket: boolean;
+  /** Created through a scoped socket (label lambda-dock.io/scope). */
+  socketScope?: string;
+}
+
+export interface FunctionsSnapshot {
+  engine: EngineState;
+  discovered: boolean;
+  functions: FunctionRecord[];
+}
+
+export interface ContainersSnapshot {
+  engine: EngineState;
+  containers: ContainerRecord[];
+  /** Why the list could not be read, if it could not. */
+  error?: string;
+}

@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
+import type { LambdaDockContext } from './context';
+import { ContainerOps } from './engine/containerOps';
+import type { EngineHost } from './engine/engineHost';
+
+/**
+ * When the engine first starts in this window: stale instances of this workspace (left by sessions that
+ * are gone) are removed, asked about, or left, as lambdaDock.cleanupStaleOnStart says.
+ */
+export function registerStaleCleanupOnStart(ctx: LambdaDockContext): void {
+  ctx.own(ctx.hosts.onDidStart((host) => void cleanupOnStart(ctx, host)));
+}
+
+async function cleanupOnStart(ctx: LambdaDockContext, host: EngineHost): Promise<void> {
+  const choice = ctx.settings.current.cleanupStaleOnStart;
+  if (choice === 'never') return;
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const ops = new ContainerOps(host);
+  try {
+    const count = await ops.staleCount(folders);
+    if (count === 0) return;
+    if (choice === 'ask') {
+      const answer = await vscode.window.showInformationMessage(
+        `Lambda Dock found ${count} container(s) of this workspace left by editor sessions that ended. Remove them?`,
+        'Remove',
+        'Always',
+        'Never',
+      );
+      if (answer === 'Always') await ctx.settings.update('cleanupStaleOnStart', 'always');
+      if (answer === 'Never') await ctx.settings.update('cleanupStaleOnStart', 'never');
+      if (answer !== 'Remove' && answer !== 'Always') return;
+    }
+    const report = await ops.cleanupStale(folders);
+    ctx.log.info(`[cleanup] at start: removed ${report.removed.length} stale container(s)`);
+    for (const failure of report.failed) ctx.log.warn(`[cleanup] could not remove ${failure.name}: ${failure.error}`);
+    await ctx.containers.refresh();
+  } catch (error) {
+    ctx.log.error(`[cleanup] stale cleanup at start failed: ${errorMessage(error)}`, error);
+  }
+}

@@ -1,0 +1,31 @@
+/** A tree item as plain data: what functionNodes/containerNodes produce and treeProvider hands to VS Code. */
+export interface TreeNode {
+  /** Stable across refreshes, so VS Code keeps selection and expansion. */
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** Encodes kind and state (function.deployed, instance.busy, container.running.stale) for `when` clauses. */
+  contextValue: string;
+  /** A codicon id (and an optional theme color id). */
+  icon?: { id: string; color?: string };
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  /** Run on click. */
+  command?: { command: string; title: string; arguments: unknown[] };
+  children?: TreeNode[];
+}
+
+/** "42 s", "5 min", "3 h", "2 d": how long ago, for instance and container ages. */
+export function formatAge(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

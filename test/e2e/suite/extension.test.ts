@@ -1,0 +1,299 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import * as vscode from 'vscode';
+import { LABELS } from '../../../src/core/engine/backend';
+import type { InvokeSummary } from '../../../src/extension/commands/invoke';
+import type { StaleCleanupReport } from '../../../src/extension/engine/containerOps';
+import type { LambdaDockApi, ShownItem } from '../../../src/extension/testApi';
+import type { DeployOutcome } from '../../../src/extension/workspace/deployService';
+import { WORKSPACE_ENV } from '../protocol';
+
+const EXTENSION_ID = 'lambda-dock.lambda-dock';
+const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function item(items: ShownItem[], label: string): ShownItem | undefined {
+  return items.find((i) => i.label === label);
+}
+
+function resultText(summary: InvokeSummary): string {
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === summary.document);
+  assert.ok(document, `the result document ${summary.document} is open`);
+  return document.getText();
+}
+
+/** The fixture function's containers that this window's session started. */
+async function containersOfSession(session: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${session}`, `${LABELS.function}=HelloFunction`] } });
+}
+
+async function exists(id: string): Promise<boolean> {
+  try {
+    await docker.getContainer(id).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('Lambda Dock sidebar, commands and run on save', function () {
+  this.timeout(120_000);
+  let api: LambdaDockApi;
+  let workspace: string;
+  /** The image the engine ran the function in: the stale containers below use it too. */
+  let runtimeImage = '';
+  const created: string[] = [];
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<LambdaDockApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    workspace = fs.realpathSync(process.env[WORKSPACE_ENV]!);
+  });
+
+  after(async () => {
+    await Promise.all(created.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+  });
+
+  it('shows the workspace\'s functions in the Functions view once the sidebar opens', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.lambda-dock');
+    const items = await until('HelloFunction in the Functions view', () => {
+      const shown = api.functionItems();
+      return item(shown, 'HelloFunction') ? shown : undefined;
+    });
+    const hello = item(items, 'HelloFunction')!;
+    assert.equal(hello.id, 'function:HelloFunction');
+    assert.match(hello.description, /nodejs20\.x/);
+    await until('the engine to be ready', () => api.engineState().kind === 'ready' || undefined);
+  });
+
+  it('deploys the workspace and marks the function deployed', async () => {
+    const outcome = await vscode.commands.executeCommand<DeployOutcome>('lambdaDock.deployWorkspace');
+    assert.ok(outcome, 'Deploy Workspace returned its outcome');
+    assert.deepEqual(outcome.deployed, ['HelloFunction', 'SocketFunction']);
+    assert.deepEqual(outcome.failed, []);
+    const hello = await until('HelloFunction deployed', () => {
+      const shown = item(api.functionItems(), 'HelloFunction');
+      return shown?.contextValue === 'function.deployed' ? shown : undefined;
+    });
+    assert.match(hello.description, /deployed/);
+  });
+
+  it('invokes the function into a read-only result document, with one container running it', async () => {
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { greeting: 'hi' });
+    assert.ok(summary, 'Invoke Function returned its summary');
+    assert.equal(summary.status, 'ok');
+    assert.deepEqual(JSON.parse(summary.payload), { statusCode: 200, body: 'hello' });
+    assert.equal(summary.coldStart, true);
+    assert.ok(summary.document.startsWith('lambda-dock-result:'));
+
+    const text = resultText(summary);
+    assert.match(text, /^# HelloFunction: succeeded/);
+    assert.match(text, /## Response\n\n```json\n\{\n {2}"statusCode": 200,\n {2}"body": "hello"\n\}/);
+    assert.match(text, /START RequestId: /);
+    assert.match(text, /\| Duration \| [\d.]+ ms \|/);
+    assert.match(text, /\| Init Duration \| [\d.]+ ms \|/);
+    assert.match(text, /"greeting": "hi"/);
+
+    const session = api.sessionId();
+    assert.ok(session);
+    const containers = await containersOfSession(session);
+    assert.equal(containers.length, 1, 'one instance, one container');
+    assert.equal(containers[0].State, 'running');
+    assert.equal(containers[0].Labels[LABELS.function], 'HelloFunction');
+    assert.equal(containers[0].Labels[LABELS.instance], summary.instanceId);
+    runtimeImage = containers[0].Image;
+
+    await api.refresh();
+    const hello = item(api.functionItems(), 'HelloFunction')!;
+    assert.equal(hello.children.length, 1);
+    assert.equal(hello.children[0].label, `instance ${summary.instanceId}`);
+    assert.equal(hello.children[0].contextValue, 'instance.idle');
+    assert.match(hello.children[0].description, /idle · cold start \d+ ms · 1 invocation · up/);
+
+    const group = item(api.containerItems(), 'HelloFunction');
+    assert.ok(group, 'the Containers view groups the container under its function');
+    assert.equal(group.children.length, 1);
+    assert.equal(group.children[0].id, `container:${containers[0].Id}`);
+    assert.equal(group.children[0].contextValue, 'container.running');
+    assert.match(group.children[0].description, /running · this window/);
+  });
+
+  it('invokes again warm, and saves the payload as an event that Invoke Function can use', async () => {
+    const again = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeAgain');
+    assert.ok(again);
+    assert.equal(again.coldStart, false);
+    const file = await vscode.commands.executeCommand<string>('lambdaDock.savePayloadAsEvent', 'greeting');
+    assert.equal(file, path.join(workspace, '.lambda-dock', 'events', 'HelloFunction', 'greeting.json'));
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { greeting: 'hi' });
+    const fromEvent = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { event: 'greeting' });
+    assert.ok(fromEvent);
+    assert.match(resultText(fromEvent), /"greeting": "hi"/);
+    const fromTemplate = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { template: 'sqs' });
+    assert.ok(fromTemplate);
+    assert.match(resultText(fromTemplate), /"eventSource": "aws:sqs"/);
+  });
+
+  it('redeploys a saved handler, and the next invoke returns the new result', async () => {
+    const document = await vscode.workspace.openTextDocument(path.join(workspace, 'app.js'));
+    const edit = new vscode.WorkspaceEdit();
+    const start = document.getText().indexOf("'hello'");
+    assert.ok(start >= 0);
+    edit.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(start + "'hello'".length)), "'hello again'");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save());
+    await until('the redeploy after the save', () => api.lastDeploy()?.reason === 'save' || undefined);
+    assert.deepEqual(api.lastDeploy()?.deployed, ['HelloFunction']);
+
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', {});
+    assert.ok(summary);
+    assert.deepEqual(JSON.parse(summary.payload), { statusCode: 200, body: 'hello again' });
+    assert.equal(summary.coldStart, true, 'the new code runs in a new instance');
+    assert.match(resultText(summary), /"body": "hello again"/);
+  });
+
+  it('opens the handler at its export', async () => {
+    const file = await vscode.commands.executeCommand<string>('lambdaDock.openHandler', 'HelloFunction');
+    assert.equal(file, path.join(workspace, 'app.js'));
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, file);
+    assert.equal(editor?.selection.active.line, 0);
+  });
+
+  it('stops an instance: its container is gone', async () => {
+    const session = api.sessionId()!;
+    const before = await containersOfSession(session);
+    assert.ok(before.length >= 1);
+    const instanceId = before[0].Labels[LABELS.instance];
+    await vscode.commands.executeCommand('lambdaDock.stopInstance', instanceId);
+    assert.equal(await exists(before[0].Id), false);
+  });
+
+  it('cleans up the stale containers this workspace\'s dead sessions left, and only those', async () => {
+    const image = runtimeImage;
+    assert.ok(image, 'the invoke test recorded the runtime image');
+    const deadSocket = path.join(os.tmpdir(), 'lambda-dock-e2e-dead-session', 'deadbeef0001.sock');
+    const leftBehind = async (workspaceLabel: string) => {
+      const container = await docker.createContainer({
+        Image: image,
+        Entrypoint: ['/usr/local/bin/node', '-e', 'setTimeout(() => {}, 600000)'],
+        Labels: {
+          [LABELS.function]: 'Orphan',
+          [LABELS.session]: 'deadbeef0001',
+          [LABELS.sessionSocket]: deadSocket,
+          [LABELS.host]: os.hostname(),
+          [LABELS.workspace]: workspaceLabel,
+        },
+      });
+      created.push(container.id);
+      await container.start();
+      return container.id;
+    };
+    const ours = await leftBehind(workspace);
+    const elsewhere = await leftBehind(path.join(os.tmpdir(), 'lambda-dock-e2e-another-workspace'));
+
+    await api.refresh();
+    const orphans = item(api.containerItems(), 'Orphan');
+    assert.ok(orphans, 'the stale containers show in the Containers view');
+    const shown = orphans.children.find((c) => c.id === `container:${ours}`);
+    assert.equal(shown?.contextValue, 'container.running.stale');
+    assert.match(shown.description, /stale/);
+
+    const report = await vscode.commands.executeCommand<StaleCleanupReport>('lambdaDock.cleanupStale');
+    assert.ok(report);
+    assert.equal(report.removed.length, 1);
+    assert.equal(await exists(ours), false, 'the stale container of this workspace is removed');
+    assert.equal(await exists(elsewhere), true, 'another workspace\'s stale container is left to its window');
+    assert.equal(item(api.containerItems(), 'Orphan')?.children.some((c) => c.id === `container:${ours}`) ?? false, false);
+  });
+
+  it('marks the container of a function that opted in to a scoped Docker socket', async () => {
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'SocketFunction', {});
+    assert.equal(summary?.status, 'ok');
+    assert.deepEqual(JSON.parse(summary.payload), { dockerSocket: true, dockerHost: 'unix:///var/run/docker.sock' });
+    const [container] = await docker.listContainers({ filters: { label: [`${LABELS.session}=${api.sessionId()}`, `${LABELS.function}=SocketFunction`] } });
+    assert.equal(container.Labels[LABELS.dockerSocket], 'true');
+    await api.refresh();
+    const shown = item(api.containerItems(), 'SocketFunction')?.children.find((c) => c.id === `container:${container.Id}`);
+    assert.ok(shown, 'the Containers view lists the socket holder');
+    assert.equal(shown.contextValue, 'container.running.socket');
+    assert.match(shown.description, /docker socket/);
+  });
+
+  it('serves the Invoke API once lambdaDock.invokeApiPort is set, without restarting the engine session', async () => {
+    const session = api.sessionId();
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const configuration = vscode.workspace.getConfiguration('lambdaDock');
+    await configuration.update('invokeApiPort', port, vscode.ConfigurationTarget.Workspace);
+    try {
+      const body = await until('the Invoke API to answer', async () => {
+        try {
+          const response = await fetch(`http://127.0.0.1:${port}/2015-03-31/functions/HelloFunction/invocations`, { method: 'POST', body: '{}' });
+          return response.ok ? await response.json() : undefined;
+        } catch {
+          return undefined;
+        }
+      });
+      assert.deepEqual(body, { statusCode: 200, body: 'hello again' });
+      assert.equal(api.sessionId(), session, 'a port change restarts the API only');
+    } finally {
+      await configuration.update('invokeApiPort', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until('the Invoke API to stop', async () => {
+      try {
+        await fetch(`http://127.0.0.1:${port}/2015-03-31/functions`);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+  });
+
+  it('ending the session (as deactivate does) stops its instances and removes its liveness socket', async () => {
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', {});
+    assert.equal(summary?.status, 'ok');
+    const session = api.sessionId()!;
+    const running = await containersOfSession(session);
+    assert.equal(running.length, 1);
+    const socket = running[0].Labels[LABELS.sessionSocket];
+    assert.ok(fs.existsSync(socket), 'a live session holds its liveness socket');
+
+    const launched = () => docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${session}`, LABELS.instance] } });
+    assert.ok((await launched()).some((c) => c.Labels[LABELS.function] === 'SocketFunction'), 'the socket holder still runs');
+
+    await api.endSession();
+    assert.equal(api.engineState().kind, 'idle');
+    assert.deepEqual(await launched(), [], 'every instance of the session is gone, the socket holder too');
+    assert.equal(fs.existsSync(socket), false);
+    await api.refresh();
+    assert.match(item(api.functionItems(), 'HelloFunction')?.description ?? '', /not deployed/);
+  });
+
+  // The editor is killed after the screenshots rather than deactivated, so what the screenshot shows is
+  // deployed but runs no instance: nothing is left behind on the shared engine.
+  it('deploys again for the sidebar screenshot, starting a new session', async () => {
+    const outcome = await vscode.commands.executeCommand<DeployOutcome>('lambdaDock.deployWorkspace');
+    assert.deepEqual(outcome?.deployed, ['HelloFunction', 'SocketFunction']);
+    await api.refresh();
+    assert.equal(item(api.functionItems(), 'HelloFunction')?.contextValue, 'function.deployed');
+    await vscode.commands.executeCommand('workbench.view.extension.lambda-dock');
+  });
+});

@@ -1,0 +1,71 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { deployFixture, json, nextDeploy, parse, type DeployedWorkspace } from './support';
+
+describe('watching a workspace', () => {
+  let ws: DeployedWorkspace | undefined;
+  afterEach(async () => {
+    await ws?.dispose();
+    ws = undefined;
+  });
+
+  it('rebuilds only the TypeScript function whose file was saved; the next invoke returns the new result, warm', async () => {
+    ws = await deployFixture('sam-hello-ts', { prewarm: true });
+    await ws.deployer.watch();
+    const before = await ws.host.invoke('HelloWorldFunction', json({}));
+    assert.equal(JSON.parse((parse(before.payload) as { body: string }).body).message, 'hello world');
+
+    const greeting = path.join(ws.dir, 'hello-world', 'greeting.ts');
+    const redeployed = nextDeploy(ws.deployer);
+    fs.writeFileSync(greeting, fs.readFileSync(greeting, 'utf8').replace('hello ${name}', 'howdy ${name}'));
+    const report = await redeployed;
+    assert.equal(report.reason, 'watch');
+    assert.deepEqual(report.changedFiles, ['hello-world/greeting.ts']);
+    assert.deepEqual(report.functions.map((f) => [f.name, f.change, f.incremental]), [['HelloWorldFunction', 'changed', true]]);
+    assert.ok(report.functions[0].prewarmMs! > 0);
+
+    const after = await ws.host.invoke('HelloWorldFunction', json({}));
+    assert.equal(JSON.parse((parse(after.payload) as { body: string }).body).message, 'howdy world');
+    assert.equal(after.coldStart, false, 'pre-warm started an instance of the new code');
+    assert.notEqual(after.instanceId, before.instanceId);
+  });
+
+  it('redeploys a JavaScript function after a save, and a template change reaches only what it changed', async () => {
+    ws = await deployFixture('sam-globals');
+    await ws.deployer.watch();
+    const handler = path.join(ws.dir, 'orders', 'index.js');
+    let redeployed = nextDeploy(ws.deployer);
+    fs.writeFileSync(handler, "exports.handler = async () => ({ orders: ['new'] });\n");
+    let report = await redeployed;
+    assert.deepEqual(report.functions.map((f) => [f.name, f.change]), [['OrdersFunction', 'changed']]);
+    assert.deepEqual(parse((await ws.host.invoke('OrdersFunction', json({}))).payload), { orders: ['new'] });
+
+    const template = path.join(ws.dir, 'template.yaml');
+    redeployed = nextDeploy(ws.deployer);
+    fs.writeFileSync(template, fs.readFileSync(template, 'utf8').replace('SHARED: from-globals', 'SHARED: edited'));
+    report = await redeployed;
+    const changes = Object.fromEntries(report.functions.map((f) => [f.name, f.change]));
+    assert.equal(changes.GreetFunction, 'changed');
+    assert.equal(changes.OrdersFunction, 'unchanged');
+    assert.equal((parse((await ws.host.invoke('GreetFunction', json({}))).payload) as { shared: string }).shared, 'edited');
+  });
+
+  it('keeps serving the last good build when a save does not compile, and recovers on the next save', async () => {
+    ws = await deployFixture('sam-hello-ts');
+    await ws.deployer.watch();
+    const app = path.join(ws.dir, 'hello-world', 'app.ts');
+    const good = fs.readFileSync(app, 'utf8');
+    let redeployed = nextDeploy(ws.deployer);
+    fs.writeFileSync(app, good.replace('return {', 'return {{'));
+    let report = await redeployed;
+    assert.equal(report.functions[0].change, 'failed');
+    assert.match(report.functions[0].error ?? '', /app\.ts:\d+:\d+/);
+    assert.equal((await ws.host.invoke('HelloWorldFunction', json({}))).status, 'ok');
+    redeployed = nextDeploy(ws.deployer);
+    fs.writeFileSync(app, good.replace("'world'", "'again'"));
+    report = await redeployed;
+    assert.equal(report.functions[0].change, 'changed');
+    assert.match((parse((await ws.host.invoke('HelloWorldFunction', json({}))).payload) as { body: string }).body, /hello again/);
+  });
+});

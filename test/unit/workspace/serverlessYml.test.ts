@@ -1,0 +1,64 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { discoverServerlessYml } from '../../../src/core/workspace/serverlessYml';
+import { WORKSPACE_ERROR_CODES } from '../../../src/core/workspace/errors';
+import { copyFixture, fixture, lineOf, useTempCache } from './helpers';
+
+describe('serverless.yml', () => {
+  useTempCache();
+  const file = fixture('serverless', 'serverless.yml');
+
+  it('reads provider and function settings, variables, layers in the same file, and the socket opt-in', async () => {
+    const { functions, problems } = await discoverServerlessYml(file);
+    assert.deepEqual(functions.map((f) => f.name), ['hello', 'goodbye']);
+    const [hello, goodbye] = functions;
+    assert.equal(hello.handler, 'handlers/hello.handler');
+    assert.equal(hello.runtime, 'nodejs20.x');
+    assert.equal(hello.memorySizeMB, 512);
+    assert.equal(hello.timeoutSeconds, 6);
+    assert.deepEqual(hello.environment, { SERVICE: 'orders-service', STAGE: 'dev', TABLE: 'orders-dev', GREETING: 'hi from serverless' });
+    assert.deepEqual(hello.layers, [{ name: 'common', dir: fixture('serverless', 'layers', 'common') }]);
+    assert.equal(hello.dockerSocket, false);
+    assert.deepEqual(hello.source, { file, line: lineOf(file, '  hello:') });
+    assert.equal(goodbye.runtime, 'nodejs18.x');
+    assert.equal(goodbye.timeoutSeconds, 20);
+    assert.equal(goodbye.memorySizeMB, 256);
+    assert.equal(goodbye.dockerSocket, true);
+    assert.equal(goodbye.build?.sourceDir, fixture('serverless'));
+    assert.ok(goodbye.build?.patterns?.includes('!handlers/hello.js'));
+    assert.ok(goodbye.build?.patterns?.includes('!docs/**'));
+    assert.deepEqual(problems.map((p) => [p.code, p.line]), [[WORKSPACE_ERROR_CODES.unresolved, lineOf(file, 'TABLE_ARN:')]]);
+    assert.match(problems[0].message, /goodbye: environment variable TABLE_ARN .* only known once deployed; it is left out/);
+  });
+
+  it('takes the stage from the options', async () => {
+    const { functions } = await discoverServerlessYml(file, { stage: 'prod' });
+    assert.equal(functions[0].environment.TABLE, 'orders-prod');
+  });
+
+  it('reports an unknown layer, a missing handler file and an unresolvable variable with their lines', async () => {
+    const dir = copyFixture('serverless');
+    const copy = path.join(dir, 'serverless.yml');
+    fs.writeFileSync(copy, fs.readFileSync(copy, 'utf8')
+      .replace('{ Ref: CommonLambdaLayer }', 'arn:aws:lambda:us-east-1:1:layer:x:1')
+      .replace('handlers/goodbye.handler', 'handlers/gone.handler')
+      .replace('${self:custom.greeting}', '${ssm:/greeting}'));
+    const { functions, problems } = await discoverServerlessYml(copy);
+    assert.deepEqual(functions.map((f) => f.name), ['hello', 'goodbye']);
+    const lines = Object.fromEntries(problems.map((p) => [p.code, p.line]));
+    assert.equal(lines[WORKSPACE_ERROR_CODES.unsupported], lineOf(copy, 'layer:x:1'));
+    assert.equal(lines[WORKSPACE_ERROR_CODES.handlerNotFound], lineOf(copy, 'handlers/gone.handler'));
+    assert.ok(problems.some((p) => p.code === WORKSPACE_ERROR_CODES.unresolved && p.line === lineOf(copy, 'GREETING:') && /\$\{ssm:\/greeting\} cannot be resolved locally/.test(p.message)));
+  });
+
+  it('reports a file that does not parse', async () => {
+    const dir = copyFixture('serverless');
+    const copy = path.join(dir, 'serverless.yml');
+    fs.writeFileSync(copy, 'service: x\nfunctions:\n  a:\n    handler: "unterminated\n');
+    const { functions, problems } = await discoverServerlessYml(copy);
+    assert.deepEqual(functions, []);
+    assert.equal(problems[0].code, WORKSPACE_ERROR_CODES.parseError);
+    assert.equal(problems[0].line, 5, 'the parser finds the string unterminated at the end of the file');
+  });
+});
