@@ -76,13 +76,13 @@ function runBufferedHandler(handler: Handler, invocation: NextInvocation): Promi
   });
 }
 
-async function serveBuffered(handler: Handler, invocation: NextInvocation): Promise<void> {
+/** Runs one invocation and sends its answer; resolves once the answer is written, with its delivery (the 202). */
+async function serveBuffered(handler: Handler, invocation: NextInvocation): Promise<{ delivered: Promise<void> }> {
   const outcome = await runBufferedHandler(handler, invocation);
   if (outcome.failed) {
     logError('Invoke Error ', outcome.error);
     writeEndMarker(invocation.requestId);
-    await api.postError(invocation.requestId, serializeError(outcome.error));
-    return;
+    return { delivered: api.postError(invocation.requestId, serializeError(outcome.error)) };
   }
   let body: string;
   try {
@@ -90,11 +90,10 @@ async function serveBuffered(handler: Handler, invocation: NextInvocation): Prom
   } catch (error) {
     const serializationError = { errorType: 'Runtime.SerializationError', errorMessage: `Unable to stringify response body: ${(error as Error).message}`, trace: [] };
     writeEndMarker(invocation.requestId);
-    await api.postError(invocation.requestId, serializationError);
-    return;
+    return { delivered: api.postError(invocation.requestId, serializationError) };
   }
   writeEndMarker(invocation.requestId);
-  await api.postResponse(invocation.requestId, body);
+  return { delivered: api.postResponse(invocation.requestId, body) };
 }
 
 async function serveStreaming(handler: Handler, invocation: NextInvocation): Promise<void> {
@@ -139,13 +138,24 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', exitOnUncaught('Runtime.UnhandledPromiseRejection', 128));
 
   const streaming = isStreamingHandler(handler);
+  let delivered: Promise<void> = Promise.resolve();
   for (;;) {
-    const invocation = await api.next();
+    // Poll for the next invocation while the last answer's 202 is on its way back (a second connection):
+    // a sequential caller then waits one round trip per invocation, not two.
+    const polled = api.next();
+    await delivered;
+    const invocation = await polled;
     currentRequestId = invocation.requestId;
     if (invocation.traceId) process.env._X_AMZN_TRACE_ID = invocation.traceId;
     else delete process.env._X_AMZN_TRACE_ID;
-    if (streaming) await serveStreaming(handler, invocation);
-    else await serveBuffered(handler, invocation);
+    if (streaming) {
+      await serveStreaming(handler, invocation);
+      delivered = Promise.resolve();
+    } else {
+      ({ delivered } = await serveBuffered(handler, invocation));
+      // Failures surface at the await above; until then, do not let them count as unhandled.
+      delivered.catch(() => undefined);
+    }
   }
 }
 

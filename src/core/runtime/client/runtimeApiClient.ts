@@ -14,7 +14,8 @@ export interface NextInvocation {
 export const CLIENT_USER_AGENT = 'lambda-dock-runtime/1';
 
 export class RuntimeApiClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  // Two connections: the next poll goes out while the previous answer's 202 is still on its way.
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   private readonly host: string;
   private readonly port: number;
 
