@@ -51,6 +51,8 @@ export interface InstanceExit {
 export interface LaunchedInstance extends EventEmitter {
   readonly id: string;
   readonly instanceId: string;
+  /** Set once it has stopped: an exit can come before anyone listens for 'exit'. */
+  readonly exitInfo?: InstanceExit;
 }
 
 /** Where the host's Runtime API must listen so instances reach it, and the address they use. */

@@ -26,7 +26,6 @@ import { Session } from './session';
 class DockerInstance extends EventEmitter implements LaunchedInstance {
   terminateRequested = false;
   oomKilled = false;
-  exited = false;
   constructor(
     readonly id: string,
     readonly instanceId: string,
@@ -34,10 +33,12 @@ class DockerInstance extends EventEmitter implements LaunchedInstance {
     super();
   }
 
+  exitInfo?: InstanceExit;
+
   exit(exit: Omit<InstanceExit, 'requested'>): void {
-    if (this.exited) return;
-    this.exited = true;
-    this.emit('exit', { ...exit, oomKilled: exit.oomKilled || this.oomKilled, requested: this.terminateRequested } satisfies InstanceExit);
+    if (this.exitInfo) return;
+    this.exitInfo = { ...exit, oomKilled: exit.oomKilled || this.oomKilled, requested: this.terminateRequested };
+    this.emit('exit', this.exitInfo);
   }
 }
 

@@ -6,6 +6,7 @@ import type { InstanceExit, LambdaBackend, LaunchedInstance, LaunchSpec, Managed
 
 class ProcessInstance extends EventEmitter implements LaunchedInstance {
   terminateRequested = false;
+  exitInfo?: InstanceExit;
   constructor(
     readonly id: string,
     readonly instanceId: string,
@@ -46,11 +47,8 @@ export class ProcessBackend implements LambdaBackend {
     child.stderr?.setEncoding('utf8').on('data', (text: string) => instance.emit('output', text));
     child.once('exit', (code, signal) => {
       this.instances.delete(spec.instanceId);
-      instance.emit('exit', {
-        exitCode: code ?? (signal === 'SIGKILL' ? 137 : 1),
-        oomKilled: false,
-        requested: instance.terminateRequested,
-      } satisfies InstanceExit);
+      instance.exitInfo = { exitCode: code ?? (signal === 'SIGKILL' ? 137 : 1), oomKilled: false, requested: instance.terminateRequested };
+      instance.emit('exit', instance.exitInfo);
     });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);

@@ -106,6 +106,11 @@ export class WarmInstance extends EventEmitter {
       });
       // Under load the engine answers start after the runtime has already polled (or failed): check first.
       if (this.channel.initError) return fail(this.channel.initError);
+      if (launched.exitInfo && !this.channel.ready) {
+        this.exitInfo = launched.exitInfo;
+        this.setState('stopped');
+        return fail(unknownInitFailure(launched.exitInfo));
+      }
       if (this.channel.ready) return onReady();
       this.channel.once('ready', onReady);
       this.channel.once('initError', onInitError);
