@@ -84,7 +84,7 @@ export class WorkspaceDeployer extends EventEmitter {
   async watch(signal?: AbortSignal): Promise<WorkspaceDeployReport | undefined> {
     const first = this.discovered.size === 0 ? await this.deploy(signal) : undefined;
     if (this.watcher || this.disposed) return first;
-    this.watcher = new WorkspaceWatcher(this.options.workspace, { debounceMs: this.options.debounceMs ?? 60 });
+    this.watcher = new WorkspaceWatcher(this.options.workspace, { debounceMs: this.options.debounceMs ?? 25 });
     this.watcher.on('changes', (files: string[]) => {
       void this.serialized(async () => {
         try {
