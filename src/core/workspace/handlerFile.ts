@@ -6,9 +6,8 @@ export const NODE_MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
 /** Extensions a handler's source may have when Lambda Dock builds it with esbuild. */
 export const BUILDABLE_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.jsx', ...NODE_MODULE_EXTENSIONS];
 
-export function isNodeRuntime(runtime: string | undefined): boolean {
-  return !!runtime && runtime.startsWith('nodejs');
-}
+export { isNodeRuntime } from '../engine/images';
+import { isNodeRuntime } from '../engine/images';
 
 /** 'src/app.handler' -> 'src/app': the module part of a Node.js or Python handler. */
 export function handlerModule(handler: string): string {

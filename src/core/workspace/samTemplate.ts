@@ -1,4 +1,3 @@
-import * as fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -15,7 +14,7 @@ import { WORKSPACE_ERROR_CODES } from './errors';
 import { inlineCodeDir, resolveCode, resolveLayerDir } from './functionCode';
 import { evaluateCondition, pseudoParameters, resolveIntrinsics, UnresolvedValue, type IntrinsicContext } from './intrinsics';
 import type { FileDiscovery, Problem } from './problem';
-import { parseYaml, type YamlSource } from './yamlSource';
+import { readYamlFile, type YamlSource } from './yamlSource';
 
 type Obj = Record<string, unknown>;
 
@@ -30,14 +29,8 @@ export interface SamOptions {
 
 /** Reads one SAM or CloudFormation template: its functions, and the problems that kept any from loading. */
 export async function discoverSamTemplate(file: string, options: SamOptions = {}): Promise<FileDiscovery> {
-  const problems: Problem[] = [];
-  const source = parseYaml(await fs.readFile(file, 'utf8'));
-  if (source.errors.length) {
-    for (const e of source.errors.slice(0, 3)) {
-      problems.push({ file, line: e.line, code: WORKSPACE_ERROR_CODES.parseError, message: `${path.basename(file)} does not parse: ${e.message}; fix the YAML` });
-    }
-    return { file, functions: [], problems };
-  }
+  const { source, problems } = await readYamlFile(file);
+  if (!source) return { file, functions: [], problems };
   const template = source.value;
   if (!isObj(template) || !isObj(template.Resources)) return { file, functions: [], problems };
   return new SamTemplate(file, template, source, options, problems).discover();

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { withLambdaDefaults, type EsbuildOptions, type FunctionDefinition, type ImageDefinition, type LayerDefinition } from '../functions/definition';
@@ -8,7 +7,7 @@ import { resolveCode, resolveLayerDir } from './functionCode';
 import { BUILDABLE_EXTENSIONS, findHandlerFile } from './handlerFile';
 import type { FileDiscovery, Problem } from './problem';
 import { isObj } from './samTemplate';
-import { parseYaml, type YamlSource } from './yamlSource';
+import { readYamlFile, type YamlSource } from './yamlSource';
 
 type Obj = Record<string, unknown>;
 
@@ -22,14 +21,8 @@ export interface ServerlessOptions {
 
 /** Reads a serverless.yml: its functions and layers, as serverless would deploy them. */
 export async function discoverServerlessYml(file: string, options: ServerlessOptions = {}): Promise<FileDiscovery> {
-  const problems: Problem[] = [];
-  const source = parseYaml(await fs.readFile(file, 'utf8'));
-  if (source.errors.length) {
-    for (const e of source.errors.slice(0, 3)) {
-      problems.push({ file, line: e.line, code: WORKSPACE_ERROR_CODES.parseError, message: `${path.basename(file)} does not parse: ${e.message}; fix the YAML` });
-    }
-    return { file, functions: [], problems };
-  }
+  const { source, problems } = await readYamlFile(file);
+  if (!source) return { file, functions: [], problems };
   if (!isObj(source.value)) return { file, functions: [], problems };
   return new ServerlessService(file, source.value, source, options, problems).discover();
 }

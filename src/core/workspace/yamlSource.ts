@@ -1,3 +1,7 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { WORKSPACE_ERROR_CODES } from './errors';
+import type { Problem } from './problem';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type ScalarTag, type CollectionTag, type YAMLMap, type YAMLSeq } from 'yaml';
 
 /** A parsed YAML file that can say on which line any value sits. */
@@ -92,4 +96,17 @@ function lineOfPath(doc: Document, path: readonly (string | number)[], line: (of
     }
   }
   return best;
+}
+
+/** A workspace YAML file parsed, or the problems (up to three) that say why it does not parse. */
+export async function readYamlFile(file: string): Promise<{ source?: YamlSource; problems: Problem[] }> {
+  const source = parseYaml(await fs.readFile(file, 'utf8'));
+  if (source.errors.length === 0) return { source, problems: [] };
+  const problems = source.errors.slice(0, 3).map((e) => ({
+    file,
+    line: e.line,
+    code: WORKSPACE_ERROR_CODES.parseError,
+    message: `${path.basename(file)} does not parse: ${e.message}; fix the YAML`,
+  }));
+  return { problems };
 }
