@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../../core/functions/definition';
-import type { InstanceState } from '../../core/runtime/warmInstance';
+import type { InstanceSnapshot } from '../../core/runtime/warmInstance';
 import type { EngineState } from '../engine/hostService';
 import type { FunctionDeployState } from '../workspace/deployService';
 
@@ -16,16 +16,8 @@ export interface FunctionRecord {
   instances: InstanceRecord[];
 }
 
-export interface InstanceRecord {
-  instanceId: string;
-  functionName: string;
-  state: InstanceState;
-  containerId?: string;
-  coldStartMs?: number;
-  invocations: number;
-  lastDurationMs?: number;
-  startedAt: number;
-}
+/** A warm instance as the engine reports it (its deploy fingerprint is not shown). */
+export type InstanceRecord = Omit<InstanceSnapshot, 'fingerprint'>;
 
 export interface ContainerRecord {
   id: string;
