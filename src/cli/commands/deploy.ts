@@ -1,3 +1,4 @@
+import type { FunctionHost } from '../../core/runtime/functionHost';
 import { WorkspaceDeployer } from '../../core/workspace/workspaceDeployer';
 import { stringOption, untilAborted, type CliCommand, type CommandContext } from '../command';
 import { printDeployReport } from '../deployReport';
@@ -30,15 +31,21 @@ export function deployerOptions(context: CommandContext) {
   };
 }
 
+/** The engine and a workspace deployer over it, image build and pull progress going to the log. */
+export async function startDeployer(context: CommandContext): Promise<{ host: FunctionHost; deployer: WorkspaceDeployer }> {
+  const host = await startHost(context);
+  const deployer = new WorkspaceDeployer(host, deployerOptions(context));
+  deployer.on('imageProgress', (p: { image: string; message: string }) => context.log.info(`[image ${p.image}] ${p.message}`));
+  return { host, deployer };
+}
+
 export const deployCommand: CliCommand = {
   name: 'deploy',
   summary: 'Discover, build and register every function of the workspace, printing what changed and how long each step took',
   usage: 'lambda-dock deploy [--prewarm] [--parameter-overrides K=V,...] [--stage STAGE] [--workspace DIR] [--json]',
   options: DEPLOY_OPTIONS,
   async run(context) {
-    const host = await startHost(context);
-    const deployer = new WorkspaceDeployer(host, deployerOptions(context));
-    deployer.on('imageProgress', (p: { image: string; message: string }) => context.log.info(`[image ${p.image}] ${p.message}`));
+    const { host, deployer } = await startDeployer(context);
     try {
       const report = await untilAborted(deployer.deploy(context.signal), context.signal);
       printDeployReport(context, report);

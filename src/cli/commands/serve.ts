@@ -1,11 +1,10 @@
 import { InvokeApiServer } from '../../core/api/server';
 import { errorMessage, LambdaDockError } from '../../core/errors';
 import type { FunctionHost } from '../../core/runtime/functionHost';
-import { WorkspaceDeployer, type WorkspaceDeployReport } from '../../core/workspace/workspaceDeployer';
-import { stringOption, untilAborted, type CliCommand, type CommandContext } from '../command';
+import type { WorkspaceDeployReport } from '../../core/workspace/workspaceDeployer';
+import { stringOption, untilAborted, untilInterrupted, type CliCommand, type CommandContext } from '../command';
 import { printDeployReport } from '../deployReport';
-import { startHost } from '../startHost';
-import { DEPLOY_OPTIONS, deployerOptions } from './deploy';
+import { DEPLOY_OPTIONS, startDeployer } from './deploy';
 
 const DEFAULT_PORT = 3001;
 
@@ -56,8 +55,7 @@ export const serveCommand: CliCommand = {
     const port = portOption(context, 'port', DEFAULT_PORT);
     const functionUrlBasePort = portOption(context, 'function-url-port', port === 0 ? 0 : port + 1);
     const watch = context.values['no-watch'] !== true;
-    const host = await startHost(context);
-    const deployer = new WorkspaceDeployer(host, deployerOptions(context));
+    const { host, deployer } = await startDeployer(context);
     const server = new InvokeApiServer({
       invoker: host,
       port,
@@ -85,7 +83,6 @@ export const serveCommand: CliCommand = {
       );
     });
     deployer.on('error', (error: unknown) => context.log.error('redeploy failed', error));
-    deployer.on('imageProgress', (p: { image: string; message: string }) => context.log.info(`[image ${p.image}] ${p.message}`));
     try {
       const first = watch ? await deployer.watch(context.signal) : await deployer.deploy(context.signal);
       if (first) printDeployReport(context, first);
@@ -100,10 +97,7 @@ export const serveCommand: CliCommand = {
         printUrls(context, state);
         context.out(watch ? `Watching ${context.workspace} for saves; Ctrl-C stops.` : 'Ctrl-C stops.');
       }
-      await new Promise<void>((resolve) => {
-        if (context.signal.aborted) resolve();
-        context.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilInterrupted(context.signal);
       return 0;
     } catch (error) {
       if (context.signal.aborted) return 0;

@@ -1,9 +1,8 @@
-import { WorkspaceDeployer, type WorkspaceDeployReport } from '../../core/workspace/workspaceDeployer';
+import type { WorkspaceDeployReport } from '../../core/workspace/workspaceDeployer';
 import { errorMessage } from '../../core/errors';
-import type { CliCommand } from '../command';
+import { untilInterrupted, type CliCommand } from '../command';
 import { printDeployReport } from '../deployReport';
-import { startHost } from '../startHost';
-import { DEPLOY_OPTIONS, deployerOptions } from './deploy';
+import { DEPLOY_OPTIONS, startDeployer } from './deploy';
 
 export const watchCommand: CliCommand = {
   name: 'watch',
@@ -11,19 +10,14 @@ export const watchCommand: CliCommand = {
   usage: 'lambda-dock watch [--prewarm] [--parameter-overrides K=V,...] [--stage STAGE] [--workspace DIR] [--json]',
   options: DEPLOY_OPTIONS,
   async run(context) {
-    const host = await startHost(context);
-    const deployer = new WorkspaceDeployer(host, deployerOptions(context));
+    const { host, deployer } = await startDeployer(context);
     deployer.on('deployed', (report: WorkspaceDeployReport) => printDeployReport(context, report));
     deployer.on('error', (error: unknown) => context.log.error('redeploy failed', error));
-    deployer.on('imageProgress', (p: { image: string; message: string }) => context.log.info(`[image ${p.image}] ${p.message}`));
     try {
       const first = await deployer.watch(context.signal);
       if (first) printDeployReport(context, first);
       if (!context.json) context.out(`watching ${context.workspace} for saves (Ctrl-C to stop)`);
-      await new Promise<void>((resolve) => {
-        if (context.signal.aborted) resolve();
-        context.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilInterrupted(context.signal);
       return 0;
     } catch (error) {
       if (context.signal.aborted) return 0;
