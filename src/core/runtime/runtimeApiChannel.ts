@@ -174,7 +174,7 @@ function reject(response: http.ServerResponse, status: number, errorType: string
   response.end(body);
 }
 
-export function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer> {
+function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, rejectBody) => {
     const chunks: Buffer[] = [];
     let size = 0;

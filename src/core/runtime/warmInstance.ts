@@ -57,7 +57,6 @@ export class WarmInstance extends EventEmitter {
   lastDurationMs?: number;
   lastUsedAt = Date.now();
   readonly startedAt = Date.now();
-  exitInfo?: InstanceExit;
   /** Output written before the first invocation (init logs): it belongs to the cold invocation's log. */
   private output = '';
   private onOutput?: () => void;
@@ -100,14 +99,12 @@ export class WarmInstance extends EventEmitter {
         launched.off('exit', onExit);
       };
       launched.once('exit', (exit: InstanceExit) => {
-        this.exitInfo = exit;
         this.setState('stopped');
         this.emit('exit', exit);
       });
       // Under load the engine answers start after the runtime has already polled (or failed): check first.
       if (this.channel.initError) return fail(this.channel.initError);
       if (launched.exitInfo && !this.channel.ready) {
-        this.exitInfo = launched.exitInfo;
         this.setState('stopped');
         return fail(unknownInitFailure(launched.exitInfo));
       }
