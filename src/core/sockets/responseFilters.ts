@@ -1,10 +1,9 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { forbidden } from './errors';
 import { SCOPE_LABELS, type ScopeRecord } from './scopeRecord';
 import { isJsonObject, parseStrictJson, type JsonObject, type JsonValue } from './strictJson';
 
 /** The engine's response headers a client may see; everything else (Server, host details) is dropped. */
-export function passHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+export function passHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   const pick = (name: string, as: string): void => {
     const v = headers[name];

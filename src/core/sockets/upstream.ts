@@ -1,5 +1,7 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
+import { EngineConnectionPool } from './engineConnectionPool';
+import type { EngineResponse } from './responseReader';
 
 export interface UpstreamRequest {
   method: string;
@@ -9,50 +11,34 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
 }
 
-export interface BufferedResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
+export type BufferedResponse = Omit<EngineResponse, 'reusable'>;
 
 export type HijackResult =
   | { upgraded: true; response: http.IncomingMessage; socket: Socket; head: Buffer }
   | { upgraded: false; response: http.IncomingMessage };
 
-export class UpstreamResponseTooLarge extends Error {}
-
 /**
  * The proxy's own client for the real engine (Docker, or Podman's Docker-compatible socket): every request
- * is one we built. Keep-alive connections for ordinary calls; a fresh connection for a hijacked stream.
+ * is one we built. Ordinary calls go over our lean keep-alive pool; streams over Node's HTTP client; a
+ * hijacked stream over a fresh connection.
  */
 export class UpstreamClient {
-  private readonly agent: http.Agent;
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 4 });
+  private readonly pool: EngineConnectionPool;
 
   constructor(
     readonly socketPath: string,
-    private readonly maxResponseBytes: number,
+    maxResponseBytes: number,
   ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
+    this.pool = new EngineConnectionPool(socketPath, maxResponseBytes);
   }
 
   /** Sends a request and reads the whole response (bounded). */
-  async request(req: UpstreamRequest): Promise<BufferedResponse> {
-    const response = await this.stream(req);
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > this.maxResponseBytes) {
-          response.destroy(new UpstreamResponseTooLarge(`the engine's response is larger than ${this.maxResponseBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-      response.on('aborted', () => reject(new Error('the engine closed the connection mid-response')));
-    });
+  request(req: UpstreamRequest): Promise<BufferedResponse> {
+    const lines = [`${req.method} ${req.path} HTTP/1.1`, 'Host: docker', 'User-Agent: lambda-dock-scoped-socket'];
+    if (req.body) lines.push('Content-Type: application/json', `Content-Length: ${req.body.length}`);
+    const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+    return this.pool.send(req.body ? Buffer.concat([head, req.body]) : head, req.method, req.signal);
   }
 
   /** Sends a request and resolves with the response once its head arrives; the body streams. */
@@ -100,6 +86,7 @@ export class UpstreamClient {
   }
 
   dispose(): void {
+    this.pool.dispose();
     this.agent.destroy();
   }
 }
