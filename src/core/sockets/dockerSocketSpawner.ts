@@ -2,12 +2,14 @@ import * as path from 'node:path';
 import { errorMessage } from '../errors';
 import { runtimeDir } from '../paths';
 import { upstreamPath } from './canonicalPath';
+import { EngineEventWatch } from './engineEventWatch';
 import { SOCKET_ERRORS, socketError } from './errors';
 import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from './limits';
 import { SCOPE_LABELS, ScopeRecord, type ScopeResources } from './scopeRecord';
 import { ScopedRequestHandler } from './scopedRequestHandler';
 import { ScopedSocketServer } from './scopedSocketServer';
 import { prepareSocketDir, removeSocketDir, socketDirFor } from './socketPath';
+import { isJsonObject, type JsonObject } from './strictJson';
 import { UpstreamClient } from './upstream';
 
 export interface SocketLogger {
@@ -46,6 +48,8 @@ export class DockerSocketSpawner {
   /** Teardowns in progress: a spawn of the same key waits for its old socket to be gone. */
   private readonly tearingDown = new Map<string, Promise<void>>();
   private readonly upstream: UpstreamClient;
+  /** The engine's events, followed while any socket is up: they keep each scope's list view honest. */
+  private readonly events: EngineEventWatch;
   private readonly limits: SocketLimits;
   private readonly log: SocketLogger;
   private readonly listeners = new Set<() => void>();
@@ -58,6 +62,13 @@ export class DockerSocketSpawner {
   ) {
     this.limits = { ...DEFAULT_SOCKET_LIMITS, ...options.limits };
     this.upstream = new UpstreamClient(engineSocket, this.limits.maxResponseBytes);
+    this.events = new EngineEventWatch(
+      this.upstream,
+      (event) => this.onEngineEvent(event),
+      () => {
+        for (const scope of this.scopes.values()) scope.lists.invalidate();
+      },
+    );
     this.log = options.logger ?? silent;
     for (const key of Object.keys(options.labels ?? {})) {
       if ((Object.values(SCOPE_LABELS) as string[]).includes(key)) throw new Error(`label ${key} is set by the spawner itself`);
@@ -100,9 +111,10 @@ export class DockerSocketSpawner {
       const file = await prepareSocketDir(dir);
       let scope = this.scopes.get(token);
       if (!scope) {
-        scope = new ScopeRecord(token);
+        scope = new ScopeRecord(token, () => this.events.live);
         this.scopes.set(token, scope);
       }
+      this.events.start();
       scope.socketKeys.add(key);
       const handler = new ScopedRequestHandler({
         key,
@@ -156,6 +168,7 @@ export class DockerSocketSpawner {
     }
     socket.scope.socketKeys.delete(containerKey);
     if (socket.scope.socketKeys.size === 0) this.scopes.delete(socket.token);
+    if (this.scopes.size === 0) this.events.stop();
     this.log.info(`scoped socket ${containerKey}: torn down`);
     this.fire();
   }
@@ -199,8 +212,21 @@ export class DockerSocketSpawner {
   async dispose(): Promise<void> {
     this.disposed = true;
     await Promise.all([...this.sockets.keys()].map((key) => this.teardown(key)));
+    this.events.stop();
     this.upstream.dispose();
     this.listeners.clear();
+  }
+
+  /** Which scopes' lists an engine event may have changed. */
+  private onEngineEvent(event: JsonObject): void {
+    const actor = isJsonObject(event.Actor) ? event.Actor : {};
+    const id = typeof actor.ID === 'string' ? actor.ID : '';
+    const attributes = isJsonObject(actor.Attributes) ? actor.Attributes : {};
+    for (const scope of this.scopes.values()) {
+      if (event.Type === 'image') scope.lists.invalidate();
+      else if (event.Type === 'container' && (scope.containers.has(id) || attributes[SCOPE_LABELS.scope] === scope.id)) scope.lists.invalidate();
+      else if (event.Type === 'network' && typeof attributes.container === 'string' && scope.containers.has(attributes.container)) scope.lists.invalidate();
+    }
   }
 
   private fire(): void {

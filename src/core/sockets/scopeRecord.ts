@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ContainerListView } from './containerListView';
 
 /** Labels the proxy puts on what it creates: a second line only, never read to grant anything. */
 export const SCOPE_LABELS = {
@@ -49,9 +50,12 @@ export class ScopeRecord {
   /** Creates in flight: an event about an id not yet recorded waits for these. */
   readonly pending = new Set<Promise<unknown>>();
   readonly socketKeys = new Set<string>();
+  /** Recent list answers of this scope; `watched` says whether the engine's events are being followed. */
+  readonly lists: ContainerListView;
 
-  constructor(token: string) {
+  constructor(token: string, watched: () => boolean = () => false) {
     this.id = createHash('sha256').update(`lambda-dock-scope:${token}`).digest('hex').slice(0, 32);
+    this.lists = new ContainerListView(watched);
   }
 
   resolveContainer(ref: string): string | undefined {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { canonicalizeTarget, MAX_API_MINOR, upstreamPath, type CanonicalTarget } from './canonicalPath';
 import type { ClientConnection } from './clientConnection';
 import { buildContainerCreateBody } from './containerCreateBody';
+import { inspectedContainer, listedSignature, type InspectedContainer } from './containerSignature';
 import { forbidden, malformed, ProxyRefusal } from './errors';
 import type { SocketLimits } from './limits';
 import type { ParsedRequest } from './requestReader';
@@ -62,7 +63,7 @@ export class ScopedRequestHandler {
       if (match.route.body === 'none' && request.body.length > 0) throw malformed(`${request.method} /${match.segments.join('/')} takes no body`);
       if (request.wantsUpgrade && match.route.kind !== 'containerAttach' && match.route.kind !== 'execStart') throw malformed('only attach and exec start can upgrade the connection');
       call = { request, conn, target, match };
-      await this.dispatch(match.route.kind, call);
+      await this.dispatchNoting(match.route.kind, call);
     } catch (error) {
       if (error instanceof ProxyRefusal) {
         this.ctx.onRefused(request.method, request.target, error.status, error.message);
@@ -72,6 +73,18 @@ export class ScopedRequestHandler {
       throw error;
     }
   };
+
+  /** A request that may change something makes the scope's remembered lists stale, before and after. */
+  private async dispatchNoting(kind: RouteKind, call: Call): Promise<void> {
+    const mayChange = call.request.method !== 'GET' && call.request.method !== 'HEAD';
+    if (!mayChange) return this.dispatch(kind, call);
+    this.ctx.scope.lists.invalidate();
+    try {
+      await this.dispatch(kind, call);
+    } finally {
+      this.ctx.scope.lists.invalidate();
+    }
+  }
 
   private dispatch(kind: RouteKind, call: Call): Promise<void> {
     switch (kind) {
@@ -161,15 +174,37 @@ export class ScopedRequestHandler {
     return filterOwned(JSON.parse(res.body.toString('utf8')) as JsonValue, (c) => this.ctx.scope.containers.has(c.Id as string)) as JsonObject[];
   }
 
+  /**
+   * The engine's list within the scope, checked against the record. A repeated list is answered from the
+   * scope's view while nothing can have changed it; sizes are measured anew each time.
+   */
   private async containerList(call: Call): Promise<void> {
+    const { scope } = this.ctx;
     const query = new Map(call.target.query);
-    query.set('filters', scopedFilters(query.get('filters'), this.ctx.scope.id));
-    await this.forward(call, this.path(call, undefined, query), (list) =>
-      filterOwned(list, (c) => this.ctx.scope.containers.has(c.Id as string)).map((c) => {
-        if (isJsonObject(c) && Array.isArray(c.Mounts)) for (const m of c.Mounts) if (isJsonObject(m)) delete m.Source;
-        return c;
-      }),
-    );
+    query.set('filters', scopedFilters(query.get('filters'), scope.id));
+    const path = this.path(call, undefined, query);
+    const remembered = call.request.method === 'GET' ? scope.lists.lookup(path) : undefined;
+    if (remembered) {
+      call.conn.send(remembered.status, remembered.headers, remembered.body);
+      return;
+    }
+    const ticket = scope.lists.ticket();
+    const res = await this.ctx.upstream.request({ method: call.request.method, path, signal: call.conn.closed.signal });
+    if (!STREAMING_OK(res.status) || res.body.length === 0) return this.send(call, res);
+    const list = filterOwned(JSON.parse(res.body.toString('utf8')) as JsonValue, (c) => scope.containers.has(c.Id as string)) as JsonObject[];
+    for (const c of list) if (Array.isArray(c.Mounts)) for (const m of c.Mounts) if (isJsonObject(m)) delete m.Source;
+    const answer = { status: res.status, headers: passHeaders(res.headers), body: Buffer.from(`${JSON.stringify(list)}\n`) };
+    call.conn.send(answer.status, answer.headers, answer.body);
+    if (call.request.method === 'GET' && !query.has('size')) {
+      const listed = list.map((c) => ({ id: c.Id as string, signature: listedSignature(c) }));
+      void scope.lists.remember(path, ticket, answer, listed, (id) => this.inspectLive(call, id)).catch(() => undefined);
+    }
+  }
+
+  private async inspectLive(call: Call, id: string): Promise<InspectedContainer | undefined> {
+    const res = await this.ctx.upstream.request({ method: 'GET', path: upstreamPath(call.target.version, ['containers', id, 'json']) });
+    if (res.status !== 200) return undefined;
+    return inspectedContainer(JSON.parse(res.body.toString('utf8')) as JsonObject);
   }
 
   private async containerCreate(call: Call): Promise<void> {
@@ -321,6 +356,8 @@ export class ScopedRequestHandler {
       if (partial.length > this.ctx.limits.maxResponseBytes) throw new Error('event line too long');
     }
     writer.end();
+    // A stream that ended (a wait answered, logs that stopped following) may mean a container changed.
+    this.ctx.scope.lists.invalidate();
   }
 
   private async events(call: Call): Promise<void> {
