@@ -1,30 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { dockerCli, engineRequest } from '../support/socketEngine';
-import { socketFixture, type SocketFixture } from '../support/scopedSockets';
-
-interface ListEntry {
-  Id: string;
-  Names: string[];
-  State: string;
-  Status: string;
-  Mounts?: Array<Record<string, unknown>>;
-}
+import { compareListsWithEngine, socketFixture, socketList, type SocketFixture } from '../support/scopedSockets';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One container as the engine itself lists it right now (Mounts without host paths, as the socket gives them). */
-async function engineEntry(id: string): Promise<ListEntry | undefined> {
-  const filters = encodeURIComponent(JSON.stringify({ id: [id] }));
-  const [entry] = (await engineRequest('GET', `/v1.41/containers/json?all=1&filters=${filters}`)).json<ListEntry[]>();
-  for (const m of entry?.Mounts ?? []) delete m.Source;
-  return entry;
-}
-
-async function socketList(sock: string): Promise<ListEntry[]> {
-  const res = await engineRequest('GET', '/v1.41/containers/json?all=1', undefined, sock);
-  assert.equal(res.status, 200, res.text);
-  return res.json<ListEntry[]>();
-}
 
 describe('scoped Docker socket: repeated lists', function () {
   let fx: SocketFixture;
@@ -49,19 +27,7 @@ describe('scoped Docker socket: repeated lists', function () {
   it('gives the engine’s own answer at every moment while a container starts, ticks over and exits by itself', async () => {
     const id = await createThroughSocket(['sleep', '2.3']);
     assert.equal((await engineRequest('POST', `/v1.41/containers/${id}/start`, undefined, sock)).status, 204);
-    const seen = new Set<string>();
-    const deadline = Date.now() + 3800;
-    while (Date.now() < deadline) {
-      const before = await engineEntry(id);
-      const [listed] = await socketList(sock);
-      const after = await engineEntry(id);
-      assert.ok(
-        [before, after].some((e) => JSON.stringify(e) === JSON.stringify(listed)),
-        `the socket listed ${JSON.stringify(listed)}\nthe engine said ${JSON.stringify(before)}\nthen ${JSON.stringify(after)}`,
-      );
-      seen.add(listed!.Status);
-      await sleep(20);
-    }
+    const seen = await compareListsWithEngine(sock, id, 3800);
     for (const status of ['Up Less than a second', 'Up 1 second', 'Up 2 seconds', 'Exited (0) Less than a second ago', 'Exited (0) 1 second ago']) {
       assert.ok(seen.has(status), `saw ${[...seen].join(', ')}; expected ${status} among them`);
     }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerSocketSpawner, type SocketLogger } from '../../../src/core/sockets';
+import * as assert from 'node:assert/strict';
 import { engineRequest, engineSocketPath, requireEngine } from './socketEngine';
 import { ensureTestImage, TEST_IMAGE } from './testImage';
 
@@ -82,4 +83,48 @@ export async function containerState(id: string): Promise<string> {
   const res = await engineRequest('GET', `/containers/${id}/json`);
   if (res.status === 404) return 'gone';
   return res.json<{ State: { Status: string } }>().State.Status;
+}
+
+export interface ListEntry {
+  Id: string;
+  Names: string[];
+  State: string;
+  Status: string;
+  Mounts?: Array<Record<string, unknown>>;
+}
+
+/** The containers a scoped socket lists (all of them, running or not). */
+export async function socketList(sock: string): Promise<ListEntry[]> {
+  const res = await engineRequest('GET', '/v1.41/containers/json?all=1', undefined, sock);
+  assert.equal(res.status, 200, res.text);
+  return res.json<ListEntry[]>();
+}
+
+/** One container as the engine itself lists it right now (Mounts without host paths, as the socket gives them). */
+async function engineEntry(id: string, engineSocket: string): Promise<ListEntry | undefined> {
+  const filters = encodeURIComponent(JSON.stringify({ id: [id] }));
+  const [entry] = (await engineRequest('GET', `/v1.41/containers/json?all=1&filters=${filters}`, undefined, engineSocket)).json<ListEntry[]>();
+  for (const m of entry?.Mounts ?? []) delete m.Source;
+  return entry;
+}
+
+/**
+ * For `ms`, every 20 ms: the engine's own entry for `id`, the socket's list, the engine's entry again.
+ * The socket must give one of the two engine answers around it. Returns the Status texts seen.
+ */
+export async function compareListsWithEngine(sock: string, id: string, ms: number, engineSocket = engineSocketPath()): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const before = await engineEntry(id, engineSocket);
+    const [listed] = await socketList(sock);
+    const after = await engineEntry(id, engineSocket);
+    assert.ok(
+      [before, after].some((e) => JSON.stringify(e) === JSON.stringify(listed)),
+      `the socket listed ${JSON.stringify(listed)}\nthe engine said ${JSON.stringify(before)}\nthen ${JSON.stringify(after)}`,
+    );
+    seen.add(listed!.Status);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return seen;
 }

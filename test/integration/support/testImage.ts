@@ -31,16 +31,20 @@ function isStatic(file: string): boolean {
   }
 }
 
-let ensured: Promise<string> | undefined;
+const ensured = new Map<string, Promise<string>>();
 
-/** Imports the test image once (idempotent: an existing tag is kept). */
-export function ensureTestImage(): Promise<string> {
-  ensured ??= build();
-  return ensured;
+/** Imports the test image once per engine (idempotent: an existing tag is kept). Docker's by default. */
+export function ensureTestImage(socketPath = engineSocketPath()): Promise<string> {
+  let image = ensured.get(socketPath);
+  if (!image) {
+    image = build(socketPath);
+    ensured.set(socketPath, image);
+  }
+  return image;
 }
 
-async function build(): Promise<string> {
-  const existing = await engineRequest('GET', `/images/${TEST_IMAGE}/json`);
+async function build(socketPath: string): Promise<string> {
+  const existing = await engineRequest('GET', `/images/${TEST_IMAGE}/json`, undefined, socketPath);
   if (existing.status === 200) return TEST_IMAGE;
 
   const busybox = fs.readFileSync(findBusybox());
@@ -50,13 +54,13 @@ async function build(): Promise<string> {
   for (const applet of APPLETS) pack.entry({ name: `bin/${applet}`, type: 'symlink', linkname: 'busybox' });
   pack.finalize();
 
-  const [repo, tag] = TEST_IMAGE.split(':') as [string, string];
-  const query = new URLSearchParams({ fromSrc: '-', repo, tag });
+  // repo carries the tag: Podman's compatible API ignores a separate tag parameter.
+  const query = new URLSearchParams({ fromSrc: '-', repo: TEST_IMAGE });
   query.append('changes', `LABEL ${TEST_SESSION_LABEL}=lambda-dock-tests`);
   query.append('changes', 'ENV PATH=/bin');
   query.append('changes', 'CMD ["sh"]');
   await new Promise<void>((resolve, reject) => {
-    const req = http.request({ socketPath: engineSocketPath(), method: 'POST', path: `/images/create?${query}`, headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
+    const req = http.request({ socketPath, method: 'POST', path: `/images/create?${query}`, headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.on('end', () => (res.statusCode === 200 && !text.includes('"error"') ? resolve() : reject(new Error(`image import failed: ${res.statusCode} ${text}`))));
