@@ -9,7 +9,7 @@ import { SCOPE_LABELS, ScopeRecord, type ScopeResources } from './scopeRecord';
 import { ScopedRequestHandler } from './scopedRequestHandler';
 import { ScopedSocketServer } from './scopedSocketServer';
 import { prepareSocketDir, removeSocketDir, socketDirFor } from './socketPath';
-import { isJsonObject, type JsonObject } from './strictJson';
+import { isJsonObject, type JsonObject, type JsonValue } from './strictJson';
 import { UpstreamClient } from './upstream';
 
 export interface SocketLogger {
@@ -50,6 +50,11 @@ export class DockerSocketSpawner {
   private readonly upstream: UpstreamClient;
   /** The engine's events, followed while any socket is up: they keep each scope's list view honest. */
   private readonly events: EngineEventWatch;
+  /**
+   * Whether repeated lists may come from a scope's view. Docker sends each change's event within a
+   * millisecond; Podman writes its events to a log that is read back later, so a view could lag it.
+   */
+  private viewAllowed: Promise<boolean> | undefined;
   private readonly limits: SocketLimits;
   private readonly log: SocketLogger;
   private readonly listeners = new Set<() => void>();
@@ -114,7 +119,7 @@ export class DockerSocketSpawner {
         scope = new ScopeRecord(token, () => this.events.live);
         this.scopes.set(token, scope);
       }
-      this.events.start();
+      this.watchEvents();
       scope.socketKeys.add(key);
       const handler = new ScopedRequestHandler({
         key,
@@ -215,6 +220,25 @@ export class DockerSocketSpawner {
     this.events.stop();
     this.upstream.dispose();
     this.listeners.clear();
+  }
+
+  private watchEvents(): void {
+    this.viewAllowed ??= this.engineSendsPromptEvents();
+    void this.viewAllowed.then((allowed) => {
+      if (allowed && this.scopes.size > 0 && !this.disposed) this.events.start();
+    });
+  }
+
+  private async engineSendsPromptEvents(): Promise<boolean> {
+    try {
+      const res = await this.upstream.request({ method: 'GET', path: upstreamPath(undefined, ['version'], new Map()) });
+      const version = JSON.parse(res.body.toString('utf8')) as JsonValue;
+      const components = isJsonObject(version) && Array.isArray(version.Components) ? version.Components : [];
+      return res.status === 200 && !components.some((c) => isJsonObject(c) && /podman/i.test(String(c.Name)));
+    } catch {
+      this.viewAllowed = undefined;
+      return false;
+    }
   }
 
   /** Which scopes' lists an engine event may have changed. */
