@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { errorMessage, isLambdaDockError } from '../errors';
 import { INVOKE_ERROR_CODES, type FunctionInvoker } from '../runtime/invoker';
@@ -50,8 +51,10 @@ export class AsyncInvocations {
     return this.pending.size;
   }
 
-  enqueue(functionName: string, payload: Buffer, clientContext: string | undefined): void {
-    const run = this.run(functionName, payload, clientContext).then(
+  /** Queues an invocation and returns its request id: the function sees it on every attempt, as on Lambda. */
+  enqueue(functionName: string, payload: Buffer, clientContext: string | undefined): string {
+    const requestId = randomUUID();
+    const run = this.run(functionName, payload, clientContext, requestId).then(
       (outcome) => {
         this.events.emit('settled', outcome);
       },
@@ -59,16 +62,17 @@ export class AsyncInvocations {
     );
     this.pending.add(run);
     void run.finally(() => this.pending.delete(run));
+    return requestId;
   }
 
-  private async run(functionName: string, payload: Buffer, clientContext: string | undefined): Promise<AsyncInvocationOutcome> {
+  private async run(functionName: string, payload: Buffer, clientContext: string | undefined, requestId: string): Promise<AsyncInvocationOutcome> {
     let functionErrorRetries = 0;
     let throttleRetries = 0;
     for (let attempts = 1; ; attempts++) {
       let delay: number | undefined;
       let outcome: AsyncInvocationOutcome;
       try {
-        const result = await this.invoker.invoke(functionName, payload, { signal: this.abort.signal, clientContext });
+        const result = await this.invoker.invoke(functionName, payload, { signal: this.abort.signal, clientContext, requestId });
         outcome = { functionName, attempts, result };
         if (result.status === 'error') delay = this.policy.functionErrorDelaysMs[functionErrorRetries++];
       } catch (error) {

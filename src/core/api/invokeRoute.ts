@@ -45,9 +45,9 @@ export async function handleInvoke(
       return;
     }
     if (isEvent) {
-      asyncInvocations.enqueue(fn.definition.name, payload, clientContext);
+      const requestId = asyncInvocations.enqueue(fn.definition.name, payload, clientContext);
       res.writeHead(202, {
-        'X-Amzn-RequestId': randomUUID(),
+        'X-Amzn-RequestId': requestId,
         'X-Amz-Executed-Version': fn.executedVersion,
         'Content-Length': 0,
       });

@@ -100,7 +100,7 @@ export class FunctionPool extends EventEmitter {
   }
 
   private async invokeCounted(payload: Buffer, options: InvokeOptions): Promise<InvokeResult> {
-    const requestId = randomUUID();
+    const requestId = options.requestId ?? randomUUID();
     let instance = this.takeIdle();
     let coldStart = false;
     let initOutput = '';

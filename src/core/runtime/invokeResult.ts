@@ -31,6 +31,8 @@ export interface InvokeResult {
 
 export interface InvokeOptions {
   signal?: AbortSignal;
+  /** The invocation's request id, when the caller already gave one out (an Event invocation's 202). */
+  requestId?: string;
   /** Base64 client context, as Lambda's X-Amz-Client-Context. */
   clientContext?: string;
   /**

@@ -98,6 +98,7 @@ describe('Invoke API against the real engine, through the AWS SDK', function () 
       const outcome = await settled;
       assert.equal(outcome.result?.status, 'ok');
       assert.deepEqual(JSON.parse(outcome.result?.payload.toString() ?? ''), { waited: 1500 });
+      assert.equal(outcome.result?.requestId, out.$metadata.requestId, 'the 202 names the request id the function saw');
     });
 
     it('retries an Event invocation that fails twice more, as Lambda does', async () => {
@@ -107,6 +108,7 @@ describe('Invoke API against the real engine, through the AWS SDK', function () 
       const outcome = await settled;
       assert.equal(outcome.attempts, 3);
       assert.equal(outcome.result?.error?.errorType, 'TypeError');
+      assert.equal(outcome.result?.requestId, out.$metadata.requestId, 'a retry keeps the request id');
     });
 
     it('answers DryRun with 204 without running the function', async () => {
