@@ -166,6 +166,7 @@ export class DockerSocketSpawner {
     // A create that was in flight when the server closed still lands in the record: wait for it.
     await socket.scope.settled();
     await this.removeCreated(socket);
+    socket.scope.lists.invalidate();
     try {
       removeSocketDir(socket.dir);
     } catch (error) {
