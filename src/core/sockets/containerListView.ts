@@ -35,6 +35,8 @@ interface Remembered extends ListAnswer {
 export class ContainerListView {
   private epoch = 0;
   private readonly answers = new Map<string, Remembered>();
+  /** Lists asked for in this epoch: only a repeat is worth the inspects that keeping an answer costs. */
+  private readonly asked = new Set<string>();
 
   constructor(
     private readonly watched: () => boolean,
@@ -46,6 +48,15 @@ export class ContainerListView {
   invalidate(): void {
     this.epoch++;
     this.answers.clear();
+    this.asked.clear();
+  }
+
+  /** Notes a list the engine answers; true when it was asked before in this epoch (a poll, worth keeping). */
+  askedAgain(path: string): boolean {
+    if (this.asked.has(path)) return true;
+    if (this.asked.size >= this.maxAnswers * 4) this.asked.clear();
+    this.asked.add(path);
+    return false;
   }
 
   ticket(): ListTicket {

@@ -195,7 +195,7 @@ export class ScopedRequestHandler {
     for (const c of list) if (Array.isArray(c.Mounts)) for (const m of c.Mounts) if (isJsonObject(m)) delete m.Source;
     const answer = { status: res.status, headers: passHeaders(res.headers), body: Buffer.from(`${JSON.stringify(list)}\n`) };
     call.conn.send(answer.status, answer.headers, answer.body);
-    if (call.request.method === 'GET' && !query.has('size')) {
+    if (call.request.method === 'GET' && !query.has('size') && scope.lists.askedAgain(path)) {
       const listed = list.map((c) => ({ id: c.Id as string, signature: listedSignature(c) }));
       void scope.lists.remember(path, ticket, answer, listed, (id) => this.inspectLive(call, id)).catch(() => undefined);
     }

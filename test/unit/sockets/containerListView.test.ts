@@ -83,6 +83,14 @@ describe('ContainerListView', () => {
     assert.equal(view.lookup('/containers/json'), undefined);
   });
 
+  it('counts a list as a repeat only when it was asked for before since the last change', () => {
+    assert.equal(view.askedAgain('/containers/json'), false);
+    assert.equal(view.askedAgain('/containers/json'), true);
+    assert.equal(view.askedAgain('/containers/json?all=1'), false);
+    view.invalidate();
+    assert.equal(view.askedAgain('/containers/json'), false);
+  });
+
   it('keeps a bounded number of answers', async () => {
     for (const p of ['/1', '/2', '/3']) await view.remember(p, view.ticket(), answer, [], live('created'));
     assert.deepEqual(['/1', '/2', '/3'].map((p) => view.lookup(p) !== undefined), [false, true, true]);
