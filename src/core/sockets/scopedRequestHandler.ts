@@ -130,7 +130,7 @@ export class ScopedRequestHandler {
     const headers = passHeaders(res.headers);
     let body = res.body;
     if (transform && STREAMING_OK(res.status) && body.length > 0) {
-      body = Buffer.from(`${JSON.stringify(transform(JSON.parse(body.toString('utf8')) as JsonValue))}\n`);
+      body = jsonBody(transform(JSON.parse(body.toString('utf8')) as JsonValue));
     }
     call.conn.send(res.status, headers, body);
   }
@@ -171,7 +171,7 @@ export class ScopedRequestHandler {
     if (all) query.set('all', '1');
     const res = await this.ctx.upstream.request({ method: 'GET', path: upstreamPath(call.target.version, ['containers', 'json'], query) });
     if (!STREAMING_OK(res.status)) return [];
-    return filterOwned(JSON.parse(res.body.toString('utf8')) as JsonValue, (c) => this.ctx.scope.containers.has(c.Id as string)) as JsonObject[];
+    return this.ownedEntries(res.body);
   }
 
   /**
@@ -191,14 +191,19 @@ export class ScopedRequestHandler {
     const ticket = scope.lists.ticket();
     const res = await this.ctx.upstream.request({ method: call.request.method, path, signal: call.conn.closed.signal });
     if (!STREAMING_OK(res.status) || res.body.length === 0) return this.send(call, res);
-    const list = filterOwned(JSON.parse(res.body.toString('utf8')) as JsonValue, (c) => scope.containers.has(c.Id as string)) as JsonObject[];
+    const list = this.ownedEntries(res.body);
     for (const c of list) if (Array.isArray(c.Mounts)) for (const m of c.Mounts) if (isJsonObject(m)) delete m.Source;
-    const answer = { status: res.status, headers: passHeaders(res.headers), body: Buffer.from(`${JSON.stringify(list)}\n`) };
+    const answer = { status: res.status, headers: passHeaders(res.headers), body: jsonBody(list) };
     call.conn.send(answer.status, answer.headers, answer.body);
     if (call.request.method === 'GET' && !query.has('size') && scope.lists.askedAgain(path)) {
       const listed = list.map((c) => ({ id: c.Id as string, signature: listedSignature(c) }));
       void scope.lists.remember(path, ticket, answer, listed, (id) => this.inspectLive(call, id)).catch(() => undefined);
     }
+  }
+
+  /** The entries of an engine container list that the scope's record owns. */
+  private ownedEntries(body: Buffer): JsonObject[] {
+    return filterOwned(JSON.parse(body.toString('utf8')) as JsonValue, (c) => this.ctx.scope.containers.has(c.Id as string)) as JsonObject[];
   }
 
   private async inspectLive(call: Call, id: string): Promise<InspectedContainer | undefined> {
@@ -451,4 +456,9 @@ export class ScopedRequestHandler {
     }
     await this.send(call, res, trimVolume);
   }
+}
+
+/** A JSON answer body as the engine writes one: the value and a newline. */
+function jsonBody(value: JsonValue): Buffer {
+  return Buffer.from(`${JSON.stringify(value)}\n`);
 }

@@ -35,8 +35,7 @@ export class UpstreamClient {
 
   /** Sends a request and reads the whole response (bounded). */
   request(req: UpstreamRequest): Promise<BufferedResponse> {
-    const lines = [`${req.method} ${req.path} HTTP/1.1`, 'Host: docker', 'User-Agent: lambda-dock-scoped-socket'];
-    if (req.body) lines.push('Content-Type: application/json', `Content-Length: ${req.body.length}`);
+    const lines = [`${req.method} ${req.path} HTTP/1.1`, ...Object.entries(this.headers(req)).map(([name, value]) => `${name}: ${String(value)}`)];
     const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
     return this.pool.send(req.body ? Buffer.concat([head, req.body]) : head, req.method, req.signal);
   }
