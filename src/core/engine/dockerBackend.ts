@@ -197,6 +197,12 @@ export class DockerBackend implements LambdaBackend {
 
   async prepullImage(image: string, onProgress?: (p: PrepullProgress) => void, signal?: AbortSignal): Promise<boolean> {
     if (await this.imageExists(image)) return false;
+    await this.pullImage(image, onProgress, signal);
+    return true;
+  }
+
+  /** Pulls an image the caller already knows to be missing (prepullImage asks the engine first). */
+  async pullImage(image: string, onProgress?: (p: PrepullProgress) => void, signal?: AbortSignal): Promise<void> {
     try {
       const stream = (await this.docker.pull(image, { abortSignal: signal })) as NodeJS.ReadableStream;
       await new Promise<void>((resolve, reject) => {
@@ -214,7 +220,6 @@ export class DockerBackend implements LambdaBackend {
     } catch (error) {
       throw imageUnavailable(image, error);
     }
-    return true;
   }
 
   async listManaged(): Promise<ManagedContainer[]> {

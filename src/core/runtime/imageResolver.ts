@@ -18,7 +18,10 @@ export interface ResolvedImage {
  * official one is pulled in the background for next time), else the official image pulled now.
  */
 export class ImageResolver {
-  private readonly cache = new Map<string, Promise<ResolvedImage>>();
+  /** The image each runtime resolves to: it depends on the runtime alone, not on the function's handler. */
+  private readonly byRuntime = new Map<string, Promise<string>>();
+  /** Images known to be on the machine (or being pulled now), by URI. */
+  private readonly present = new Map<string, Promise<void>>();
   private readonly pullsStarted = new Set<string>();
 
   constructor(
@@ -32,15 +35,8 @@ export class ImageResolver {
       const { uri, command, entryPoint, workingDirectory } = definition.image;
       return this.ensurePresent(uri).then(() => ({ image: uri, command, entrypoint: entryPoint, workingDir: workingDirectory }));
     }
-    const runtime = definition.runtime ?? '';
-    const key = `${runtime}\0${definition.handler}`;
-    let resolved = this.cache.get(key);
-    if (!resolved) {
-      resolved = this.resolveRuntime(runtime).then((image) => ({ image, command: definition.handler ? [definition.handler] : undefined }));
-      resolved.catch(() => this.cache.delete(key));
-      this.cache.set(key, resolved);
-    }
-    return resolved;
+    const command = definition.handler ? [definition.handler] : undefined;
+    return this.runtimeImage(definition.runtime ?? '').then((image) => ({ image, command }));
   }
 
   /** Starts pulling what a function will need, in the background; reports progress to the log. */
@@ -57,6 +53,10 @@ export class ImageResolver {
       .catch((error: unknown) => this.log.info(`${image} could not be pulled in the background (${(error as Error).message}); ${isNodeRuntime(definition.runtime) ? 'the local Node.js image is used instead' : 'functions that need it will fail to start'}`));
   }
 
+  private runtimeImage(runtime: string): Promise<string> {
+    return remembered(this.byRuntime, runtime, () => this.resolveRuntime(runtime));
+  }
+
   private async resolveRuntime(runtime: string): Promise<string> {
     const override = this.overrides[runtime];
     if (override) {
@@ -70,11 +70,30 @@ export class ImageResolver {
     if (!official) {
       throw new LambdaDockError('UNKNOWN_RUNTIME', `Unknown runtime "${runtime}": use a Lambda runtime identifier such as nodejs20.x or python3.12, or set an image for it (lambdaDock.runtimeImages).`);
     }
-    await this.ensurePresent(official);
+    // Just found missing: pull it without asking the engine again.
+    const backend = this.backend;
+    await remembered(this.present, official, () => backend.pullImage(official));
     return official;
   }
 
-  private async ensurePresent(image: string): Promise<void> {
-    if (this.backend instanceof DockerBackend) await this.backend.prepullImage(image);
+  private ensurePresent(image: string): Promise<void> {
+    const backend = this.backend;
+    if (!(backend instanceof DockerBackend)) return Promise.resolve();
+    return remembered(this.present, image, async () => {
+      await backend.prepullImage(image);
+    });
   }
+}
+
+/** The promise kept for key, made by start the first time; one that rejects is forgotten, so the next call tries again. */
+function remembered<T>(cache: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+  let promise = cache.get(key);
+  if (!promise) {
+    promise = start();
+    cache.set(key, promise);
+    promise.catch(() => {
+      if (cache.get(key) === promise) cache.delete(key);
+    });
+  }
+  return promise;
 }
