@@ -104,6 +104,8 @@ export interface LambdaBackend {
   /** Pulls an image that is missing; never pulls one that is present. Resolves true if it was pulled. */
   prepullImage(image: string, onProgress?: (p: PrepullProgress) => void, signal?: AbortSignal): Promise<boolean>;
   imageExists(image: string): Promise<boolean>;
+  /** An instance's peak memory so far, for runtimes that do not report it; undefined when it cannot be read. */
+  memoryUsedMB?(instanceId: string): Promise<number | undefined>;
   /** Removes what dead sessions of this project left behind; never a live session's. */
   reapStale(): Promise<StaleReport>;
   /** Every container this project manages, stale ones included. */

@@ -26,6 +26,8 @@ import { Session } from './session';
 class DockerInstance extends EventEmitter implements LaunchedInstance {
   terminateRequested = false;
   oomKilled = false;
+  /** The cgroup file its peak memory is read from: unset until looked for, null when there is none. */
+  peakMemoryFile?: string | null;
   constructor(
     readonly id: string,
     readonly instanceId: string,
@@ -175,14 +177,19 @@ export class DockerBackend implements LambdaBackend {
    */
   async memoryUsedMB(instanceId: string): Promise<number | undefined> {
     const instance = this.instances.get(instanceId);
-    if (!instance || !this.canBindHostPaths) return undefined;
+    if (!instance || !this.canBindHostPaths || instance.peakMemoryFile === null) return undefined;
+    if (instance.peakMemoryFile) return readPeakMemoryMB(instance.peakMemoryFile).catch(() => undefined);
+    // The first time: find which engine's and cgroup version's layout this container's is, and remember it.
     for (const file of cgroupPeakMemoryFiles(instance.id)) {
       try {
-        return Math.ceil(Number(await fs.promises.readFile(file, 'utf8')) / (1024 * 1024));
+        const used = await readPeakMemoryMB(file);
+        instance.peakMemoryFile = file;
+        return used;
       } catch {
         // not this engine's or this cgroup version's layout
       }
     }
+    instance.peakMemoryFile = null;
     return undefined;
   }
 
@@ -340,6 +347,10 @@ function cgroupPeakMemoryFiles(id: string): string[] {
     `${root}/docker/${id}/memory.peak`,
     `${root}/machine.slice/libpod-${id}.scope/memory.peak`,
   ];
+}
+
+async function readPeakMemoryMB(file: string): Promise<number> {
+  return Math.ceil(Number(await fs.promises.readFile(file, 'utf8')) / (1024 * 1024));
 }
 
 /** The bridge's IPv4 gateway; dockerd leaves it out of the default bridge's IPAM, where it is the subnet's first address. */

@@ -298,8 +298,7 @@ export class FunctionPool extends EventEmitter {
   }
 
   private async memoryUsedMB(instance: WarmInstance): Promise<number> {
-    const backend = this.options.backend as LambdaBackend & { memoryUsedMB?(instanceId: string): Promise<number | undefined> };
-    return (await backend.memoryUsedMB?.(instance.instanceId).catch(() => undefined)) ?? 0;
+    return (await this.options.backend.memoryUsedMB?.(instance.instanceId).catch(() => undefined)) ?? 0;
   }
 }
 
