@@ -2,13 +2,13 @@ import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RuntimeApiEndpoint } from '../engine/backend';
+import { isOurClient } from './client/protocol';
 import type { LambdaError } from './invokeResult';
 
 const NEXT_PATH = '/2018-06-01/runtime/invocation/next';
 const INIT_ERROR_PATH = '/2018-06-01/runtime/init/error';
 const INVOCATION_PATH = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
-const OUR_CLIENT = /^lambda-dock-runtime\//;
 
 /** What the host hands an instance through /invocation/next. */
 export interface DispatchedInvocation {
@@ -131,7 +131,7 @@ export class RuntimeApiChannel extends EventEmitter {
 
   private onNext(request: http.IncomingMessage, response: http.ServerResponse): void {
     request.resume();
-    if (OUR_CLIENT.test(request.headers['user-agent'] ?? '')) this.ourClient = true;
+    if (isOurClient(request.headers['user-agent'])) this.ourClient = true;
     if (!this.ready) {
       this.ready = true;
       this.emit('ready');

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { InstanceExit, LaunchedInstance } from '../engine/backend';
+import { endMarkerPrefix } from './client/protocol';
 import type { InvocationAnswer, DispatchedInvocation, RuntimeApiChannel } from './runtimeApiChannel';
 import type { LambdaError, ResponseStreamSink } from './invokeResult';
 import { exitError, timeoutError, unknownInitFailure } from './runtimeErrors';
 
 export type InstanceState = 'starting' | 'idle' | 'busy' | 'stopped';
 
-const END_MARKER = '\u001elambda-dock:end ';
 /**
  * For runtimes that write no end marker (the official images, AWS's runtime interface clients): how long the
  * log must be quiet at least. Their output reaches us through the engine's attach stream, which lags the
@@ -184,7 +184,7 @@ export class WarmInstance extends EventEmitter {
 
   /** The output up to this invocation's end marker (without it); what follows stays for the next one. */
   private takeOutput(requestId: string): { output: string; maxMemoryKB?: number } {
-    const marker = `${END_MARKER}${requestId} `;
+    const marker = endMarkerPrefix(requestId);
     const at = this.output.indexOf(marker);
     if (at < 0) {
       const output = this.output;
@@ -203,7 +203,7 @@ export class WarmInstance extends EventEmitter {
    * end marker arrives, or for other runtimes until the stream has been quiet a moment.
    */
   private whenLogComplete(requestId: string, done: () => void): void {
-    const marker = `${END_MARKER}${requestId} `;
+    const marker = endMarkerPrefix(requestId);
     const ourClient = this.channel.ourClient;
     if (ourClient && this.output.includes(marker)) return done();
     let quietTimer: NodeJS.Timeout | undefined;

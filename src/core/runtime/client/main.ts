@@ -4,11 +4,9 @@ import { createContext, functionEnvironment } from './context';
 import { patchConsole } from './console';
 import { serializeError } from './errors';
 import { loadHandler, type Handler } from './handlerLoader';
+import { endMarkerLine } from './protocol';
 import { RuntimeApiClient, type NextInvocation } from './runtimeApiClient';
 import { installAwsLambdaGlobal, isStreamingHandler, ResponseStream } from './streaming';
-
-/** Written to stdout after each invocation's output so the host knows this invocation's log is complete. */
-const END_MARKER = '\u001elambda-dock:end';
 
 const api = new RuntimeApiClient(requiredEnv('AWS_LAMBDA_RUNTIME_API'));
 const environment = functionEnvironment(process.env);
@@ -24,7 +22,7 @@ function requiredEnv(name: string): string {
 }
 
 function writeEndMarker(requestId: string): void {
-  process.stdout.write(`${END_MARKER} ${requestId} ${process.resourceUsage().maxRSS}\n`);
+  process.stdout.write(endMarkerLine(requestId, process.resourceUsage().maxRSS));
 }
 
 function logError(kind: string, error: unknown): void {

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { CLIENT_USER_AGENT } from './protocol';
 
 /** The Lambda Runtime API (2018-06-01) as seen from inside an instance. */
 export interface NextInvocation {
@@ -10,8 +11,6 @@ export interface NextInvocation {
   cognitoIdentity?: string;
   event: unknown;
 }
-
-export const CLIENT_USER_AGENT = 'lambda-dock-runtime/1';
 
 export class RuntimeApiClient {
   // Two connections: the next poll goes out while the previous answer's 202 is still on its way.
