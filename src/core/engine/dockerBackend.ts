@@ -21,6 +21,7 @@ import type { EngineSelection } from './detect';
 import { EngineEvents, type ContainerEvent } from './engineEvents';
 import { ENGINE_ERRORS, imageUnavailable } from './errors';
 import { ensureLocalNodeImage } from './localNodeImage';
+import { followProgress } from './progress';
 import { Session } from './session';
 
 class DockerInstance extends EventEmitter implements LaunchedInstance {
@@ -212,18 +213,9 @@ export class DockerBackend implements LambdaBackend {
   async pullImage(image: string, onProgress?: (p: PrepullProgress) => void, signal?: AbortSignal): Promise<void> {
     try {
       const stream = (await this.docker.pull(image, { abortSignal: signal })) as NodeJS.ReadableStream;
-      await new Promise<void>((resolve, reject) => {
-        this.docker.modem.followProgress(
-          stream,
-          (error: Error | null, output: Array<{ error?: string }>) => {
-            const failed = error ?? output.find((o) => o.error);
-            if (failed) reject(failed instanceof Error ? failed : new Error(failed.error));
-            else resolve();
-          },
-          (event: { status?: string; progressDetail?: { current?: number; total?: number } }) =>
-            onProgress?.({ image, status: event.status ?? '', current: event.progressDetail?.current, total: event.progressDetail?.total }),
-        );
-      });
+      await followProgress(this.docker, stream, (event) =>
+        onProgress?.({ image, status: event.status ?? '', current: event.progressDetail?.current, total: event.progressDetail?.total }),
+      );
     } catch (error) {
       throw imageUnavailable(image, error);
     }

@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import * as tar from 'tar-stream';
 import { runtimeClientPath } from '../paths';
 import { LABELS } from './backend';
+import { followProgress } from './progress';
 
 const RECIPE_VERSION = '2';
 const NODE_IN_IMAGE = '/usr/local/bin/node';
@@ -43,13 +44,11 @@ export async function ensureLocalNodeImage(docker: Docker, sessionId: string, so
   }
   // repo carries the tag: Podman's compatible API ignores a separate tag parameter.
   const stream = await docker.importImage(rootFileSystem(source) as unknown as string, { repo: tag, changes: imageChanges(sessionId) });
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, events: Array<{ error?: string }>) => {
-      const failed = error ?? events.find((e) => e.error);
-      if (failed) reject(new Error(`building ${tag} failed: ${failed instanceof Error ? failed.message : failed.error}`));
-      else resolve();
-    });
-  });
+  try {
+    await followProgress(docker, stream);
+  } catch (error) {
+    throw new Error(`building ${tag} failed: ${(error as Error).message}`);
+  }
   return tag;
 }
 

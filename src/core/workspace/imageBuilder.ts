@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
 import * as tarFs from 'tar-fs';
+import { followProgress, ProgressEventError } from '../engine/progress';
 import type { ImageDefinition } from '../functions/definition';
 import { WORKSPACE_ERROR_CODES, workspaceError } from './errors';
 import { globToRegExp } from './globPatterns';
@@ -44,18 +45,17 @@ export async function buildFunctionImage(
   } catch (error) {
     throw fail(error instanceof Error ? error.message : String(error), error);
   }
-  await new Promise<void>((resolve, reject) => {
-    let failure: string | undefined;
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null) => (error ? reject(fail(error.message, error)) : failure ? reject(fail(failure)) : resolve()),
-      (event: { stream?: string; status?: string; error?: string; errorDetail?: { message?: string } }) => {
-        if (event.error) failure = event.errorDetail?.message ?? event.error;
-        const message = (event.stream ?? event.status ?? event.error ?? '').trim();
-        if (message) options.onProgress?.({ image: build.tag, message });
-      },
-    );
-  });
+  let failure: string | undefined;
+  try {
+    await followProgress(docker, stream, (event) => {
+      if (event.error) failure = event.errorDetail?.message ?? event.error;
+      const message = (event.stream ?? event.status ?? event.error ?? '').trim();
+      if (message) options.onProgress?.({ image: build.tag, message });
+    });
+  } catch (error) {
+    // An error event: the build's own words (its last error's detail); a broken stream: the stream's error.
+    throw error instanceof ProgressEventError ? fail(failure ?? error.message) : fail((error as Error).message, error);
+  }
   return { image: build.tag, durationMs: performance.now() - started };
 }
 
