@@ -52,10 +52,7 @@ export async function storeMerged(dirs: readonly string[], options: StoreOptions
 
 async function storeFiles(files: CachedFile[], signal?: AbortSignal): Promise<StoredContent> {
   const started = performance.now();
-  files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-  const hasher = createHash('sha256');
-  for (const file of files) hasher.update(`${file.relativePath}\0${file.digest}\0${file.executable ? 'x' : '-'}\n`);
-  const hash = hasher.digest('hex').slice(0, 32);
+  const hash = contentHash(files);
   const root = path.join(cacheDir(), 'content');
   const target = path.join(root, hash);
   const done = (copied: boolean): StoredContent => ({ dir: target, hash, fileCount: files.length, copied, durationMs: performance.now() - started });
@@ -94,8 +91,12 @@ async function storeFiles(files: CachedFile[], signal?: AbortSignal): Promise<St
 
 /** Hashes a folder's files without copying them (what storeFolder would name it). */
 export async function hashFolder(dir: string, options: StoreOptions = {}): Promise<string> {
-  const files = await listFiles(dir, options);
-  files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : 1));
+  return contentHash(await listFiles(dir, options));
+}
+
+/** The name of a set of files in the cache: paths, contents and executable bits, in path order. Sorts files. */
+function contentHash(files: CachedFile[]): string {
+  files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   const hasher = createHash('sha256');
   for (const file of files) hasher.update(`${file.relativePath}\0${file.digest}\0${file.executable ? 'x' : '-'}\n`);
   return hasher.digest('hex').slice(0, 32);
