@@ -98,7 +98,7 @@ export interface LambdaBackend {
   /** Where the engine is reached (socket path or URL); empty for the process backend. */
   readonly endpoint: string;
   runtimeApiEndpoint(): Promise<RuntimeApiEndpoint>;
-  launch(spec: LaunchSpec, signal?: AbortSignal): Promise<LaunchedInstance>;
+  launch(spec: LaunchSpec): Promise<LaunchedInstance>;
   /** Stops and removes an instance; a second call, or one for an unknown instance, does nothing. */
   terminate(instanceId: string): Promise<void>;
   /** Pulls an image that is missing; never pulls one that is present. Resolves true if it was pulled. */

@@ -96,7 +96,7 @@ export class DockerBackend implements LambdaBackend {
     return this.endpointPromise;
   }
 
-  async launch(spec: LaunchSpec, signal?: AbortSignal): Promise<LaunchedInstance> {
+  async launch(spec: LaunchSpec): Promise<LaunchedInstance> {
     const bind = this.canBindHostPaths;
     const binds: string[] = [];
     if (bind && spec.codeDir) binds.push(`${spec.codeDir}:/var/task:ro`);
@@ -146,7 +146,6 @@ export class DockerBackend implements LambdaBackend {
     this.instances.set(spec.instanceId, instance);
     this.byContainer.set(container.id, instance);
     try {
-      signal?.throwIfAborted();
       if (!bind) await this.uploadCode(container, spec);
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
       this.docker.modem.demuxStream(stream, outputSink(instance), outputSink(instance));

@@ -55,7 +55,6 @@ export class WarmInstance extends EventEmitter {
   invocations = 0;
   coldStartMs?: number;
   lastDurationMs?: number;
-  lastUsedAt = Date.now();
   readonly startedAt = Date.now();
   /** Output written before the first invocation (init logs): it belongs to the cold invocation's log. */
   private output = '';
@@ -132,7 +131,6 @@ export class WarmInstance extends EventEmitter {
         this.channel.off('answer', onAnswer);
         this.launched?.off('exit', onExit);
         this.lastDurationMs = outcome.durationMs;
-        this.lastUsedAt = Date.now();
         const done = () => {
           const { output, maxMemoryKB } = this.takeOutput(requestId);
           resolve({ ...outcome, output, maxMemoryKB });
