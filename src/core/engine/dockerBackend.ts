@@ -19,7 +19,7 @@ import {
 } from './backend';
 import type { EngineSelection } from './detect';
 import { EngineEvents, type ContainerEvent } from './engineEvents';
-import { ENGINE_ERRORS, imageUnavailable } from './errors';
+import { ENGINE_ERRORS, ignoreMissing, imageUnavailable } from './errors';
 import { ensureLocalNodeImage } from './localNodeImage';
 import { followProgress } from './progress';
 import { Session } from './session';
@@ -161,12 +161,7 @@ export class DockerBackend implements LambdaBackend {
     const instance = this.instances.get(instanceId);
     if (!instance) return;
     instance.terminateRequested = true;
-    try {
-      await this.docker.getContainer(instance.id).remove({ force: true, v: true });
-    } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status !== 404 && status !== 409) throw error;
-    }
+    await this.docker.getContainer(instance.id).remove({ force: true, v: true }).catch(ignoreMissing);
     instance.exit({ exitCode: 137, oomKilled: false });
     this.forget(instance);
   }
@@ -220,15 +215,60 @@ export class DockerBackend implements LambdaBackend {
     }
   }
 
-  async listManaged(): Promise<ManagedContainer[]> {
-    const containers = await this.docker.listContainers({ all: true, filters: { label: [LABELS.session] } });
+  listManaged(): Promise<ManagedContainer[]> {
+    return this.listManagedWith(this.sessionLiveness());
+  }
+
+  async reapStale(): Promise<StaleReport> {
+    const report: StaleReport = { containers: [], networks: [], volumes: [] };
+    // One answer per session for the whole call: containers, networks and volumes of a session share it.
+    const isAlive = this.sessionLiveness();
+    const stale = (await this.listManagedWith(isAlive)).filter((c) => c.stale);
+    await Promise.all(
+      stale.map(async (c) => {
+        await this.docker.getContainer(c.id).remove({ force: true, v: true }).catch(ignoreMissing);
+        report.containers.push(c.name);
+      }),
+    );
+    const networks = await this.docker.listNetworks({ filters: { label: [LABELS.session] } });
+    for (const network of networks) {
+      if (network.Labels && !(await isAlive(network.Labels))) {
+        await this.docker.getNetwork(network.Id).remove().catch(ignoreMissing);
+        report.networks.push(network.Name);
+      }
+    }
+    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: [LABELS.session] } });
+    for (const volume of volumes ?? []) {
+      if (volume.Labels && !(await isAlive(volume.Labels))) {
+        await this.docker.getVolume(volume.Name).remove().catch(ignoreMissing);
+        report.volumes.push(volume.Name);
+      }
+    }
+    return report;
+  }
+
+  async dispose(): Promise<void> {
+    this.events.dispose();
+    await Promise.all([...this.instances.keys()].map((id) => this.terminate(id).catch(() => undefined)));
+  }
+
+  /** Whether the session that labelled something is alive; each session is asked once per returned function. */
+  private sessionLiveness(): (labels: Record<string, string>) => Promise<boolean> {
     const alive = new Map<string, Promise<boolean>>();
-    const isAlive = (labels: Record<string, string>) => {
+    return (labels) => {
       const session = labels[LABELS.session];
       if (session === this.session.id) return Promise.resolve(true);
-      if (!alive.has(session)) alive.set(session, Session.isAlive({ host: labels[LABELS.host], livenessSocket: labels[LABELS.sessionSocket] }));
-      return alive.get(session)!;
+      let answer = alive.get(session);
+      if (!answer) {
+        answer = Session.isAlive({ host: labels[LABELS.host], livenessSocket: labels[LABELS.sessionSocket] });
+        alive.set(session, answer);
+      }
+      return answer;
     };
+  }
+
+  private async listManagedWith(isAlive: (labels: Record<string, string>) => Promise<boolean>): Promise<ManagedContainer[]> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [LABELS.session] } });
     return Promise.all(
       containers.map(async (c) => ({
         id: c.Id,
@@ -243,45 +283,6 @@ export class DockerBackend implements LambdaBackend {
         stale: !(await isAlive(c.Labels)),
       })),
     );
-  }
-
-  async reapStale(): Promise<StaleReport> {
-    const report: StaleReport = { containers: [], networks: [], volumes: [] };
-    const stale = (await this.listManaged()).filter((c) => c.stale);
-    const deadSessions = new Set(stale.map((c) => c.session));
-    await Promise.all(
-      stale.map(async (c) => {
-        await this.docker.getContainer(c.id).remove({ force: true, v: true }).catch(ignoreMissing);
-        report.containers.push(c.name);
-      }),
-    );
-    const networks = await this.docker.listNetworks({ filters: { label: [LABELS.session] } });
-    for (const network of networks) {
-      if (network.Labels && (await this.labelsAreStale(network.Labels, deadSessions))) {
-        await this.docker.getNetwork(network.Id).remove().catch(ignoreMissing);
-        report.networks.push(network.Name);
-      }
-    }
-    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: [LABELS.session] } });
-    for (const volume of volumes ?? []) {
-      if (volume.Labels && (await this.labelsAreStale(volume.Labels, deadSessions))) {
-        await this.docker.getVolume(volume.Name).remove().catch(ignoreMissing);
-        report.volumes.push(volume.Name);
-      }
-    }
-    return report;
-  }
-
-  async dispose(): Promise<void> {
-    this.events.dispose();
-    await Promise.all([...this.instances.keys()].map((id) => this.terminate(id).catch(() => undefined)));
-  }
-
-  private async labelsAreStale(labels: Record<string, string>, deadSessions: Set<string>): Promise<boolean> {
-    const session = labels[LABELS.session];
-    if (session === this.session.id) return false;
-    if (deadSessions.has(session)) return true;
-    return !(await Session.isAlive({ host: labels[LABELS.host], livenessSocket: labels[LABELS.sessionSocket] }));
   }
 
   private onContainerEvent(event: ContainerEvent): void {
@@ -378,11 +379,6 @@ function outputSink(instance: DockerInstance): Writable {
       callback();
     },
   });
-}
-
-function ignoreMissing(error: unknown): void {
-  const status = (error as { statusCode?: number }).statusCode;
-  if (status !== 404 && status !== 409) throw error;
 }
 
 function launchFailed(spec: LaunchSpec, error: unknown): LambdaDockError {

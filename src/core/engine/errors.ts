@@ -35,6 +35,16 @@ export function badEngineChoice(value: string): LambdaDockError {
   return new LambdaDockError(ENGINE_ERRORS.badChoice, `Unknown engine "${value}": use docker or podman (or leave it unset to detect).`);
 }
 
+/**
+ * For .catch() on an engine call whose work may already be done: swallows 404 (it is gone) and 409 (it is
+ * being removed already), and with notModified 304 (already stopped or started); rethrows anything else.
+ */
+export function ignoreMissing(error: unknown, options: { notModified?: boolean } = {}): void {
+  const status = (error as { statusCode?: number } | undefined)?.statusCode;
+  if (status === 404 || status === 409 || (options.notModified && status === 304)) return;
+  throw error;
+}
+
 export function imageUnavailable(image: string, cause: unknown): LambdaDockError {
   return new LambdaDockError(
     ENGINE_ERRORS.imageUnavailable,

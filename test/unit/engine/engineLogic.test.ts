@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectEngine } from '../../../src/core/engine/detect';
 import { bridgeGateway } from '../../../src/core/engine/dockerBackend';
+import { ignoreMissing } from '../../../src/core/engine/errors';
 import { officialImage } from '../../../src/core/engine/images';
 import { formatReport, invocationLog } from '../../../src/core/runtime/logFormat';
 
@@ -51,6 +52,19 @@ describe('images and gateways', () => {
     assert.equal(bridgeGateway([{ Subnet: '172.17.0.0/16' }]), '172.17.0.1');
     assert.equal(bridgeGateway([{ Subnet: '10.88.0.0/16', Gateway: '10.88.0.1' }]), '10.88.0.1');
     assert.equal(bridgeGateway([{ Subnet: 'fd00::/64' }]), undefined);
+  });
+});
+
+describe('engine errors', () => {
+  const status = (statusCode: number) => Object.assign(new Error(`HTTP ${statusCode}`), { statusCode });
+
+  it('ignores what is already gone or going, 304 only when asked, and rethrows the rest', () => {
+    assert.doesNotThrow(() => ignoreMissing(status(404)));
+    assert.doesNotThrow(() => ignoreMissing(status(409)));
+    assert.throws(() => ignoreMissing(status(304)), /HTTP 304/);
+    assert.doesNotThrow(() => ignoreMissing(status(304), { notModified: true }));
+    assert.throws(() => ignoreMissing(status(500), { notModified: true }), /HTTP 500/);
+    assert.throws(() => ignoreMissing(new Error('socket hang up')), /socket hang up/);
   });
 });
 
