@@ -2,8 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+let foundPackageRoot: string | undefined;
+let foundRuntimeClient: string | undefined;
+
 /** The package's root folder, found from this file whether it runs bundled (dist/) or from source. */
 export function packageRoot(): string {
+  foundPackageRoot ??= findPackageRoot();
+  return foundPackageRoot;
+}
+
+function findPackageRoot(): string {
   let dir = __dirname;
   for (;;) {
     const manifest = path.join(dir, 'package.json');
@@ -16,8 +24,11 @@ export function packageRoot(): string {
 
 /** The bundled runtime client that runs inside an instance (built by `npm run build`). */
 export function runtimeClientPath(): string {
+  if (foundRuntimeClient) return foundRuntimeClient;
   const file = path.join(packageRoot(), 'dist', 'runtime', 'bootstrap.js');
+  // Not remembered while missing: a build may yet make it.
   if (!fs.existsSync(file)) throw new Error(`lambda-dock: ${file} is missing; run 'npm run build' first`);
+  foundRuntimeClient = file;
   return file;
 }
 
