@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { errorMessage } from '../errors';
 import { badEngineChoice, engineMismatch, engineNotFound, engineNotRunning } from './errors';
 
 export type EngineKind = 'docker' | 'podman';
@@ -100,7 +101,7 @@ function describe(error: unknown): string {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ECONNREFUSED') return 'nothing listening (connection refused)';
   if (code === 'EACCES') return 'permission denied (is this user in the docker group?)';
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 /** Asks an endpoint for /version and tells Docker from Podman by its components. */

@@ -5,7 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import * as tarFs from 'tar-fs';
-import { LambdaDockError } from '../errors';
+import { errorMessage, LambdaDockError } from '../errors';
 import {
   LABELS,
   type InstanceExit,
@@ -383,7 +383,7 @@ function outputSink(instance: DockerInstance): Writable {
 
 function launchFailed(spec: LaunchSpec, error: unknown): LambdaDockError {
   const status = (error as { statusCode?: number }).statusCode;
-  const detail = (error as { json?: { message?: string } }).json?.message ?? (error instanceof Error ? error.message : String(error));
+  const detail = (error as { json?: { message?: string } }).json?.message ?? errorMessage(error);
   const hint = status === 404 ? ` The image ${spec.image} is not on this machine: pull or build it first.` : '';
   return new LambdaDockError(ENGINE_ERRORS.launchFailed, `Could not start an instance of ${spec.functionName}: ${detail}.${hint}`, { cause: error });
 }

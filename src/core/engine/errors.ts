@@ -1,4 +1,4 @@
-import { LambdaDockError } from '../errors';
+import { errorMessage, LambdaDockError } from '../errors';
 
 export const ENGINE_ERRORS = {
   notFound: 'ENGINE_NOT_FOUND',
@@ -48,7 +48,7 @@ export function ignoreMissing(error: unknown, options: { notModified?: boolean }
 export function imageUnavailable(image: string, cause: unknown): LambdaDockError {
   return new LambdaDockError(
     ENGINE_ERRORS.imageUnavailable,
-    `The image ${image} is not on this machine and could not be pulled (${cause instanceof Error ? cause.message : String(cause)}): check your network or registry login, or pull it yourself.`,
+    `The image ${image} is not on this machine and could not be pulled (${errorMessage(cause)}): check your network or registry login, or pull it yourself.`,
     { cause },
   );
 }

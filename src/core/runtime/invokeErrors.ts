@@ -1,4 +1,4 @@
-import { LambdaDockError } from '../errors';
+import { errorMessage, LambdaDockError } from '../errors';
 import { INVOKE_ERROR_CODES, MAX_SYNC_PAYLOAD_BYTES } from './invoker';
 
 export function functionNotFound(name: string, known: readonly string[]): LambdaDockError {
@@ -27,7 +27,7 @@ export function tooManyRequests(name: string, reserved: number): LambdaDockError
 export function engineFailure(name: string, cause: unknown): LambdaDockError {
   return new LambdaDockError(
     INVOKE_ERROR_CODES.engineFailure,
-    `Could not start ${name}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    `Could not start ${name}: ${errorMessage(cause)}`,
     { cause },
   );
 }
