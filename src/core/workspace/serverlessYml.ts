@@ -32,6 +32,8 @@ class ServerlessService {
   private readonly provider: Obj;
   private readonly stage: string;
   private readonly layerCache = new Map<string, LayerDefinition | undefined>();
+  /** The provider with its variables resolved: once, so an unresolvable one is reported once, not per function. */
+  private resolvedProvider: Obj | undefined;
 
   constructor(
     private readonly file: string,
@@ -61,7 +63,7 @@ class ServerlessService {
   }
 
   private function(name: string, fn: Obj): FunctionDefinition | undefined {
-    const provider = this.variables(this.provider, ['provider']) as Obj;
+    const provider = this.resolvedProvider ??= this.variables(this.provider, ['provider']) as Obj;
     const at = (...keys: string[]) => ['functions', name, ...keys];
     const definition = withLambdaDefaults({ name, source: { file: this.file, line: this.source.lineOf(at()) } });
     const pick = (key: string): unknown => fn[key] ?? provider[key];

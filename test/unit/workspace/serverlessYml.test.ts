@@ -52,6 +52,20 @@ describe('serverless.yml', () => {
     assert.ok(problems.some((p) => p.code === WORKSPACE_ERROR_CODES.unresolved && p.line === lineOf(copy, 'GREETING:') && /\$\{ssm:\/greeting\} cannot be resolved locally/.test(p.message)));
   });
 
+  it('reports an unresolvable variable in provider once, not once per function', async () => {
+    const dir = copyFixture('serverless');
+    const copy = path.join(dir, 'serverless.yml');
+    fs.writeFileSync(copy, fs.readFileSync(copy, 'utf8').replace('    TABLE: orders-${sls:stage}', '    TABLE: ${ssm:/orders/table}'));
+    const { functions, problems } = await discoverServerlessYml(copy);
+    assert.deepEqual(functions.map((f) => f.name), ['hello', 'goodbye']);
+    assert.equal(functions[0].environment.TABLE, '');
+    assert.equal(functions[1].environment.TABLE, '');
+    const unresolved = problems.filter((p) => /\$\{ssm:\/orders\/table\} cannot be resolved locally/.test(p.message));
+    assert.equal(unresolved.length, 1);
+    assert.equal(unresolved[0].code, WORKSPACE_ERROR_CODES.unresolved);
+    assert.equal(unresolved[0].line, lineOf(copy, 'TABLE: ${ssm:'));
+  });
+
   it('reports a file that does not parse', async () => {
     const dir = copyFixture('serverless');
     const copy = path.join(dir, 'serverless.yml');
