@@ -4,9 +4,8 @@ import { type FunctionInvoker, MAX_SYNC_PAYLOAD_BYTES } from '../runtime/invoker
 import type { ArnScope } from './arn';
 import type { AsyncInvocations } from './asyncInvocations';
 import { toApiException } from './errors';
-import { queryParam, readBody, sendException } from './http';
-import { clientContextHeader, invocationTypeHeader, invokePayload, wantsTail } from './requestPayload';
-import { resolveFunction } from './resolveFunction';
+import { sendException } from './http';
+import { readInvokeRequest } from './requestPayload';
 import { tailLogResult } from './tailLog';
 
 export const MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
@@ -25,26 +24,20 @@ export async function handleInvoke(
 ): Promise<void> {
   let arn = rawName;
   try {
-    const headers = req.headers;
-    const invocationType = invocationTypeHeader(headers['x-amz-invocation-type'], INVOCATION_TYPES);
-    const tail = wantsTail(headers['x-amz-log-type']);
-    const fn = resolveFunction(invoker, scope, rawName, queryParam(query, 'Qualifier'));
+    const { invocationType, tail, fn, payload, clientContext } = await readInvokeRequest(invoker, scope, req, rawName, query, {
+      invocationTypes: INVOCATION_TYPES,
+      body: (type) => (type === 'Event'
+        ? { limit: MAX_ASYNC_PAYLOAD_BYTES, operation: 'InvokeAsync' }
+        : { limit: MAX_SYNC_PAYLOAD_BYTES, operation: 'Invoke' }),
+    });
     arn = fn.arn;
-    const isEvent = invocationType === 'Event';
-    const body = await readBody(
-      req,
-      isEvent ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES,
-      isEvent ? 'InvokeAsync' : 'Invoke',
-    );
-    const payload = invokePayload(body);
-    const clientContext = clientContextHeader(headers['x-amz-client-context']);
 
     if (invocationType === 'DryRun') {
       res.writeHead(204, { 'X-Amzn-RequestId': randomUUID(), 'X-Amz-Executed-Version': fn.executedVersion });
       res.end();
       return;
     }
-    if (isEvent) {
+    if (invocationType === 'Event') {
       const requestId = asyncInvocations.enqueue(fn.definition.name, payload, clientContext);
       res.writeHead(202, {
         'X-Amzn-RequestId': requestId,

@@ -4,9 +4,8 @@ import type { InvokeResult, ResponseStreamSink } from '../runtime/invokeResult';
 import type { ArnScope } from './arn';
 import { toApiException } from './errors';
 import { type InvokeCompleteFields, exceptionEvent, invokeCompleteEvent, payloadChunkEvent } from './eventStream';
-import { queryParam, readBody, sendException } from './http';
-import { clientContextHeader, invocationTypeHeader, invokePayload, wantsTail } from './requestPayload';
-import { resolveFunction } from './resolveFunction';
+import { sendException } from './http';
+import { readInvokeRequest } from './requestPayload';
 import { tailLogResult } from './tailLog';
 
 const INVOCATION_TYPES = ['RequestResponse', 'DryRun'] as const;
@@ -66,13 +65,11 @@ export async function handleInvokeWithResponseStream(
   let arn = rawName;
   let stream: EventStreamResponse | undefined;
   try {
-    const headers = req.headers;
-    const invocationType = invocationTypeHeader(headers['x-amz-invocation-type'], INVOCATION_TYPES);
-    const tail = wantsTail(headers['x-amz-log-type']);
-    const fn = resolveFunction(invoker, scope, rawName, queryParam(query, 'Qualifier'));
+    const { invocationType, tail, fn, payload, clientContext } = await readInvokeRequest(invoker, scope, req, rawName, query, {
+      invocationTypes: INVOCATION_TYPES,
+      body: () => ({ limit: MAX_SYNC_PAYLOAD_BYTES, operation: 'InvokeWithResponseStream' }),
+    });
     arn = fn.arn;
-    const payload = invokePayload(await readBody(req, MAX_SYNC_PAYLOAD_BYTES, 'InvokeWithResponseStream'));
-    const clientContext = clientContextHeader(headers['x-amz-client-context']);
     if (invocationType === 'DryRun') {
       res.writeHead(204, { 'X-Amz-Executed-Version': fn.executedVersion });
       res.end();
