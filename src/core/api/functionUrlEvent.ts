@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { splitTarget } from './http';
 
 /** What the event names about the URL the request came in on. */
 export interface FunctionUrlEventScope {
@@ -44,10 +45,7 @@ function decodeQueryComponent(value: string): string {
 
 /** The Function URL event (payload format 2.0) for one HTTP request. */
 export function functionUrlEvent(req: IncomingMessage, body: Buffer, scope: FunctionUrlEventScope): Record<string, unknown> {
-  const target = req.url ?? '/';
-  const q = target.indexOf('?');
-  const rawPath = q === -1 ? target : target.slice(0, q);
-  const rawQueryString = q === -1 ? '' : target.slice(q + 1);
+  const { path: rawPath, query: rawQueryString } = splitTarget(req.url ?? '/');
 
   // Repeated headers are joined with commas; cookies move to their own list, as Lambda does.
   const headers: Record<string, string> = {};

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LambdaApiException, apiErrors } from './errors';
-
-/** The headers every Lambda answer carries besides its own. */
-export function baseHeaders(requestId: string): Record<string, string> {
-  return { 'X-Amzn-RequestId': requestId };
-}
+import { type LambdaApiException, apiErrors } from './errors';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, requestId = randomUUID()): void {
   const text = JSON.stringify(body);
@@ -80,8 +75,4 @@ export function queryParam(query: string, name: string): string | undefined {
     if (key === name) return eq === -1 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
   }
   return undefined;
-}
-
-export function isApiException(error: unknown): error is LambdaApiException {
-  return error instanceof LambdaApiException;
 }
