@@ -6,10 +6,8 @@ import { errorMessage } from '../errors';
 import { WORKSPACE_ERROR_CODES } from './errors';
 import { resolveCode, resolveLayerDir } from './functionCode';
 import type { FileDiscovery, Problem } from './problem';
-import { isObj } from './samTemplate';
+import { isObj, ProjectFileReader, type Obj } from './projectFileReader';
 import { parseYaml, type YamlSource } from './yamlSource';
-
-type Obj = Record<string, unknown>;
 
 /**
  * lambda-dock.json, for a project with neither a SAM template nor serverless.yml:
@@ -50,12 +48,11 @@ export async function discoverLambdaDockJson(file: string): Promise<FileDiscover
   return new LambdaDockConfig(file, config, source, problems).discover();
 }
 
-class LambdaDockConfig {
-  private readonly dir: string;
+class LambdaDockConfig extends ProjectFileReader {
   private readonly defaults: Obj;
 
-  constructor(private readonly file: string, private readonly config: Obj, private readonly source: YamlSource, private readonly problems: Problem[]) {
-    this.dir = path.dirname(file);
+  constructor(file: string, private readonly config: Obj, source: YamlSource, problems: Problem[]) {
+    super(file, source, problems);
     this.defaults = isObj(config.defaults) ? config.defaults : {};
   }
 
@@ -173,6 +170,7 @@ class LambdaDockConfig {
     return image;
   }
 
+  /** Stricter than positiveNumber: JSON has numbers, so a string is a mistake; the key is named as JSON quotes it. */
   private number(value: unknown, at: (string | number)[], name: string, key: string): number | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -180,10 +178,6 @@ class LambdaDockConfig {
       return undefined;
     }
     return value;
-  }
-
-  private problem(at: (string | number)[], code: Problem['code'], message: string): void {
-    this.problems.push({ file: this.file, line: this.source.lineOf(at), code, message });
   }
 }
 

@@ -14,9 +14,8 @@ import { WORKSPACE_ERROR_CODES } from './errors';
 import { inlineCodeDir, resolveCode, resolveLayerDir } from './functionCode';
 import { evaluateCondition, pseudoParameters, resolveIntrinsics, UnresolvedValue, type IntrinsicContext } from './intrinsics';
 import type { FileDiscovery, Problem } from './problem';
+import { isObj, ProjectFileReader, type Obj } from './projectFileReader';
 import { readYamlFile, type YamlSource } from './yamlSource';
-
-type Obj = Record<string, unknown>;
 
 const SERVERLESS_FUNCTION = 'AWS::Serverless::Function';
 const LAMBDA_FUNCTION = 'AWS::Lambda::Function';
@@ -36,20 +35,19 @@ export async function discoverSamTemplate(file: string, options: SamOptions = {}
   return new SamTemplate(file, template, source, options, problems).discover();
 }
 
-class SamTemplate {
-  private readonly dir: string;
+class SamTemplate extends ProjectFileReader {
   private readonly ctx: IntrinsicContext;
   private readonly resources: Record<string, Obj>;
   private readonly layerCache = new Map<string, LayerDefinition | undefined>();
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly template: Obj,
-    private readonly source: YamlSource,
+    source: YamlSource,
     options: SamOptions,
-    private readonly problems: Problem[],
+    problems: Problem[],
   ) {
-    this.dir = path.dirname(file);
+    super(file, source, problems);
     this.resources = {};
     const resourceTypes: Record<string, string> = {};
     for (const [id, resource] of Object.entries(template.Resources as Obj)) {
@@ -130,16 +128,16 @@ class SamTemplate {
 
     const packageType = String(get('PackageType', 'Zip'));
     const definition = withLambdaDefaults({ name: id, source: { file: this.file, line } });
-    definition.memorySizeMB = this.number(get('MemorySize'), at('MemorySize'), id, 'MemorySize') ?? definition.memorySizeMB;
-    definition.timeoutSeconds = this.number(get('Timeout'), at('Timeout'), id, 'Timeout') ?? definition.timeoutSeconds;
+    definition.memorySizeMB = this.positiveNumber(get('MemorySize'), at('MemorySize'), id, 'MemorySize') ?? definition.memorySizeMB;
+    definition.timeoutSeconds = this.positiveNumber(get('Timeout'), at('Timeout'), id, 'Timeout') ?? definition.timeoutSeconds;
     const storage = get('EphemeralStorage');
-    if (isObj(storage)) definition.ephemeralStorageMB = this.number(storage.Size, at('EphemeralStorage'), id, 'EphemeralStorage.Size') ?? definition.ephemeralStorageMB;
+    if (isObj(storage)) definition.ephemeralStorageMB = this.positiveNumber(storage.Size, at('EphemeralStorage'), id, 'EphemeralStorage.Size') ?? definition.ephemeralStorageMB;
     const architectures = get('Architectures');
     if (Array.isArray(architectures) && architectures.length) {
       if (architectures[0] === 'arm64' || architectures[0] === 'x86_64') definition.architecture = architectures[0] as Architecture;
       else this.problem(at('Architectures'), WORKSPACE_ERROR_CODES.invalidValue, `${id}: Architectures must be x86_64 or arm64, not ${String(architectures[0])}`);
     }
-    const reserved = this.number(get('ReservedConcurrentExecutions'), at('ReservedConcurrentExecutions'), id, 'ReservedConcurrentExecutions');
+    const reserved = this.positiveNumber(get('ReservedConcurrentExecutions'), at('ReservedConcurrentExecutions'), id, 'ReservedConcurrentExecutions');
     if (reserved !== undefined) definition.reservedConcurrency = reserved;
     definition.environment = this.environment(id, props, at);
     definition.layers = this.layers(id, get('Layers', []), at('Layers'));
@@ -310,25 +308,11 @@ class SamTemplate {
     return location;
   }
 
-  private number(value: unknown, at: string[], id: string, key: string): number | undefined {
-    if (value === undefined) return undefined;
-    const n = typeof value === 'number' ? value : Number(value);
-    if (!Number.isFinite(n) || n <= 0) {
-      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${id}: ${key} must be a positive number, not ${JSON.stringify(value)}; Lambda's default is used`);
-      return undefined;
-    }
-    return n;
-  }
-
   private unresolved(at: string[], id: string, what: string, error: unknown): void {
     const unsupported = error instanceof UnresolvedValue && error.kind === 'unsupported';
     const fix = error instanceof UnresolvedValue && error.fix ? error.fix : 'use a literal value';
     this.problem(at, unsupported ? WORKSPACE_ERROR_CODES.unsupported : WORKSPACE_ERROR_CODES.unresolved,
       `${id}: ${what} cannot be known locally (${errorMessage(error)}); it is left out: ${fix}`);
-  }
-
-  private problem(at: (string | number)[], code: Problem['code'], message: string): void {
-    this.problems.push({ file: this.file, line: this.source.lineOf(at), code, message });
   }
 }
 
@@ -355,8 +339,4 @@ function functionUrl(url: Obj): FunctionUrlDefinition {
     invokeMode: url.InvokeMode === 'RESPONSE_STREAM' ? 'RESPONSE_STREAM' : 'BUFFERED',
     ...(isObj(url.Cors) ? { cors: url.Cors } : {}),
   };
-}
-
-export function isObj(value: unknown): value is Obj {
-  return !!value && typeof value === 'object' && !Array.isArray(value);
 }

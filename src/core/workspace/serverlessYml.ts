@@ -6,10 +6,8 @@ import { WORKSPACE_ERROR_CODES } from './errors';
 import { resolveCode, resolveLayerDir } from './functionCode';
 import { BUILDABLE_EXTENSIONS, findHandlerFile } from './handlerFile';
 import type { FileDiscovery, Problem } from './problem';
-import { isObj } from './samTemplate';
+import { isObj, ProjectFileReader, type Obj } from './projectFileReader';
 import { readYamlFile, type YamlSource } from './yamlSource';
-
-type Obj = Record<string, unknown>;
 
 /** Files serverless leaves out of every package. */
 const DEFAULT_EXCLUDES = ['!.git/**', '!.serverless/**', '!.lambda-dock/**', '!serverless.yml', '!serverless.yaml', '!.gitignore', '!.DS_Store', '!npm-debug.log'];
@@ -27,8 +25,7 @@ export async function discoverServerlessYml(file: string, options: ServerlessOpt
   return new ServerlessService(file, source.value, source, options, problems).discover();
 }
 
-class ServerlessService {
-  private readonly dir: string;
+class ServerlessService extends ProjectFileReader {
   private readonly provider: Obj;
   private readonly stage: string;
   private readonly layerCache = new Map<string, LayerDefinition | undefined>();
@@ -36,13 +33,13 @@ class ServerlessService {
   private resolvedProvider: Obj | undefined;
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly service: Obj,
-    private readonly source: YamlSource,
+    source: YamlSource,
     options: ServerlessOptions,
-    private readonly problems: Problem[],
+    problems: Problem[],
   ) {
-    this.dir = path.dirname(file);
+    super(file, source, problems);
     this.provider = isObj(service.provider) ? service.provider : {};
     this.stage = options.stage ?? (typeof this.provider.stage === 'string' && !this.provider.stage.includes('${') ? this.provider.stage : 'dev');
   }
@@ -67,12 +64,12 @@ class ServerlessService {
     const at = (...keys: string[]) => ['functions', name, ...keys];
     const definition = withLambdaDefaults({ name, source: { file: this.file, line: this.source.lineOf(at()) } });
     const pick = (key: string): unknown => fn[key] ?? provider[key];
-    definition.memorySizeMB = this.number(pick('memorySize'), at('memorySize'), name, 'memorySize') ?? definition.memorySizeMB;
-    definition.timeoutSeconds = this.number(pick('timeout'), at('timeout'), name, 'timeout') ?? definition.timeoutSeconds;
-    definition.ephemeralStorageMB = this.number(pick('ephemeralStorageSize'), at('ephemeralStorageSize'), name, 'ephemeralStorageSize') ?? definition.ephemeralStorageMB;
+    definition.memorySizeMB = this.positiveNumber(pick('memorySize'), at('memorySize'), name, 'memorySize') ?? definition.memorySizeMB;
+    definition.timeoutSeconds = this.positiveNumber(pick('timeout'), at('timeout'), name, 'timeout') ?? definition.timeoutSeconds;
+    definition.ephemeralStorageMB = this.positiveNumber(pick('ephemeralStorageSize'), at('ephemeralStorageSize'), name, 'ephemeralStorageSize') ?? definition.ephemeralStorageMB;
     const architecture = pick('architecture');
     if (architecture === 'arm64' || architecture === 'x86_64') definition.architecture = architecture;
-    const reserved = this.number(fn.reservedConcurrency, at('reservedConcurrency'), name, 'reservedConcurrency');
+    const reserved = this.positiveNumber(fn.reservedConcurrency, at('reservedConcurrency'), name, 'reservedConcurrency');
     if (reserved !== undefined) definition.reservedConcurrency = reserved;
     definition.environment = this.environment(name, provider.environment, ['provider', 'environment']);
     Object.assign(definition.environment, this.environment(name, fn.environment, at('environment')));
@@ -165,7 +162,7 @@ class ServerlessService {
         if (layer) layers.push(layer);
         return;
       }
-      this.problem([...at, index as unknown as string], WORKSPACE_ERROR_CODES.unsupported, `${name}: layer ${JSON.stringify(ref)} is not defined in this file's layers (a published layer ARN cannot be fetched locally); define it under layers: with a local path`);
+      this.problem([...at, index], WORKSPACE_ERROR_CODES.unsupported, `${name}: layer ${JSON.stringify(ref)} is not defined in this file's layers (a published layer ARN cannot be fetched locally); define it under layers: with a local path`);
     });
     return layers;
   }
@@ -242,20 +239,6 @@ class ServerlessService {
       return '';
     }
     return value;
-  }
-
-  private number(value: unknown, at: string[], name: string, key: string): number | undefined {
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) {
-      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${name}: ${key} must be a positive number, not ${JSON.stringify(value)}; Lambda's default is used`);
-      return undefined;
-    }
-    return n;
-  }
-
-  private problem(at: string[], code: Problem['code'], message: string): void {
-    this.problems.push({ file: this.file, line: this.source.lineOf(at), code, message });
   }
 }
 
