@@ -6,9 +6,11 @@ import { DockerBackend } from '../engine/dockerBackend';
 import { errorMessage } from '../errors';
 import type { DeployChange, DeployReport } from '../runtime/functionHost';
 import { discoverFunctions, type DiscoveryOptions } from './discovery';
+import { functionRoots } from './functionRoots';
 import { buildFunctionImage, type ImageBuildProgress } from './imageBuilder';
 import { FunctionPackager, type PackagedFunction } from './packager';
 import type { Problem } from './problem';
+import { projectFileKind } from './projectFiles';
 import { WorkspaceWatcher } from './workspaceWatcher';
 
 /** What the deployer needs of the engine (FunctionHost). */
@@ -61,18 +63,12 @@ export class WorkspaceDeployer extends EventEmitter {
   private readonly packager = new FunctionPackager();
   private discovered = new Map<string, FunctionDefinition>();
   private packaged = new Map<string, PackagedFunction>();
-  private failed = new Map<string, string>();
   private watcher: WorkspaceWatcher | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
   constructor(private readonly host: DeployHost, private readonly options: WorkspaceDeployerOptions) {
     super();
-  }
-
-  /** Every function discovered, with the definition the engine runs (packaged) where it built. */
-  functions(): FunctionDefinition[] {
-    return [...this.discovered.values()];
   }
 
   /** Discovers and deploys the whole workspace. */
@@ -104,7 +100,7 @@ export class WorkspaceDeployer extends EventEmitter {
   affectedBy(files: readonly string[]): Set<string> | undefined {
     const affected = new Set<string>();
     for (const file of files) {
-      if (this.isProjectFile(file)) return undefined;
+      if (projectFileKind(file) !== undefined) return undefined;
       for (const [name, definition] of this.discovered) {
         if (watchedRoots(definition, this.packaged.get(name)).some((root) => file === root || file.startsWith(root + path.sep))) affected.add(name);
       }
@@ -128,11 +124,6 @@ export class WorkspaceDeployer extends EventEmitter {
     return this.run('watch', relative, affected);
   }
 
-  private isProjectFile(file: string): boolean {
-    if (!/(^|[\\/])(template\.ya?ml|serverless\.ya?ml|lambda-dock\.json)$/.test(file)) return false;
-    return true;
-  }
-
   /**
    * One deploy: discovery when needed (`only` undefined), packaging of `only` (or all), then the engine
    * gets the complete set and says which changed.
@@ -149,7 +140,6 @@ export class WorkspaceDeployer extends EventEmitter {
       for (const name of this.discovered.keys()) {
         if (names.has(name)) continue;
         this.packaged.delete(name);
-        this.failed.delete(name);
         await this.packager.forget(name);
       }
       this.discovered = new Map(discovery.functions.map((f) => [f.name, f]));
@@ -167,7 +157,6 @@ export class WorkspaceDeployer extends EventEmitter {
         let imageBuildMs: number | undefined;
         if (definition.image?.build) imageBuildMs = await this.buildImage(definition, signal);
         this.packaged.set(definition.name, packaged);
-        this.failed.delete(definition.name);
         results.set(definition.name, {
           name: definition.name,
           change: 'unchanged',
@@ -176,7 +165,6 @@ export class WorkspaceDeployer extends EventEmitter {
           ...(imageBuildMs !== undefined ? { imageBuildMs } : {}),
         });
       } catch (error) {
-        this.failed.set(definition.name, errorMessage(error));
         results.set(definition.name, { name: definition.name, change: 'failed', packageMs: performance.now() - t0, error: errorMessage(error) });
       }
     }
@@ -236,11 +224,5 @@ export class WorkspaceDeployer extends EventEmitter {
 
 /** The folders and files whose change means the function must be rebuilt and redeployed. */
 function watchedRoots(definition: FunctionDefinition, packaged: PackagedFunction | undefined): string[] {
-  const roots: string[] = [];
-  if (definition.build) roots.push(definition.build.sourceDir);
-  else if (definition.codeDir) roots.push(definition.codeDir);
-  if (definition.image?.build) roots.push(definition.image.build.context);
-  for (const layer of definition.layers) roots.push(layer.dir);
-  if (packaged) roots.push(...packaged.inputs);
-  return roots;
+  return [...functionRoots(definition), ...(packaged?.inputs ?? [])];
 }

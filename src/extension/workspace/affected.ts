@@ -1,21 +1,11 @@
 import * as path from 'node:path';
 import type { FunctionDefinition } from '../../core/functions/definition';
-
-const PROJECT_FILE = /(^|[\\/])(template\.ya?ml|serverless\.ya?ml|lambda-dock\.json)$/;
+import { functionRoots } from '../../core/workspace/functionRoots';
+import { projectFileKind } from '../../core/workspace/projectFiles';
 
 /** True for the files that define functions: a save of one means discovering the workspace again. */
 export function isProjectFile(file: string): boolean {
-  return PROJECT_FILE.test(file);
-}
-
-/** The folders whose files make a function: its sources, its code, its image context, its layers. */
-export function functionRoots(definition: FunctionDefinition): string[] {
-  const roots: string[] = [];
-  if (definition.build) roots.push(definition.build.sourceDir);
-  else if (definition.codeDir) roots.push(definition.codeDir);
-  if (definition.image?.build) roots.push(definition.image.build.context);
-  for (const layer of definition.layers) roots.push(layer.dir);
-  return roots.map((root) => path.resolve(root));
+  return projectFileKind(file) !== undefined;
 }
 
 /**
@@ -29,7 +19,7 @@ export function affectedFunctions(file: string, definitions: readonly FunctionDe
   if (resolved.split(path.sep).includes('.lambda-dock')) return [];
   return definitions
     .filter((definition) =>
-      [...functionRoots(definition), ...(inputs.get(definition.name) ?? []).map((f) => path.resolve(f))].some((root) => resolved === root || resolved.startsWith(root + path.sep)),
+      [...functionRoots(definition), ...(inputs.get(definition.name) ?? [])].map((root) => path.resolve(root)).some((root) => resolved === root || resolved.startsWith(root + path.sep)),
     )
     .map((definition) => definition.name);
 }
