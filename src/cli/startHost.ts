@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { FunctionDefinition } from '../core/functions/definition';
 import { FunctionHost } from '../core/runtime/functionHost';
 import { discoverFunctions, type Problem } from '../core/workspace';
-import type { CommandContext } from './command';
+import { stringOption, type CommandContext } from './command';
 
 export function formatProblem(problem: Problem, workspace: string): string {
   return `${path.relative(workspace, problem.file) || problem.file}:${problem.line}: ${problem.message}`;
@@ -15,12 +15,15 @@ export async function discover(context: CommandContext, options: { quiet?: boole
   return discovery;
 }
 
-/** Starts the engine for a command: the engine the environment selects, else local processes (not isolated). */
-export function startHost(context: CommandContext): Promise<FunctionHost> {
+/**
+ * Starts the engine for a command: the engine the environment selects, else local processes (not isolated)
+ * unless `fallbackToProcess` is false (a command that is about the engine itself).
+ */
+export function startHost(context: CommandContext, options: { fallbackToProcess?: boolean } = {}): Promise<FunctionHost> {
   return FunctionHost.start({
     workspace: context.workspace,
-    engine: { engine: (context.values.engine as string | undefined) ?? undefined },
-    fallbackToProcess: true,
+    engine: { engine: stringOption(context, 'engine') },
+    fallbackToProcess: options.fallbackToProcess ?? true,
     log: context.log,
   });
 }

@@ -1,16 +1,13 @@
-import { FunctionHost } from '../../core/runtime/functionHost';
 import type { CliCommand } from '../command';
+import { startHost } from '../startHost';
 
 export const cleanupCommand: CliCommand = {
   name: 'cleanup',
   summary: 'Remove containers, networks and volumes that ended Lambda Dock sessions left behind',
   usage: 'lambda-dock cleanup [--json]',
   async run(context) {
-    const host = await FunctionHost.start({
-      workspace: context.workspace,
-      engine: { engine: (context.values.engine as string | undefined) ?? undefined },
-      log: context.log,
-    });
+    // Stale containers live in an engine: with none reachable there is nothing to clean, so no process fallback.
+    const host = await startHost(context, { fallbackToProcess: false });
     try {
       const report = await host.backend.reapStale();
       if (context.json) context.out(JSON.stringify(report, null, 2));
