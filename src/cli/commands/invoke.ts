@@ -35,7 +35,7 @@ export const invokeCommand: CliCommand = {
       // A file that does not parse may be where the function was meant to be: say what is wrong with it.
       throw new LambdaDockError('FUNCTION_INVALID', `${name} is not among the functions that loaded (${functions.map((fn) => fn.name).join(', ') || 'none'}); the workspace has problems:\n${listed(problems)}`);
     }
-    const own = all ? [] : problems.filter((p) => p.message.startsWith(`${name}:`));
+    const own = all ? [] : problems.filter((p) => p.functionName === name);
     if (own.some((p) => p.code === WORKSPACE_ERROR_CODES.handlerNotFound)) {
       throw new LambdaDockError('FUNCTION_INVALID', `${name} cannot run:\n${listed(own)}`);
     }

@@ -41,7 +41,7 @@ export function buildOutputDir(file: string, functionName: string): string {
  * fills it when one is needed. Reports a problem and returns undefined when the code cannot be found.
  */
 export function resolveCode(spec: CodeSpec, problems: Problem[]): ResolvedCode | undefined {
-  const problem = (code: Problem['code'], message: string) => problems.push({ file: spec.file, line: spec.line, code, message });
+  const problem = (code: Problem['code'], message: string) => problems.push({ file: spec.file, line: spec.line, code, message, functionName: spec.functionName });
   if (!fs.existsSync(spec.location)) {
     problem(WORKSPACE_ERROR_CODES.pathNotFound, `${spec.functionName}: its code ${spec.location} does not exist; fix CodeUri (relative to ${path.dirname(spec.file)}) or create the folder`);
     return undefined;

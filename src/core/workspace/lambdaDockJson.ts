@@ -67,7 +67,7 @@ class LambdaDockConfig extends ProjectFileReader {
         const definition = this.function(['functions', key], fn);
         if (definition) functions.push(definition);
       } catch (error) {
-        this.problem(['functions', key], WORKSPACE_ERROR_CODES.invalidValue, `${String(fn.name ?? key)}: ${errorMessage(error)}`);
+        this.problem(['functions', key], WORKSPACE_ERROR_CODES.invalidValue, `${String(fn.name ?? key)}: ${errorMessage(error)}`, String(fn.name ?? key));
       }
     }
     return { file: this.file, functions, problems: this.problems };
@@ -80,7 +80,7 @@ class LambdaDockConfig extends ProjectFileReader {
     }
     const name = fn.name;
     for (const key of Object.keys(fn)) {
-      if (!LAMBDA_DOCK_JSON_KEYS.function.includes(key)) this.problem([...at, key], WORKSPACE_ERROR_CODES.unsupported, `${name}: "${key}" is not a lambda-dock.json function setting (known: ${LAMBDA_DOCK_JSON_KEYS.function.join(', ')}); it is ignored`);
+      if (!LAMBDA_DOCK_JSON_KEYS.function.includes(key)) this.problem([...at, key], WORKSPACE_ERROR_CODES.unsupported, `${name}: "${key}" is not a lambda-dock.json function setting (known: ${LAMBDA_DOCK_JSON_KEYS.function.join(', ')}); it is ignored`, name);
     }
     const pick = (key: string): unknown => fn[key] ?? this.defaults[key];
     const definition = withLambdaDefaults({ name, source: { file: this.file, line: this.source.lineOf(at) } });
@@ -103,7 +103,7 @@ class LambdaDockConfig extends ProjectFileReader {
     }
     const runtime = pick('runtime');
     if (typeof fn.handler !== 'string' || typeof runtime !== 'string') {
-      this.problem(at, WORKSPACE_ERROR_CODES.missingProperty, `${name}: "handler" and "runtime" are required for a function without "image"`);
+      this.problem(at, WORKSPACE_ERROR_CODES.missingProperty, `${name}: "handler" and "runtime" are required for a function without "image"`, name);
       return undefined;
     }
     definition.handler = fn.handler;
@@ -134,7 +134,7 @@ class LambdaDockConfig extends ProjectFileReader {
       const layerPath = typeof spec === 'string' ? spec : isObj(spec) && typeof spec.path === 'string' ? spec.path : undefined;
       const location = layerPath !== undefined ? path.resolve(this.dir, layerPath) : undefined;
       if (!location || !existsSync(location)) {
-        this.problem([...at, index], WORKSPACE_ERROR_CODES.pathNotFound, `${name}: layer ${JSON.stringify(ref)} ${location ? `(${location}) does not exist` : 'is not in "layers"'}; declare it under "layers" with a local folder or zip`);
+        this.problem([...at, index], WORKSPACE_ERROR_CODES.pathNotFound, `${name}: layer ${JSON.stringify(ref)} ${location ? `(${location}) does not exist` : 'is not in "layers"'}; declare it under "layers" with a local folder or zip`, name);
         return;
       }
       layers.push({ name: typeof ref === 'string' ? ref : path.basename(location), dir: resolveLayerDir(location) });
@@ -145,7 +145,7 @@ class LambdaDockConfig extends ProjectFileReader {
   private image(name: string, value: unknown, at: (string | number)[]): ImageDefinition | undefined {
     if (typeof value === 'string') return { uri: value };
     if (!isObj(value)) {
-      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${name}: "image" must be an image URI or { "dockerfile", "context", "tag" }`);
+      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${name}: "image" must be an image URI or { "dockerfile", "context", "tag" }`, name);
       return undefined;
     }
     let image: ImageDefinition;
@@ -153,7 +153,7 @@ class LambdaDockConfig extends ProjectFileReader {
       const context = path.resolve(this.dir, typeof value.context === 'string' ? value.context : '.');
       const dockerfile = typeof value.dockerfile === 'string' ? value.dockerfile : 'Dockerfile';
       if (!existsSync(path.join(context, dockerfile))) {
-        this.problem(at, WORKSPACE_ERROR_CODES.pathNotFound, `${name}: ${path.join(context, dockerfile)} does not exist; fix "dockerfile" or "context"`);
+        this.problem(at, WORKSPACE_ERROR_CODES.pathNotFound, `${name}: ${path.join(context, dockerfile)} does not exist; fix "dockerfile" or "context"`, name);
         return undefined;
       }
       const tag = typeof value.tag === 'string' ? value.tag : `${name.toLowerCase()}:latest`;
@@ -161,7 +161,7 @@ class LambdaDockConfig extends ProjectFileReader {
     } else if (typeof value.uri === 'string') {
       image = { uri: value.uri };
     } else {
-      this.problem(at, WORKSPACE_ERROR_CODES.missingProperty, `${name}: "image" needs "uri", or "dockerfile" and "context" to build it`);
+      this.problem(at, WORKSPACE_ERROR_CODES.missingProperty, `${name}: "image" needs "uri", or "dockerfile" and "context" to build it`, name);
       return undefined;
     }
     if (Array.isArray(value.command)) image.command = value.command.map(String);
@@ -174,7 +174,7 @@ class LambdaDockConfig extends ProjectFileReader {
   private number(value: unknown, at: (string | number)[], name: string, key: string): number | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${name}: "${key}" must be a positive number, not ${JSON.stringify(value)}; Lambda's default is used`);
+      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${name}: "${key}" must be a positive number, not ${JSON.stringify(value)}; Lambda's default is used`, name);
       return undefined;
     }
     return value;

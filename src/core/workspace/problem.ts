@@ -10,6 +10,8 @@ export interface Problem {
   line: number;
   message: string;
   code: WorkspaceErrorCode;
+  /** The function the problem is about, when the file reader knows it (not for a whole file, a layer or a shared setting). */
+  functionName?: string;
 }
 
 export interface Discovery {

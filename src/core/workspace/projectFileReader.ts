@@ -25,8 +25,9 @@ export abstract class ProjectFileReader {
     this.dir = path.dirname(file);
   }
 
-  protected problem(at: (string | number)[], code: Problem['code'], message: string): void {
-    this.problems.push({ file: this.file, line: this.source.lineOf(at), code, message });
+  /** Reports a problem at `at`; `functionName` when it is about one function (its message then starts with the name). */
+  protected problem(at: (string | number)[], code: Problem['code'], message: string, functionName?: string): void {
+    this.problems.push({ file: this.file, line: this.source.lineOf(at), code, message, ...(functionName !== undefined ? { functionName } : {}) });
   }
 
   /**
@@ -37,7 +38,7 @@ export abstract class ProjectFileReader {
     if (value === undefined) return undefined;
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) {
-      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${name}: ${key} must be a positive number, not ${JSON.stringify(value)}; Lambda's default is used`);
+      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${name}: ${key} must be a positive number, not ${JSON.stringify(value)}; Lambda's default is used`, name);
       return undefined;
     }
     return n;

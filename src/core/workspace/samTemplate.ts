@@ -74,7 +74,7 @@ class SamTemplate extends ProjectFileReader {
         const fn = this.function(id, resource);
         if (fn) functions.push(fn);
       } catch (error) {
-        this.problem(['Resources', id], WORKSPACE_ERROR_CODES.invalidValue, `${id}: ${errorMessage(error)}`);
+        this.problem(['Resources', id], WORKSPACE_ERROR_CODES.invalidValue, `${id}: ${errorMessage(error)}`, id);
       }
     }
     return { file: this.file, functions, problems: this.problems };
@@ -101,7 +101,7 @@ class SamTemplate extends ProjectFileReader {
     try {
       return evaluateCondition(resource.Condition, this.ctx);
     } catch (error) {
-      this.problem(['Resources', id, 'Condition'], WORKSPACE_ERROR_CODES.unresolved, `${id}: its Condition ${resource.Condition} cannot be evaluated locally (${errorMessage(error)}); the function is loaded anyway`);
+      this.problem(['Resources', id, 'Condition'], WORKSPACE_ERROR_CODES.unresolved, `${id}: its Condition ${resource.Condition} cannot be evaluated locally (${errorMessage(error)}); the function is loaded anyway`, id);
       return true;
     }
   }
@@ -121,7 +121,7 @@ class SamTemplate extends ProjectFileReader {
       try {
         return resolveIntrinsics(props[key], this.ctx);
       } catch (error) {
-        this.unresolved(at(key), id, key, error);
+        this.unresolved(at(key), id, key, error, id);
         return fallback;
       }
     };
@@ -135,7 +135,7 @@ class SamTemplate extends ProjectFileReader {
     const architectures = get('Architectures');
     if (Array.isArray(architectures) && architectures.length) {
       if (architectures[0] === 'arm64' || architectures[0] === 'x86_64') definition.architecture = architectures[0] as Architecture;
-      else this.problem(at('Architectures'), WORKSPACE_ERROR_CODES.invalidValue, `${id}: Architectures must be x86_64 or arm64, not ${String(architectures[0])}`);
+      else this.problem(at('Architectures'), WORKSPACE_ERROR_CODES.invalidValue, `${id}: Architectures must be x86_64 or arm64, not ${String(architectures[0])}`, id);
     }
     const reserved = this.positiveNumber(get('ReservedConcurrentExecutions'), at('ReservedConcurrentExecutions'), id, 'ReservedConcurrentExecutions');
     if (reserved !== undefined) definition.reservedConcurrency = reserved;
@@ -157,7 +157,7 @@ class SamTemplate extends ProjectFileReader {
     const runtime = get('Runtime');
     if (typeof runtime !== 'string' || typeof handler !== 'string') {
       const missing = [typeof handler !== 'string' ? 'Handler' : '', typeof runtime !== 'string' ? 'Runtime' : ''].filter(Boolean).join(' and ');
-      this.problem(['Resources', id, 'Properties'], WORKSPACE_ERROR_CODES.missingProperty, `${id}: ${missing} missing; set ${missing} on the function or in Globals.Function`);
+      this.problem(['Resources', id, 'Properties'], WORKSPACE_ERROR_CODES.missingProperty, `${id}: ${missing} missing; set ${missing} on the function or in Globals.Function`, id);
       return undefined;
     }
     definition.handler = handler;
@@ -173,15 +173,15 @@ class SamTemplate extends ProjectFileReader {
       }
       const codeUri = get('CodeUri');
       if (codeUri === undefined) location = this.dir;
-      else if (typeof codeUri === 'string') location = this.localPath(codeUri, at('CodeUri'), id, 'CodeUri');
-      else this.problem(at('CodeUri'), WORKSPACE_ERROR_CODES.unsupported, `${id}: CodeUri points at S3, which Lambda Dock cannot read; set CodeUri to the local folder of the code`);
+      else if (typeof codeUri === 'string') location = this.localPath(codeUri, at('CodeUri'), id, 'CodeUri', id);
+      else this.problem(at('CodeUri'), WORKSPACE_ERROR_CODES.unsupported, `${id}: CodeUri points at S3, which Lambda Dock cannot read; set CodeUri to the local folder of the code`, id);
     } else {
       const code = get('Code');
-      if (typeof code === 'string') location = this.localPath(code, at('Code'), id, 'Code');
+      if (typeof code === 'string') location = this.localPath(code, at('Code'), id, 'Code', id);
       else if (isObj(code) && typeof code.ZipFile === 'string') {
         definition.codeDir = inlineCodeDir(code.ZipFile, runtime);
         return definition;
-      } else this.problem(at('Code'), code === undefined ? WORKSPACE_ERROR_CODES.missingProperty : WORKSPACE_ERROR_CODES.unsupported, `${id}: Code must be a local folder or zip (as aws cloudformation package reads it) or ZipFile; code in S3 cannot be run locally`);
+      } else this.problem(at('Code'), code === undefined ? WORKSPACE_ERROR_CODES.missingProperty : WORKSPACE_ERROR_CODES.unsupported, `${id}: Code must be a local folder or zip (as aws cloudformation package reads it) or ZipFile; code in S3 cannot be run locally`, id);
     }
     if (!location) return undefined;
 
@@ -197,7 +197,7 @@ class SamTemplate extends ProjectFileReader {
     if (!resolved) return undefined;
     if (metadata.BuildMethod !== undefined && metadata.BuildMethod !== 'esbuild' && !resolved.build) {
       // Other build methods (npm install, makefile) are left to the user: the folder is used as it is.
-      this.problem(['Resources', id, 'Metadata', 'BuildMethod'], WORKSPACE_ERROR_CODES.unsupported, `${id}: BuildMethod ${String(metadata.BuildMethod)} is not run by Lambda Dock; the code folder is used as it is (run your build, or use BuildMethod: esbuild)`);
+      this.problem(['Resources', id, 'Metadata', 'BuildMethod'], WORKSPACE_ERROR_CODES.unsupported, `${id}: BuildMethod ${String(metadata.BuildMethod)} is not run by Lambda Dock; the code folder is used as it is (run your build, or use BuildMethod: esbuild)`, id);
     }
     definition.codeDir = resolved.codeDir;
     if (resolved.build) definition.build = resolved.build;
@@ -214,7 +214,7 @@ class SamTemplate extends ProjectFileReader {
         if (typeof value === 'object' && value !== null) throw new UnresolvedValue(`its value ${JSON.stringify(value)} is not a string`);
         environment[name] = String(value);
       } catch (error) {
-        this.unresolved(at('Environment', 'Variables', name), id, `environment variable ${name}`, error);
+        this.unresolved(at('Environment', 'Variables', name), id, `environment variable ${name}`, error, id);
       }
     }
     return environment;
@@ -231,7 +231,7 @@ class SamTemplate extends ProjectFileReader {
         if (layer) layers.push(layer);
         return;
       }
-      this.problem([...at, index], WORKSPACE_ERROR_CODES.unsupported, `${id}: layer ${JSON.stringify(ref)} is not a layer in this template (a published layer ARN cannot be fetched locally); define it as AWS::Serverless::LayerVersion with a local ContentUri`);
+      this.problem([...at, index], WORKSPACE_ERROR_CODES.unsupported, `${id}: layer ${JSON.stringify(ref)} is not a layer in this template (a published layer ARN cannot be fetched locally); define it as AWS::Serverless::LayerVersion with a local ContentUri`, id);
     });
     return layers;
   }
@@ -247,11 +247,11 @@ class SamTemplate extends ProjectFileReader {
       if (typeof content !== 'string') {
         this.problem(at, WORKSPACE_ERROR_CODES.unsupported, `layer ${id}: ${key} must be a local folder or zip; content in S3 cannot be used locally`);
       } else {
-        const location = this.localPath(content, at, id, key);
+        const location = this.localPath(content, at, id, key, undefined);
         if (location) layer = { name: id, dir: resolveLayerDir(location) };
       }
     } catch (error) {
-      this.unresolved(at, id, key, error);
+      this.unresolved(at, id, key, error, undefined);
     }
     this.layerCache.set(id, layer);
     return layer;
@@ -263,7 +263,7 @@ class SamTemplate extends ProjectFileReader {
       const context = path.resolve(this.dir, typeof metadata.DockerContext === 'string' ? metadata.DockerContext : '.');
       const dockerfile = metadata.Dockerfile;
       if (!existsSync(path.join(context, dockerfile))) {
-        this.problem(['Resources', id, 'Metadata', 'Dockerfile'], WORKSPACE_ERROR_CODES.pathNotFound, `${id}: Dockerfile ${path.join(context, dockerfile)} does not exist; fix Metadata Dockerfile or DockerContext`);
+        this.problem(['Resources', id, 'Metadata', 'Dockerfile'], WORKSPACE_ERROR_CODES.pathNotFound, `${id}: Dockerfile ${path.join(context, dockerfile)} does not exist; fix Metadata Dockerfile or DockerContext`, id);
         return undefined;
       }
       const tag = `${id.toLowerCase()}:${typeof metadata.DockerTag === 'string' ? metadata.DockerTag : 'latest'}`;
@@ -272,7 +272,7 @@ class SamTemplate extends ProjectFileReader {
     } else if (typeof uri === 'string' && uri) {
       image = { uri };
     } else {
-      this.problem(at('ImageUri'), WORKSPACE_ERROR_CODES.missingProperty, `${id}: PackageType Image needs ImageUri, or Metadata with Dockerfile and DockerContext to build it`);
+      this.problem(at('ImageUri'), WORKSPACE_ERROR_CODES.missingProperty, `${id}: PackageType Image needs ImageUri, or Metadata with Dockerfile and DockerContext to build it`, id);
       return undefined;
     }
     if (isObj(config)) {
@@ -295,24 +295,26 @@ class SamTemplate extends ProjectFileReader {
     return options;
   }
 
-  private localPath(value: string, at: string[], id: string, key: string): string | undefined {
+  /** `id` names the function or layer whose path it is; `functionName` is set for a function's. */
+  private localPath(value: string, at: string[], id: string, key: string, functionName: string | undefined): string | undefined {
     if (/^s3:\/\//.test(value)) {
-      this.problem(at, WORKSPACE_ERROR_CODES.unsupported, `${id}: ${key} ${value} is in S3, which Lambda Dock cannot read; point it at the local folder`);
+      this.problem(at, WORKSPACE_ERROR_CODES.unsupported, `${id}: ${key} ${value} is in S3, which Lambda Dock cannot read; point it at the local folder`, functionName);
       return undefined;
     }
     const location = path.resolve(this.dir, value);
     if (!existsSync(location)) {
-      this.problem(at, WORKSPACE_ERROR_CODES.pathNotFound, `${id}: ${key} ${value} does not exist (looked for ${location}); fix the path, relative to ${this.dir}`);
+      this.problem(at, WORKSPACE_ERROR_CODES.pathNotFound, `${id}: ${key} ${value} does not exist (looked for ${location}); fix the path, relative to ${this.dir}`, functionName);
       return undefined;
     }
     return location;
   }
 
-  private unresolved(at: string[], id: string, what: string, error: unknown): void {
+  /** `id` names the function or layer the value belongs to; `functionName` is set for a function's. */
+  private unresolved(at: string[], id: string, what: string, error: unknown, functionName: string | undefined): void {
     const unsupported = error instanceof UnresolvedValue && error.kind === 'unsupported';
     const fix = error instanceof UnresolvedValue && error.fix ? error.fix : 'use a literal value';
     this.problem(at, unsupported ? WORKSPACE_ERROR_CODES.unsupported : WORKSPACE_ERROR_CODES.unresolved,
-      `${id}: ${what} cannot be known locally (${errorMessage(error)}); it is left out: ${fix}`);
+      `${id}: ${what} cannot be known locally (${errorMessage(error)}); it is left out: ${fix}`, functionName);
   }
 }
 

@@ -53,7 +53,7 @@ class ServerlessService extends ProjectFileReader {
         const fn = this.function(name, this.variables(raw, ['functions', name]) as Obj);
         if (fn) functions.push(fn);
       } catch (error) {
-        this.problem(['functions', name], WORKSPACE_ERROR_CODES.invalidValue, `${name}: ${errorMessage(error)}`);
+        this.problem(['functions', name], WORKSPACE_ERROR_CODES.invalidValue, `${name}: ${errorMessage(error)}`, name);
       }
     }
     return { file: this.file, functions, problems: this.problems };
@@ -94,7 +94,7 @@ class ServerlessService extends ProjectFileReader {
     }
 
     if (typeof fn.handler !== 'string') {
-      this.problem(at(), WORKSPACE_ERROR_CODES.missingProperty, `${name}: handler is missing; add handler: file.export to the function`);
+      this.problem(at(), WORKSPACE_ERROR_CODES.missingProperty, `${name}: handler is missing; add handler: file.export to the function`, name);
       return undefined;
     }
     const runtime = typeof pick('runtime') === 'string' ? String(pick('runtime')) : 'nodejs20.x';
@@ -141,7 +141,7 @@ class ServerlessService extends ProjectFileReader {
     if (!isObj(value)) return environment;
     for (const [key, v] of Object.entries(value)) {
       if (v === null || typeof v === 'object') {
-        this.problem([...at, key], WORKSPACE_ERROR_CODES.unresolved, `${name}: environment variable ${key} is ${JSON.stringify(v)}, which is only known once deployed; it is left out: use a literal or \${env:${key}}`);
+        this.problem([...at, key], WORKSPACE_ERROR_CODES.unresolved, `${name}: environment variable ${key} is ${JSON.stringify(v)}, which is only known once deployed; it is left out: use a literal or \${env:${key}}`, name);
         continue;
       }
       environment[key] = String(v);
@@ -162,7 +162,7 @@ class ServerlessService extends ProjectFileReader {
         if (layer) layers.push(layer);
         return;
       }
-      this.problem([...at, index], WORKSPACE_ERROR_CODES.unsupported, `${name}: layer ${JSON.stringify(ref)} is not defined in this file's layers (a published layer ARN cannot be fetched locally); define it under layers: with a local path`);
+      this.problem([...at, index], WORKSPACE_ERROR_CODES.unsupported, `${name}: layer ${JSON.stringify(ref)} is not defined in this file's layers (a published layer ARN cannot be fetched locally); define it under layers: with a local path`, name);
     });
     return layers;
   }
@@ -191,7 +191,7 @@ class ServerlessService extends ProjectFileReader {
       const context = path.resolve(this.dir, local.path);
       const dockerfile = typeof local.file === 'string' ? local.file : 'Dockerfile';
       if (!existsSync(path.join(context, dockerfile))) {
-        this.problem(['provider', 'ecr', 'images', imageName ?? ''], WORKSPACE_ERROR_CODES.pathNotFound, `${name}: ${path.join(context, dockerfile)} does not exist; fix provider.ecr.images.${imageName}.path`);
+        this.problem(['provider', 'ecr', 'images', imageName ?? ''], WORKSPACE_ERROR_CODES.pathNotFound, `${name}: ${path.join(context, dockerfile)} does not exist; fix provider.ecr.images.${imageName}.path`, name);
         return undefined;
       }
       const tag = `${String(imageName).toLowerCase()}:latest`;
@@ -199,7 +199,7 @@ class ServerlessService extends ProjectFileReader {
     } else if (typeof ref.uri === 'string' || (typeof value === 'string' && /[:@/]/.test(value))) {
       image = { uri: typeof ref.uri === 'string' ? ref.uri : String(value) };
     } else {
-      this.problem(at, WORKSPACE_ERROR_CODES.missingProperty, `${name}: image ${JSON.stringify(value)} is neither an image URI nor one of provider.ecr.images`);
+      this.problem(at, WORKSPACE_ERROR_CODES.missingProperty, `${name}: image ${JSON.stringify(value)} is neither an image URI nor one of provider.ecr.images`, name);
       return undefined;
     }
     if (Array.isArray(ref.command)) image.command = ref.command.map(String);

@@ -68,4 +68,24 @@ describe('lambda-dock.json', () => {
       [WORKSPACE_ERROR_CODES.pathNotFound, lineOf(file, '"nowhere"')],
     ]);
   });
+
+  it('names the function each problem is about, and none for a function without a name', async () => {
+    const dir = tempDir('json');
+    fs.writeFileSync(path.join(dir, 'index.js'), 'exports.handler = async () => 1;');
+    const file = path.join(dir, 'lambda-dock.json');
+    fs.writeFileSync(file, JSON.stringify({
+      functions: [
+        { name: 'ok', handler: 'index.handler', runtime: 'nodejs20.x', memory: 512, timeout: -1 },
+        { handler: 'index.handler' },
+        { name: 'gone', handler: 'gone.handler', runtime: 'nodejs20.x' },
+      ],
+    }, null, 2));
+    const { problems } = await discoverLambdaDockJson(file);
+    assert.deepEqual(problems.map((p) => [p.code, p.functionName]), [
+      [WORKSPACE_ERROR_CODES.unsupported, 'ok'],
+      [WORKSPACE_ERROR_CODES.invalidValue, 'ok'],
+      [WORKSPACE_ERROR_CODES.missingProperty, undefined],
+      [WORKSPACE_ERROR_CODES.handlerNotFound, 'gone'],
+    ]);
+  });
 });

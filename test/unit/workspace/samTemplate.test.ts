@@ -145,6 +145,31 @@ describe('SAM templates', () => {
     assert.equal(found(WORKSPACE_ERROR_CODES.unresolved)[0].line, lineOf(file, 'IMPORTED:'));
   });
 
+  it('names the function each problem is about, and none for a problem with a layer', async () => {
+    const { problems } = await discoverSamTemplate(fixture('broken', 'mixed', 'template.yaml'));
+    assert.deepEqual([...new Set(problems.map((p) => p.functionName))].sort(), ['ArnLayerFunction', 'MissingFolderFunction', 'NoRuntimeFunction', 'S3Function', 'TypoFunction']);
+    for (const problem of problems) assert.ok(problem.message.startsWith(`${problem.functionName}: `), problem.message);
+
+    const dir = copyFixture('sam-hello-js');
+    fs.writeFileSync(path.join(dir, 'template.yaml'), [
+      'Resources:',
+      '  Shared:',
+      '    Type: AWS::Serverless::LayerVersion',
+      '    Properties:',
+      '      ContentUri: layers/missing',
+      '  Fn:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      '      Runtime: nodejs20.x',
+      '      Handler: app.handler',
+      '      CodeUri: nowhere/',
+      '      Layers: [Shared]',
+      '',
+    ].join('\n'));
+    const broken = await discoverSamTemplate(path.join(dir, 'template.yaml'));
+    assert.deepEqual(broken.problems.map((p) => [p.functionName, p.message.split(':')[0]]), [[undefined, 'Shared'], ['Fn', 'Fn']]);
+  });
+
   it('reports a template that does not parse at the line the parser stopped', async () => {
     const file = fixture('broken', 'bad-yaml', 'template.yaml');
     const { functions, problems } = await discoverSamTemplate(file);

@@ -66,6 +66,21 @@ describe('serverless.yml', () => {
     assert.equal(unresolved[0].line, lineOf(copy, 'TABLE: ${ssm:'));
   });
 
+  it('names the function each problem is about, and none for a variable or a layer', async () => {
+    const dir = copyFixture('serverless');
+    const copy = path.join(dir, 'serverless.yml');
+    fs.writeFileSync(copy, fs.readFileSync(copy, 'utf8')
+      .replace('handlers/goodbye.handler', 'handlers/gone.handler')
+      .replace('${self:custom.greeting}', '${ssm:/greeting}')
+      .replace('path: layers/common', 'path: layers/missing'));
+    const { problems } = await discoverServerlessYml(copy);
+    const named = (code: string) => problems.filter((p) => p.code === code).map((p) => p.functionName);
+    assert.deepEqual(named(WORKSPACE_ERROR_CODES.pathNotFound), [undefined]);
+    assert.deepEqual(named(WORKSPACE_ERROR_CODES.handlerNotFound), ['goodbye']);
+    assert.deepEqual(named(WORKSPACE_ERROR_CODES.unresolved).sort(), ['goodbye', undefined]);
+    for (const problem of problems.filter((p) => p.functionName !== undefined)) assert.ok(problem.message.startsWith(`${problem.functionName}: `), problem.message);
+  });
+
   it('reports a file that does not parse', async () => {
     const dir = copyFixture('serverless');
     const copy = path.join(dir, 'serverless.yml');
