@@ -7,7 +7,7 @@ import { picked } from './command';
 export async function pickFunction(ctx: LambdaDockContext, arg: unknown, placeHolder: string): Promise<string> {
   const given = functionNameOf(arg, (instanceId) => ctx.functions.instance(instanceId)?.functionName);
   if (given) return given;
-  if (!ctx.deploys.discovered) await ctx.deploys.refreshDiscovery();
+  await ctx.deploys.ensureDiscovered();
   const definitions = ctx.deploys.definitions;
   if (definitions.length === 0) throw new Error('This workspace defines no functions: add one to a template.yaml, serverless.yml or lambda-dock.json.');
   if (definitions.length === 1) return definitions[0].name;

@@ -76,9 +76,7 @@ export function registerViews(ctx: LambdaDockContext): Views {
 
 /** First use: read the workspace's functions (no engine needed) and start the engine. */
 async function startEngine(ctx: LambdaDockContext): Promise<void> {
-  if (!ctx.deploys.discovered) {
-    await ctx.deploys.refreshDiscovery().catch((error: unknown) => ctx.log.error('reading the workspace failed', error));
-  }
+  await ctx.deploys.ensureDiscovered().catch((error: unknown) => ctx.log.error('reading the workspace failed', error));
   if (ctx.hosts.state.kind === 'idle') {
     // An unreachable engine is shown by the views' welcome content and logged; not a pop-up.
     await ctx.ensureHost().catch(() => undefined);

@@ -108,6 +108,14 @@ export class DeployService implements Disposable {
     });
   }
 
+  /**
+   * Reads the workspace's project files unless that was done already. Serialized with the other work, so
+   * callers that ask at once (both views shown together, a command) read them once.
+   */
+  ensureDiscovered(): Promise<void> {
+    return this.serialized(() => this.discoverOnce());
+  }
+
   /** Discovers and deploys every function; the engine is started if it is not running. */
   deployAll(reason: DeployOutcome['reason'] = 'deploy'): Promise<DeployOutcome> {
     return this.serialized(async () => {
@@ -120,7 +128,7 @@ export class DeployService implements Disposable {
   /** Deploys the named functions only (an instance of each starts at the next invoke). */
   deployFunctions(names: string[]): Promise<DeployOutcome> {
     return this.serialized(async () => {
-      if (!this.discoveredOnce) await this.runDiscovery();
+      await this.discoverOnce();
       const host = await this.hosts.ensure();
       return this.deployNames(host, 'deploy', names, false);
     });
@@ -167,6 +175,10 @@ export class DeployService implements Disposable {
     this.changeEmitter.dispose();
     this.deployedEmitter.dispose();
     void this.packager.dispose().catch((error: unknown) => this.log.warn(`[deploy] stopping the builds failed: ${errorMessage(error)}`));
+  }
+
+  private async discoverOnce(): Promise<void> {
+    if (!this.discoveredOnce) await this.runDiscovery();
   }
 
   private async runDiscovery(): Promise<void> {

@@ -40,6 +40,17 @@ describe('DeployService', () => {
     assert.deepEqual(t.service.state('Hello'), { kind: 'discovered' });
   });
 
+  it('reads the workspace once when several callers ask for it at once', async () => {
+    const t = setup({ functions: [hello, orders], problems: [] });
+    let changes = 0;
+    t.service.onDidChange(() => changes++);
+    await Promise.all([t.service.ensureDiscovered(), t.service.ensureDiscovered(), t.service.ensureDiscovered()]);
+    assert.equal(t.discoveries(), 1);
+    assert.equal(changes, 1);
+    await t.service.deployFunctions(['Hello']);
+    assert.equal(t.discoveries(), 1, 'deploying a function does not read the workspace again');
+  });
+
   it('deploys every function on its own, so one that fails leaves the others deployed', async () => {
     const t = setup({ functions: [hello, orders], problems: [] });
     await t.hosts.ensure();
