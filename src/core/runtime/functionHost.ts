@@ -6,7 +6,7 @@ import { detectEngine, type DetectOptions } from '../engine/detect';
 import { DockerBackend } from '../engine/dockerBackend';
 import { ProcessBackend } from '../engine/processBackend';
 import { LABELS } from '../engine/backend';
-import { DockerSocketSpawner } from '../sockets';
+import { DockerSocketSpawner, functionSocketToken } from '../sockets';
 import { Session } from '../engine/session';
 import { isLambdaDockError } from '../errors';
 import { silentLogger, tagged, type Logger } from '../log';
@@ -197,7 +197,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       labels: { [LABELS.session]: this.session.id, [LABELS.sessionSocket]: this.session.livenessSocket, [LABELS.host]: Session.hostname },
       logger: tagged(this.log, 'sockets'),
     });
-    const socketPath = await this.socketSpawner.spawn(instanceId, `function:${definition.name}`);
+    const socketPath = await this.socketSpawner.spawn(instanceId, functionSocketToken(definition.name));
     return socketPath ? path.dirname(socketPath) : undefined;
   }
 

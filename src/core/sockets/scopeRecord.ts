@@ -32,6 +32,19 @@ export interface ScopeResources {
   volumes: string[];
 }
 
+/**
+ * The scope id of a socket token: its hash is what goes into labels, so the token itself never leaves the
+ * host process. The editor derives it too, to tell which socket holder created a container.
+ */
+export function scopeIdOf(token: string): string {
+  return createHash('sha256').update(`lambda-dock-scope:${token}`).digest('hex').slice(0, 32);
+}
+
+/** The token every instance of a function spawns its socket with: the function's instances share one scope. */
+export function functionSocketToken(functionName: string): string {
+  return `function:${functionName}`;
+}
+
 const FULL_ID = /^[0-9a-f]{64}$/;
 const ID_PREFIX = /^[0-9a-f]{1,63}$/;
 
@@ -54,7 +67,7 @@ export class ScopeRecord {
   readonly lists: ContainerListView;
 
   constructor(token: string, watched: () => boolean = () => false) {
-    this.id = createHash('sha256').update(`lambda-dock-scope:${token}`).digest('hex').slice(0, 32);
+    this.id = scopeIdOf(token);
     this.lists = new ContainerListView(watched);
   }
 

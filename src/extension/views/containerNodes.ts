@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { functionSocketToken, scopeIdOf } from '../../core/sockets';
 import type { ContainerRecord, ContainersSnapshot } from '../model/records';
 import { formatAge, plural, type TreeNode } from './treeNode';
 
@@ -73,14 +73,6 @@ function containerIcon(container: ContainerRecord): TreeNode['icon'] {
 }
 
 /**
- * The scope id the socket proxy labels a function's creations with: FunctionHost spawns every instance's
- * socket with the token `function:<name>`, and ScopeRecord derives the id from the token.
- */
-export function socketScopeOf(functionName: string): string {
-  return createHash('sha256').update(`lambda-dock-scope:function:${functionName}`).digest('hex').slice(0, 32);
-}
-
-/**
  * Which socket-holding container created each container that carries a socket's scope label: a holder of
  * the same session whose function's scope it is, else the session's only holder. Unmatched ones stay top-level.
  */
@@ -94,7 +86,7 @@ export function nestCreated(containers: ContainerRecord[]): { roots: ContainerRe
       continue;
     }
     const sameSession = holders.filter((h) => h.session === container.session);
-    const parent = sameSession.find((h) => socketScopeOf(h.functionName) === container.socketScope) ?? (sameSession.length === 1 ? sameSession[0] : undefined);
+    const parent = sameSession.find((h) => scopeIdOf(functionSocketToken(h.functionName)) === container.socketScope) ?? (sameSession.length === 1 ? sameSession[0] : undefined);
     if (!parent) {
       roots.push(container);
       continue;

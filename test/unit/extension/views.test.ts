@@ -4,11 +4,11 @@ import { ContainersStore } from '../../../src/extension/model/containersStore';
 import { FunctionsStore } from '../../../src/extension/model/functionsStore';
 import type { ContainerRecord } from '../../../src/extension/model/records';
 import { DEFAULT_SETTINGS } from '../../../src/extension/settingsModel';
-import { containerNodes, nestCreated, socketScopeOf } from '../../../src/extension/views/containerNodes';
+import { containerNodes, nestCreated } from '../../../src/extension/views/containerNodes';
 import { functionNodes } from '../../../src/extension/views/functionNodes';
 import { formatAge } from '../../../src/extension/views/treeNode';
 import { DeployService } from '../../../src/extension/workspace/deployService';
-import { ScopeRecord } from '../../../src/core/sockets/scopeRecord';
+import { functionSocketToken, scopeIdOf } from '../../../src/core/sockets';
 import { definition, fakeFactory, managed, quietLog, type FakeHost } from './fakes';
 
 const NOW = 1_700_000_100_000;
@@ -123,7 +123,7 @@ describe('the Containers view', () => {
     });
     const holder = base('holder', { hasDockerSocket: true, instanceId: 'i1' });
     const otherHolder = base('other-holder', { functionName: 'Other', hasDockerSocket: true, instanceId: 'i2' });
-    const child = base('child', { functionName: '', socketScope: socketScopeOf('Builder') });
+    const child = base('child', { functionName: '', socketScope: scopeIdOf(functionSocketToken('Builder')) });
     const orphan = base('orphan', { session: 's2', socketScope: 'scope-2' });
     const { roots, createdBy } = nestCreated([otherHolder, holder, child, orphan]);
     assert.deepEqual(roots.map((r) => r.id), ['other-holder', 'holder', 'orphan']);
@@ -177,11 +177,5 @@ describe('ages', () => {
     assert.equal(formatAge(3 * 3600_000), '3 h');
     assert.equal(formatAge(50 * 3600_000), '2 d');
     assert.equal(formatAge(-5), '0 s');
-  });
-});
-
-describe('the socket scope', () => {
-  it('is the id the socket spawner labels a function\'s creations with', () => {
-    assert.equal(socketScopeOf('Builder'), new ScopeRecord('function:Builder').id);
   });
 });
