@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
-const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 const common = {
@@ -39,4 +38,3 @@ fs.rmSync('dist/node_modules', { recursive: true, force: true });
 const runtimeFiles = { recursive: true, dereference: true, filter: (file) => !file.endsWith('.d.ts') };
 fs.cpSync(esbuildDir, 'dist/node_modules/esbuild', runtimeFiles);
 fs.cpSync(platformDir, `dist/node_modules/${platformPackage}`, runtimeFiles);
-if (watch) console.log('watch mode is not supported; rerun npm run build');

@@ -1,8 +1,8 @@
 import type { Disposable } from './emitter';
 
 /**
- * Runs `work` once, `delayMs` after the last trigger; flush() runs it now. Used for the one refresh path
- * of each view (engine events arrive in bursts: create, start, attach...).
+ * Runs `work` once, `delayMs` after the last trigger. Used for the one refresh path of each view (engine
+ * events arrive in bursts: create, start, attach...).
  */
 export class Debouncer implements Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -22,11 +22,6 @@ export class Debouncer implements Disposable {
       this.timer = undefined;
       this.work();
     }, this.delayMs);
-  }
-
-  flush(): void {
-    this.cancel();
-    this.work();
   }
 
   cancel(): void {

@@ -22,17 +22,3 @@ export class Emitter<T> implements Disposable {
     this.listeners.clear();
   }
 }
-
-/** Owns disposables and disposes them in reverse order of addition. */
-export class DisposableStore implements Disposable {
-  private readonly items: Disposable[] = [];
-
-  add<T extends Disposable>(item: T): T {
-    this.items.push(item);
-    return item;
-  }
-
-  dispose(): void {
-    for (const item of this.items.splice(0).reverse()) item.dispose();
-  }
-}

@@ -54,9 +54,7 @@ export class DeployService implements Disposable {
   /** The bundle inputs of each built function (files outside its folder that a save must also redeploy for). */
   private readonly inputs = new Map<string, string[]>();
   private readonly changeEmitter = new Emitter<void>();
-  private readonly deployedEmitter = new Emitter<DeployOutcome>();
   readonly onDidChange = this.changeEmitter.event;
-  readonly onDidDeploy = this.deployedEmitter.event;
 
   constructor(
     private readonly workspace: string,
@@ -173,7 +171,6 @@ export class DeployService implements Disposable {
 
   dispose(): void {
     this.changeEmitter.dispose();
-    this.deployedEmitter.dispose();
     void this.packager.dispose().catch((error: unknown) => this.log.warn(`[deploy] stopping the builds failed: ${errorMessage(error)}`));
   }
 
@@ -238,7 +235,6 @@ export class DeployService implements Disposable {
     }
     this.lastOutcomeValue = outcome;
     this.changeEmitter.fire();
-    this.deployedEmitter.fire(outcome);
     return outcome;
   }
 

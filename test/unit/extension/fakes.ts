@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
-import type { LambdaBackend, ManagedContainer, StaleReport } from '../../../src/core/engine/backend';
+import { LABELS, type LambdaBackend, type ManagedContainer, type StaleReport } from '../../../src/core/engine/backend';
 import { withLambdaDefaults, type FunctionDefinition } from '../../../src/core/functions/definition';
 import { LambdaDockError } from '../../../src/core/errors';
 import type { DeployReport, FunctionHostOptions } from '../../../src/core/runtime/functionHost';
@@ -39,7 +39,7 @@ export class FakeBackend implements LambdaBackend {
   }
   async terminate(instanceId: string): Promise<void> {
     this.terminated.push(instanceId);
-    this.containers = this.containers.filter((c) => c.labels['lambda-dock.instance'] !== instanceId);
+    this.containers = this.containers.filter((c) => c.labels[LABELS.instance] !== instanceId);
   }
   async prepullImage(): Promise<boolean> {
     return false;
