@@ -6,7 +6,7 @@ import { EVENT_TEMPLATES, eventTemplate } from '../invoke/eventTemplates';
 import { formatResult } from '../invoke/resultFormat';
 import { listSavedEvents, parsePayload, readPayloadFile } from '../invoke/savedEvents';
 import { payloadArgOf, type PayloadArg } from './args';
-import { picked, type CommandSpec } from './command';
+import { picked, withProgress, type CommandSpec } from './command';
 import { pickFunction } from './pickers';
 
 /** What Invoke Function returns to a caller of the command (tests, other extensions). */
@@ -55,18 +55,7 @@ export async function invoke(ctx: LambdaDockContext, functionName: string, paylo
   }
   ctx.lastInvocation = { functionName, payload };
   const invokedAt = new Date();
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Lambda Dock: invoking ${functionName}`, cancellable: true },
-    async (_progress, token) => {
-      const controller = new AbortController();
-      const subscription = token.onCancellationRequested(() => controller.abort());
-      try {
-        return await host.invoke(functionName, payload, { signal: controller.signal });
-      } finally {
-        subscription.dispose();
-      }
-    },
-  );
+  const result = await withProgress(`Lambda Dock: invoking ${functionName}`, (signal) => host.invoke(functionName, payload, { signal }));
   ctx.outputs.append(functionName, result.logs);
   ctx.log.info(`[invoke] ${functionName} ${result.requestId}: ${result.status}${result.error ? ` (${result.error.errorType}: ${result.error.errorMessage})` : ''}, ${result.report.durationMs.toFixed(1)} ms${result.coldStart ? ', cold start' : ''}`);
   const editor = await ctx.results.open(`${functionName}-${result.requestId.slice(0, 8)}`, formatResult(result, payload, invokedAt));
