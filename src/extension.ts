@@ -13,7 +13,7 @@ export function activate(extension: vscode.ExtensionContext): LambdaDockApi {
   context = ctx;
   const views = registerViews(ctx);
   registerCommands({ ctx, views });
-  registerStaleCleanupOnStart(ctx);
+  registerStaleCleanupOnStart(ctx, views);
   ctx.log.info(`activated for ${ctx.workspace ?? 'a window without a folder'}`);
   return createTestApi(ctx, views);
 }

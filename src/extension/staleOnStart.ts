@@ -3,16 +3,17 @@ import { errorMessage } from '../core/errors';
 import type { LambdaDockContext } from './context';
 import { ContainerOps } from './engine/containerOps';
 import type { EngineHost } from './engine/engineHost';
+import type { Views } from './views/registerViews';
 
 /**
  * When the engine first starts in this window: stale instances of this workspace (left by sessions that
  * are gone) are removed, asked about, or left, as lambdaDock.cleanupStaleOnStart says.
  */
-export function registerStaleCleanupOnStart(ctx: LambdaDockContext): void {
-  ctx.own(ctx.hosts.onDidStart((host) => void cleanupOnStart(ctx, host)));
+export function registerStaleCleanupOnStart(ctx: LambdaDockContext, views: Views): void {
+  ctx.own(ctx.hosts.onDidStart((host) => void cleanupOnStart(ctx, views, host)));
 }
 
-async function cleanupOnStart(ctx: LambdaDockContext, host: EngineHost): Promise<void> {
+async function cleanupOnStart(ctx: LambdaDockContext, views: Views, host: EngineHost): Promise<void> {
   const choice = ctx.settings.current.cleanupStaleOnStart;
   if (choice === 'never') return;
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
@@ -34,7 +35,7 @@ async function cleanupOnStart(ctx: LambdaDockContext, host: EngineHost): Promise
     const report = await ops.cleanupStale(folders);
     ctx.log.info(`[cleanup] at start: removed ${report.removed.length} stale container(s)`);
     for (const failure of report.failed) ctx.log.warn(`[cleanup] could not remove ${failure.name}: ${failure.error}`);
-    await ctx.containers.refresh();
+    await views.refreshContainers();
   } catch (error) {
     ctx.log.error(`[cleanup] stale cleanup at start failed: ${errorMessage(error)}`, error);
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ContainerRecord } from '../model/records';
 import type { StaleCleanupReport } from '../engine/containerOps';
 import type { LambdaDockContext } from '../context';
+import type { Views } from '../views/registerViews';
 import { containerIdOf } from './args';
 import { picked, withProgress, type CommandSpec } from './command';
 
@@ -27,7 +28,7 @@ export const stopContainer: CommandSpec = {
   id: 'lambdaDock.stopContainer',
   title: 'Stop Container',
   async run({ ctx, views }, arg) {
-    const container = await pickContainer(ctx, arg, (c) => c.state === 'running');
+    const container = await pickContainer(ctx, views, arg, (c) => c.state === 'running');
     await (await ctx.containerOps()).stop(container);
     await views.refreshNow();
     return container.id;
@@ -38,7 +39,7 @@ export const removeContainer: CommandSpec = {
   id: 'lambdaDock.removeContainer',
   title: 'Remove Container',
   async run({ ctx, views }, arg) {
-    const container = await pickContainer(ctx, arg, () => true);
+    const container = await pickContainer(ctx, views, arg, () => true);
     await (await ctx.containerOps()).remove(container);
     await views.refreshNow();
     return container.id;
@@ -48,8 +49,8 @@ export const removeContainer: CommandSpec = {
 export const showContainerLogs: CommandSpec = {
   id: 'lambdaDock.showContainerLogs',
   title: 'Show Container Logs',
-  async run({ ctx }, arg) {
-    const container = await pickContainer(ctx, arg, () => true);
+  async run({ ctx, views }, arg) {
+    const container = await pickContainer(ctx, views, arg, () => true);
     const logs = await (await ctx.containerOps()).logs(container.id);
     const editor = await ctx.results.open(`${container.name}-logs`, `# Logs of ${container.name}\n\n\`\`\`\`text\n${logs.trimEnd() || '(no output)'}\n\`\`\`\`\n`);
     return editor.document.uri.toString();
@@ -62,18 +63,18 @@ function workspaceFolders(ctx: LambdaDockContext): string[] {
   return folders;
 }
 
-async function pickContainer(ctx: LambdaDockContext, arg: unknown, filter: (c: ContainerRecord) => boolean): Promise<ContainerRecord> {
+async function pickContainer(ctx: LambdaDockContext, views: Views, arg: unknown, filter: (c: ContainerRecord) => boolean): Promise<ContainerRecord> {
   const id = containerIdOf(arg);
   if (id) {
     const known = ctx.containers.container(id);
     if (known) return known;
-    await ctx.containers.refresh();
+    await views.refreshContainers();
     const found = ctx.containers.container(id) ?? ctx.containers.snapshot.containers.find((c) => c.id.startsWith(id) || c.name === id);
     if (!found) throw new Error(`No Lambda Dock container ${id}: it may be gone already.`);
     return found;
   }
   await ctx.ensureHost();
-  await ctx.containers.refresh();
+  await views.refreshContainers();
   const candidates = ctx.containers.snapshot.containers.filter(filter);
   if (candidates.length === 0) throw new Error('No Lambda Dock containers to choose from.');
   const choice = await vscode.window.showQuickPick(

@@ -11,12 +11,12 @@ export class RefreshGate implements Disposable {
   private stale = true;
 
   constructor(
-    private readonly refresh: () => void,
+    private readonly refresh: () => void | Promise<void>,
     delayMs = 500,
   ) {
     this.debouncer = new Debouncer(delayMs, () => {
       this.stale = false;
-      this.refresh();
+      void this.refresh();
     });
   }
 
@@ -26,11 +26,14 @@ export class RefreshGate implements Disposable {
     else this.stale = true;
   }
 
-  /** A user asked (Refresh, a command that changed something): refresh at once. */
-  now(): void {
+  /**
+   * A user asked (Refresh, a command that changed something): refresh at once, instead of the refresh a
+   * trigger left pending. Resolves when the refresh is done.
+   */
+  async now(): Promise<void> {
     this.debouncer.cancel();
     this.stale = false;
-    this.refresh();
+    await this.refresh();
   }
 
   setVisible(visible: boolean): void {
@@ -39,7 +42,7 @@ export class RefreshGate implements Disposable {
       if (this.debouncer.pending) this.stale = true;
       this.debouncer.cancel();
     } else if (this.stale) {
-      this.now();
+      void this.now();
     }
   }
 

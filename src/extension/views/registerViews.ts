@@ -16,6 +16,8 @@ export interface Views {
   containersView: vscode.TreeView<TreeNode>;
   /** Refresh both views now (the Refresh action, a command that changed something). */
   refreshNow(): Promise<void>;
+  /** List the containers again now, in place of a refresh an engine event left pending. */
+  refreshContainers(): Promise<void>;
 }
 
 /**
@@ -29,7 +31,7 @@ export function registerViews(ctx: LambdaDockContext): Views {
   const containersView = ctx.own(vscode.window.createTreeView(CONTAINERS_VIEW, { treeDataProvider: containers, showCollapseAll: true }));
 
   const functionsGate = ctx.own(new RefreshGate(() => ctx.functions.refresh()));
-  const containersGate = ctx.own(new RefreshGate(() => void ctx.containers.refresh()));
+  const containersGate = ctx.own(new RefreshGate(() => ctx.containers.refresh()));
   ctx.own(ctx.functions.onDidChange(() => {
     functions.update();
     functionsView.message = viewMessage(ctx);
@@ -48,10 +50,10 @@ export function registerViews(ctx: LambdaDockContext): Views {
   // The engine came up or went down: the functions (in memory) show it at once; the containers are listed
   // again through the one debounced path, and only if the view is visible.
   ctx.own(ctx.hosts.onDidChangeState(() => {
-    functionsGate.now();
+    void functionsGate.now();
     containersGate.trigger();
   }));
-  ctx.own(ctx.deploys.onDidChange(() => functionsGate.now()));
+  ctx.own(ctx.deploys.onDidChange(() => void functionsGate.now()));
 
   const onVisible = (gate: RefreshGate, visible: boolean) => {
     gate.setVisible(visible);
@@ -68,9 +70,9 @@ export function registerViews(ctx: LambdaDockContext): Views {
     functionsView,
     containersView,
     async refreshNow() {
-      ctx.functions.refresh();
-      await ctx.containers.refresh();
+      await Promise.all([functionsGate.now(), containersGate.now()]);
     },
+    refreshContainers: () => containersGate.now(),
   };
 }
 

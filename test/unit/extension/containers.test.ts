@@ -122,7 +122,7 @@ describe('the refresh gate', () => {
 
   it('debounces triggers while visible, and only marks the view stale while hidden', async () => {
     let refreshes = 0;
-    const gate = new RefreshGate(() => refreshes++, 30);
+    const gate = new RefreshGate(() => void refreshes++, 30);
     gate.trigger();
     gate.trigger();
     await tick(60);
@@ -138,8 +138,28 @@ describe('the refresh gate', () => {
     gate.setVisible(false);
     gate.setVisible(true);
     assert.equal(refreshes, 2, 'shown again with nothing new: no refresh');
-    gate.now();
+    await gate.now();
     assert.equal(refreshes, 3);
+    gate.dispose();
+  });
+
+  it('refreshes now in place of a pending trigger, and resolves when the refresh is done', async () => {
+    let refreshes = 0;
+    let done = false;
+    const gate = new RefreshGate(async () => {
+      refreshes++;
+      await tick(5);
+      done = true;
+    }, 30);
+    gate.setVisible(true);
+    await tick(10);
+    refreshes = 0;
+    done = false;
+    gate.trigger();
+    await gate.now();
+    assert.equal(done, true);
+    await tick(60);
+    assert.equal(refreshes, 1, 'the pending refresh does not list again');
     gate.dispose();
   });
 });
