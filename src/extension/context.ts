@@ -103,6 +103,11 @@ export class LambdaDockContext implements vscode.Disposable {
     return new ContainerOps(await this.ensureHost());
   }
 
+  /** Every folder of the window (the first is `workspace`): stale cleanup covers all of them. */
+  workspaceFolders(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  }
+
   /** The workspace folder, or an error that says to open one. */
   requireWorkspace(): string {
     if (!this.workspace) throw new Error('Open a folder with a template.yaml, serverless.yml or lambda-dock.json first.');

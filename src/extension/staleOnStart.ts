@@ -16,14 +16,14 @@ export function registerStaleCleanupOnStart(ctx: LambdaDockContext, views: Views
 async function cleanupOnStart(ctx: LambdaDockContext, views: Views, host: EngineHost): Promise<void> {
   const choice = ctx.settings.current.cleanupStaleOnStart;
   if (choice === 'never') return;
-  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const folders = ctx.workspaceFolders();
   const ops = new ContainerOps(host);
   try {
-    const count = await ops.staleCount(folders);
-    if (count === 0) return;
+    const stale = await ops.staleIn(folders);
+    if (stale.length === 0) return;
     if (choice === 'ask') {
       const answer = await vscode.window.showInformationMessage(
-        `Lambda Dock found ${count} container(s) of this workspace left by editor sessions that ended. Remove them?`,
+        `Lambda Dock found ${stale.length} container(s) of this workspace left by editor sessions that ended. Remove them?`,
         'Remove',
         'Always',
         'Never',
@@ -32,7 +32,8 @@ async function cleanupOnStart(ctx: LambdaDockContext, views: Views, host: Engine
       if (answer === 'Never') await ctx.settings.update('cleanupStaleOnStart', 'never');
       if (answer !== 'Remove' && answer !== 'Always') return;
     }
-    const report = await ops.cleanupStale(folders);
+    // 'always' removes what it just listed; 'ask' lists again, as the answer may have taken a while.
+    const report = choice === 'ask' ? await ops.cleanupStale(folders) : await ops.removeStale(stale);
     ctx.log.info(`[cleanup] at start: removed ${report.removed.length} stale container(s)`);
     for (const failure of report.failed) ctx.log.warn(`[cleanup] could not remove ${failure.name}: ${failure.error}`);
     await views.refreshContainers();

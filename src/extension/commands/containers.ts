@@ -11,7 +11,8 @@ export const cleanupStale: CommandSpec = {
   id: 'lambdaDock.cleanupStale',
   title: 'Clean Up Stale Instances',
   async run({ ctx, views }) {
-    const folders = workspaceFolders(ctx);
+    const folders = ctx.workspaceFolders();
+    if (folders.length === 0) ctx.requireWorkspace();
     const ops = await ctx.containerOps();
     const report: StaleCleanupReport = await withProgress('Lambda Dock: removing stale instances', () => ops.cleanupStale(folders));
     ctx.log.info(`[cleanup] removed ${report.removed.length} stale container(s)${report.removed.length ? `: ${report.removed.join(', ')}` : ''}`);
@@ -56,12 +57,6 @@ export const showContainerLogs: CommandSpec = {
     return editor.document.uri.toString();
   },
 };
-
-function workspaceFolders(ctx: LambdaDockContext): string[] {
-  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  if (folders.length === 0) ctx.requireWorkspace();
-  return folders;
-}
 
 async function pickContainer(ctx: LambdaDockContext, views: Views, arg: unknown, filter: (c: ContainerRecord) => boolean): Promise<ContainerRecord> {
   const id = containerIdOf(arg);

@@ -53,7 +53,15 @@ export class ContainerOps {
    * containers of other workspaces are left to their own window or `lambda-dock cleanup`.
    */
   async cleanupStale(workspaces: string[]): Promise<StaleCleanupReport> {
-    const stale = staleInWorkspaces(await this.host.backend.listManaged(), workspaces);
+    return this.removeStale(await this.staleIn(workspaces));
+  }
+
+  /** The stale containers of these workspace folders, listed once: removeStale takes the list as it is. */
+  async staleIn(workspaces: string[]): Promise<ManagedContainer[]> {
+    return staleInWorkspaces(await this.host.backend.listManaged(), workspaces);
+  }
+
+  async removeStale(stale: ManagedContainer[]): Promise<StaleCleanupReport> {
     const report: StaleCleanupReport = { removed: [], failed: [] };
     await Promise.all(
       stale.map(async (c) => {
@@ -66,10 +74,6 @@ export class ContainerOps {
       }),
     );
     return report;
-  }
-
-  async staleCount(workspaces: string[]): Promise<number> {
-    return staleInWorkspaces(await this.host.backend.listManaged(), workspaces).length;
   }
 
   private engine(): ContainerApi {

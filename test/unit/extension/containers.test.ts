@@ -60,10 +60,25 @@ describe('container operations', () => {
     ];
     assert.deepEqual(staleInWorkspaces(host.backend.containers, ['/ws/app/']).map((c) => c.id), ['stale-here']);
     const ops = new ContainerOps(host, fakeApi(host));
-    assert.equal(await ops.staleCount(['/ws/app']), 1);
+    assert.equal((await ops.staleIn(['/ws/app'])).length, 1);
     const report = await ops.cleanupStale(['/ws/app']);
     assert.deepEqual(report, { removed: ['lambda-dock-stale-here'], failed: [] });
     assert.deepEqual(host.backend.containers.map((c) => c.id), ['stale-there', 'live-here']);
+  });
+
+  it('removes a list of stale containers without listing the engine again', async () => {
+    const host = new FakeHost();
+    host.backend.containers = [managed({ id: 'stale-here', stale: true, labels: { 'lambda-dock.workspace': '/ws/app' } })];
+    let listings = 0;
+    const list = host.backend.listManaged.bind(host.backend);
+    host.backend.listManaged = async () => {
+      listings++;
+      return list();
+    };
+    const ops = new ContainerOps(host, fakeApi(host));
+    const stale = await ops.staleIn(['/ws/app']);
+    assert.deepEqual(await ops.removeStale(stale), { removed: ['lambda-dock-stale-here'], failed: [] });
+    assert.equal(listings, 1);
   });
 
   it('says what to do when the backend runs no containers', async () => {
