@@ -1,6 +1,8 @@
 // What a command was given: a tree node (from a view's menu), a plain value (from a test or a keybinding's
 // args), or nothing (from the palette, which then asks). Pure, so unit tests cover every shape.
 
+import { NODE_PREFIX } from '../views/treeNode';
+
 interface NodeLike {
   id?: unknown;
 }
@@ -13,29 +15,30 @@ function nodeId(arg: unknown): string | undefined {
 export function functionNameOf(arg: unknown, instanceFunction?: (instanceId: string) => string | undefined): string | undefined {
   if (typeof arg === 'string' && arg) return arg;
   const id = nodeId(arg);
-  if (id?.startsWith('function:')) return id.slice('function:'.length);
-  if (id?.startsWith('instance:')) return instanceFunction?.(id.slice('instance:'.length));
-  if (id?.startsWith('containers-of:')) return id.slice('containers-of:'.length);
+  if (id?.startsWith(NODE_PREFIX.function)) return id.slice(NODE_PREFIX.function.length);
+  if (id?.startsWith(NODE_PREFIX.instance)) return instanceFunction?.(id.slice(NODE_PREFIX.instance.length));
+  if (id?.startsWith(NODE_PREFIX.containerGroup)) return id.slice(NODE_PREFIX.containerGroup.length);
   if (arg && typeof arg === 'object' && typeof (arg as { functionName?: unknown }).functionName === 'string') return (arg as { functionName: string }).functionName;
   return undefined;
 }
 
 /** An instance node, an instance id, or { instanceId }. */
 export function instanceIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg) return arg.startsWith('instance:') ? arg.slice('instance:'.length) : arg;
-  const id = nodeId(arg);
-  if (id?.startsWith('instance:')) return id.slice('instance:'.length);
-  if (arg && typeof arg === 'object' && typeof (arg as { instanceId?: unknown }).instanceId === 'string') return (arg as { instanceId: string }).instanceId;
-  return undefined;
+  return prefixedIdOf(arg, NODE_PREFIX.instance, 'instanceId');
 }
 
 /** A container node, a container id, or { containerId }. */
 export function containerIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg) return arg.startsWith('container:') ? arg.slice('container:'.length) : arg;
+  return prefixedIdOf(arg, NODE_PREFIX.container, 'containerId');
+}
+
+/** A node whose id has this prefix, an id (with or without the prefix), or an object with the id at `key`. */
+function prefixedIdOf(arg: unknown, prefix: string, key: string): string | undefined {
+  if (typeof arg === 'string' && arg) return arg.startsWith(prefix) ? arg.slice(prefix.length) : arg;
   const id = nodeId(arg);
-  if (id?.startsWith('container:')) return id.slice('container:'.length);
-  if (arg && typeof arg === 'object' && typeof (arg as { containerId?: unknown }).containerId === 'string') return (arg as { containerId: string }).containerId;
-  return undefined;
+  if (id?.startsWith(prefix)) return id.slice(prefix.length);
+  const value = arg && typeof arg === 'object' ? (arg as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { functionSocketToken, scopeIdOf } from '../../core/sockets';
 import type { ContainerRecord, ContainersSnapshot } from '../model/records';
-import { formatAge, plural, type TreeNode } from './treeNode';
+import { formatAge, NODE_PREFIX, plural, type TreeNode } from './treeNode';
 
 /**
  * The Containers view: the project's containers grouped by function; a container that holds a scoped
@@ -22,7 +22,7 @@ export function containerNodes(snapshot: ContainersSnapshot, now: number): TreeN
       const stale = containers.filter((c) => c.stale).length;
       const running = containers.filter((c) => c.state === 'running').length;
       return {
-        id: `containers-of:${functionName}`,
+        id: `${NODE_PREFIX.containerGroup}${functionName}`,
         label: functionName,
         description: [plural(containers.length, 'container'), running ? `${running} running` : '', stale ? `${stale} stale` : ''].filter(Boolean).join(' · '),
         contextValue: stale > 0 ? 'containerGroup.stale' : 'containerGroup',
@@ -55,7 +55,7 @@ export function containerNode(container: ContainerRecord, now: number, created: 
     .filter((line): line is string => line !== undefined)
     .join('\n');
   return {
-    id: `container:${container.id}`,
+    id: `${NODE_PREFIX.container}${container.id}`,
     label: container.name,
     description,
     tooltip,

@@ -1,5 +1,5 @@
 import type { FunctionRecord, FunctionsSnapshot, InstanceRecord } from '../model/records';
-import { formatAge, plural, type TreeNode } from './treeNode';
+import { formatAge, NODE_PREFIX, plural, type TreeNode } from './treeNode';
 
 /**
  * The Functions view: one node per function (state in the description and the contextValue), its warm
@@ -31,7 +31,7 @@ export function functionNode(fn: FunctionRecord, now: number): TreeNode {
     ...fn.problems.filter((p) => p !== error).map((p) => `Problem: ${p}`),
   ].join('\n');
   return {
-    id: `function:${fn.name}`,
+    id: `${NODE_PREFIX.function}${fn.name}`,
     label: fn.name,
     description: `${kind} · ${stateText}${warm}`,
     tooltip,
@@ -64,7 +64,7 @@ export function instanceNode(instance: InstanceRecord, now: number): TreeNode {
     .filter((line): line is string => line !== undefined)
     .join('\n');
   return {
-    id: `instance:${instance.instanceId}`,
+    id: `${NODE_PREFIX.instance}${instance.instanceId}`,
     label: `instance ${instance.instanceId}`,
     description: parts.join(' · '),
     tooltip,

@@ -15,6 +15,15 @@ export interface TreeNode {
   children?: TreeNode[];
 }
 
+/** What each kind of node's id starts with: commands read back from a node's id what it is about. */
+export const NODE_PREFIX = {
+  function: 'function:',
+  instance: 'instance:',
+  container: 'container:',
+  /** The Containers view's group of one function's containers. */
+  containerGroup: 'containers-of:',
+} as const;
+
 /** "42 s", "5 min", "3 h", "2 d": how long ago, for instance and container ages. */
 export function formatAge(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
