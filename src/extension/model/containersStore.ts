@@ -70,18 +70,10 @@ export class ContainersStore implements Disposable {
   }
 }
 
-export function containerRecord(container: ManagedContainer, ownSessionId: string): ContainerRecord {
-  const labels = container.labels;
+export function containerRecord({ labels, createdAt, ...container }: ManagedContainer, ownSessionId: string): ContainerRecord {
   return {
-    id: container.id,
-    name: container.name,
-    functionName: container.functionName,
-    session: container.session,
-    state: container.state,
-    status: container.status,
-    image: container.image,
-    createdAt: container.createdAt.getTime(),
-    stale: container.stale,
+    ...container,
+    createdAt: createdAt.getTime(),
     ownSession: container.session === ownSessionId,
     ...(labels[LABELS.instance] ? { instanceId: labels[LABELS.instance] } : {}),
     hasDockerSocket: labels[LABELS.dockerSocket] === 'true',

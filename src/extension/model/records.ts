@@ -1,3 +1,4 @@
+import type { ManagedContainer } from '../../core/engine/backend';
 import type { SourceLocation } from '../../core/functions/definition';
 import type { InstanceSnapshot } from '../../core/runtime/warmInstance';
 import type { EngineState } from '../engine/hostService';
@@ -19,16 +20,10 @@ export interface FunctionRecord {
 /** A warm instance as the engine reports it (its deploy fingerprint is not shown). */
 export type InstanceRecord = Omit<InstanceSnapshot, 'fingerprint'>;
 
-export interface ContainerRecord {
-  id: string;
-  name: string;
-  functionName: string;
-  session: string;
-  state: string;
-  status: string;
-  image: string;
+/** A container as the engine lists it, with what the views need of its labels in place of the labels. */
+export interface ContainerRecord extends Omit<ManagedContainer, 'labels' | 'createdAt'> {
+  /** Epoch milliseconds. */
   createdAt: number;
-  stale: boolean;
   /** Ours: started by this editor's session. */
   ownSession: boolean;
   instanceId?: string;
