@@ -96,7 +96,7 @@ export class DeployService implements Disposable {
 
   /** The problems discovery reported about one function (its message starts with its name). */
   problemsOf(name: string): Problem[] {
-    return this.problemsValue.filter((p) => p.message.startsWith(`${name}:`));
+    return this.problemsValue.filter((p) => p.functionName === name);
   }
 
   /** Reads the workspace's project files again; no engine work. */

@@ -70,7 +70,7 @@ describe('DeployService', () => {
   it('refuses to deploy a function whose handler file is missing, with discovery\'s message', async () => {
     const t = setup({
       functions: [hello],
-      problems: [{ file: '/ws/template.yaml', line: 7, code: 'WORKSPACE_HANDLER_NOT_FOUND', message: 'Hello: the handler file app.js is not in hello/' }],
+      problems: [{ file: '/ws/template.yaml', line: 7, code: 'WORKSPACE_HANDLER_NOT_FOUND', functionName: 'Hello', message: 'Hello: the handler file app.js is not in hello/' }],
     });
     const outcome = await t.service.deployAll();
     assert.deepEqual(outcome.deployed, []);

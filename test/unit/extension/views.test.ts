@@ -19,7 +19,7 @@ async function functionsSetup() {
   const defs = [definition('Hello', '/ws/hello'), definition('Broken', '/ws/broken'), definition('Image', '/ws/img', { runtime: undefined, image: { uri: 'my/img:1' } })];
   const deploys = new DeployService('/ws', hosts, async () => ({
     functions: defs,
-    problems: [{ file: '/ws/template.yaml', line: 9, code: 'WORKSPACE_HANDLER_NOT_FOUND' as const, message: 'Broken: the handler file app.js is not in broken/' }],
+    problems: [{ file: '/ws/template.yaml', line: 9, code: 'WORKSPACE_HANDLER_NOT_FOUND' as const, functionName: 'Broken', message: 'Broken: the handler file app.js is not in broken/' }],
   }), () => ({ prewarm: false }), quietLog);
   const store = new FunctionsStore(deploys, hosts);
   return { factory, hosts, deploys, store };
