@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { LABELS } from '../../core/engine/backend';
 import { DockerBackend } from '../../core/engine/dockerBackend';
-import { LambdaDockError } from '../../core/errors';
+import { ignoreMissing } from '../../core/engine/errors';
+import { errorMessage, LambdaDockError } from '../../core/errors';
 import type { ContainerRecord } from '../model/records';
 import type { EngineHost, ManagedContainer } from './engineHost';
 
@@ -35,12 +36,12 @@ export class ContainerOps {
 
   async stop(container: Pick<ContainerRecord, 'id' | 'name' | 'ownSession' | 'instanceId'>): Promise<void> {
     if (container.ownSession && container.instanceId) return this.host.backend.terminate(container.instanceId);
-    await this.engine().getContainer(container.id).stop({ t: 2 }).catch(ignoreGone);
+    await this.engine().getContainer(container.id).stop({ t: 2 }).catch(ignoreGoneOrStopped);
   }
 
   async remove(container: Pick<ContainerRecord, 'id' | 'name' | 'ownSession' | 'instanceId'>): Promise<void> {
     if (container.ownSession && container.instanceId) return this.host.backend.terminate(container.instanceId);
-    await this.engine().getContainer(container.id).remove({ force: true, v: true }).catch(ignoreGone);
+    await this.engine().getContainer(container.id).remove({ force: true, v: true }).catch(ignoreGoneOrStopped);
   }
 
   async logs(containerId: string, tail = 1000): Promise<string> {
@@ -66,10 +67,10 @@ export class ContainerOps {
     await Promise.all(
       stale.map(async (c) => {
         try {
-          await this.engine().getContainer(c.id).remove({ force: true, v: true }).catch(ignoreGone);
+          await this.engine().getContainer(c.id).remove({ force: true, v: true }).catch(ignoreGoneOrStopped);
           report.removed.push(c.name);
         } catch (error) {
-          report.failed.push({ name: c.name, error: error instanceof Error ? error.message : String(error) });
+          report.failed.push({ name: c.name, error: errorMessage(error) });
         }
       }),
     );
@@ -102,7 +103,5 @@ export function demuxLogs(raw: Buffer): string {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function ignoreGone(error: unknown): void {
-  const status = (error as { statusCode?: number }).statusCode;
-  if (status !== 404 && status !== 304 && status !== 409) throw error;
-}
+/** A container already gone, being removed, or already stopped: what the user asked for holds. */
+const ignoreGoneOrStopped = (error: unknown): void => ignoreMissing(error, { notModified: true });
