@@ -23,7 +23,8 @@ const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Runs inside the function's container (or as a child process): no dependencies beyond Node.js.
-  { entryPoints: ['src/core/runtime/client/main.ts'], outfile: 'dist/runtime/bootstrap.js', sourcemap: false, external: [] },
+  // Node.js 18 is the oldest runtime it serves.
+  { entryPoints: ['src/core/runtime/client/main.ts'], outfile: 'dist/runtime/bootstrap.js', sourcemap: false, external: [], target: 'node18' },
 ];
 
 await Promise.all(entries.map((entry) => build({ ...common, ...entry })));

@@ -6,6 +6,7 @@ import { cacheDir } from '../paths';
 import { errorMessage } from '../errors';
 import { WORKSPACE_ERROR_CODES } from './errors';
 import { BUILDABLE_EXTENSIONS, findHandlerFile, handlerModule, isNodeRuntime, nodeTarget } from './handlerFile';
+import { isMalformed, parseHandlerName } from '../runtime/client/handlerResolution';
 import type { Problem } from './problem';
 import { unzipToCache } from './zipArchive';
 
@@ -69,7 +70,7 @@ export function resolveCode(spec: CodeSpec, problems: Problem[]): ResolvedCode |
     const esbuild = esbuildOptions(spec, sourceDir, buildableModule ?? plainModule);
     const missing = esbuild.entryPoints.filter((entry) => !fs.existsSync(entry));
     if (!esbuild.entryPoints.length || missing.length) {
-      problem(WORKSPACE_ERROR_CODES.handlerNotFound, `${spec.functionName}: the entry point ${missing.join(', ') || handlerModule(spec.handler) + '.ts'} does not exist; fix EntryPoints in BuildProperties or the Handler`);
+      problem(WORKSPACE_ERROR_CODES.handlerNotFound, `${spec.functionName}: the entry point ${missing.join(', ') || handlerModule(spec.handler, spec.runtime) + '.ts'} does not exist; fix EntryPoints in BuildProperties or the Handler`);
     }
     return { codeDir: buildOutputDir(spec.file, spec.functionName), build: { sourceDir, esbuild } };
   }
@@ -82,7 +83,12 @@ export function resolveCode(spec: CodeSpec, problems: Problem[]): ResolvedCode |
 
 function checkHandler(spec: CodeSpec, dir: string, problem: (code: Problem['code'], message: string) => void): void {
   if (findHandlerFile(dir, spec.handler, spec.runtime) !== undefined) return;
-  const module = handlerModule(spec.handler);
+  const name = isNodeRuntime(spec.runtime) ? parseHandlerName(spec.handler) : undefined;
+  if (name && isMalformed(name)) {
+    problem(WORKSPACE_ERROR_CODES.invalidValue, `${spec.functionName}: ${name.malformed}; fix Handler`);
+    return;
+  }
+  const module = handlerModule(spec.handler, spec.runtime);
   const expected = spec.runtime.startsWith('python') ? `${module.replace(/\./g, '/')}.py` : `${module}.js (or .mjs, .cjs)`;
   problem(WORKSPACE_ERROR_CODES.handlerNotFound, `${spec.functionName}: handler ${spec.handler} needs ${expected} in ${dir}, which does not exist; fix Handler or CodeUri`);
 }

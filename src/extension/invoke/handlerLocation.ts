@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FunctionDefinition } from '../../core/functions/definition';
-import { BUILDABLE_EXTENSIONS, findHandlerFile } from '../../core/workspace/handlerFile';
+import { isMalformed, parseHandlerName } from '../../core/runtime/client/handlerResolution';
+import { BUILDABLE_EXTENSIONS, findHandlerFile, isNodeRuntime } from '../../core/workspace/handlerFile';
 
 export interface HandlerLocation {
   file: string;
@@ -21,8 +22,15 @@ export function handlerLocation(definition: FunctionDefinition): HandlerLocation
   const dir = definition.build?.sourceDir ?? definition.codeDir;
   const file = entry && fs.existsSync(entry) ? entry : dir ? findHandlerFile(dir, definition.handler, definition.runtime, BUILDABLE_EXTENSIONS) : undefined;
   if (!file) return fallback;
-  const exported = definition.handler.slice(definition.handler.lastIndexOf('.') + 1);
+  const exported = exportedName(definition.handler, definition.runtime);
   return { file: path.resolve(file), line: exportLine(fs.readFileSync(file, 'utf8'), exported) };
+}
+
+/** The name the module exports: Node.js's first export path segment ('app.api.get' -> api), Python's function. */
+function exportedName(handler: string, runtime: string | undefined): string {
+  const name = isNodeRuntime(runtime) ? parseHandlerName(handler) : undefined;
+  if (name && !isMalformed(name)) return name.exportPath.split('.')[0];
+  return handler.slice(handler.lastIndexOf('.') + 1);
 }
 
 /** The line that exports `name` (CommonJS, ES modules, Python def); 0 when none is found. */

@@ -47,17 +47,23 @@ describe('the runtime client\'s handler loader', () => {
     assert.equal((await initError(root, 'missing.handler')).errorType, 'Runtime.ImportModuleError');
     assert.match((await initError(root, 'missing.handler')).errorMessage, /^Error: Cannot find module 'missing'/);
     assert.deepEqual([(await initError(root, 'ok.handler')).errorType, (await initError(root, 'ok.handler')).errorMessage], ['Runtime.HandlerNotFound', 'ok.handler is undefined or not exported']);
+    assert.deepEqual([(await initError(root, 'ok.other')).errorType, (await initError(root, 'ok.other')).errorMessage], ['Runtime.HandlerNotFound', 'ok.other is not a function']);
+    assert.equal((await initError(root, '../outside.handler')).errorType, 'Runtime.MalformedHandlerName');
     assert.equal((await initError(root, 'bad.handler')).errorType, 'Runtime.UserCodeSyntaxError');
     assert.deepEqual([(await initError(root, 'boom.handler')).errorType, (await initError(root, 'boom.handler')).errorMessage], ['RangeError', 'no config']);
   });
 });
 
 describe('serializeError', () => {
-  it('uses the error\'s name, or its class, as errorType', () => {
+  it('reports what was thrown as Lambda\'s client does: errors by name, other values by typeof and toString()', () => {
     class PaymentDeclined extends Error {}
-    assert.equal(serializeError(new PaymentDeclined('no')).errorType, 'PaymentDeclined');
+    assert.equal(serializeError(new PaymentDeclined('no')).errorType, 'Error');
     assert.equal(serializeError(new TypeError('t')).errorType, 'TypeError');
     assert.deepEqual(serializeError('text'), { errorType: 'string', errorMessage: 'text', trace: [] });
-    assert.deepEqual(serializeError({ code: 7 }), { errorType: 'object', errorMessage: '{"code":7}', trace: [] });
+    assert.deepEqual(serializeError({ code: 7 }), { errorType: 'object', errorMessage: '[object Object]', trace: [] });
+    assert.deepEqual(serializeError(NaN), { errorType: 'number', errorMessage: 'NaN', trace: [] });
+    assert.deepEqual(serializeError({ name: 'Custom', message: 'm', stack: 'Custom: m\n    at x' }), { errorType: 'Custom', errorMessage: 'm', trace: ['Custom: m', '    at x'] });
+    assert.deepEqual(serializeError(Object.create(null)).errorType, 'handled');
+    assert.equal(serializeError(new Error('a\x7Fb')).errorMessage, 'a%7Fb');
   });
 });

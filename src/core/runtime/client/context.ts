@@ -18,36 +18,34 @@ export function functionEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment
   };
 }
 
-export interface LambdaContext extends FunctionEnvironment {
-  awsRequestId: string;
-  invokedFunctionArn: string;
+/** The legacy completion methods and flag of the context (absent from Node.js 24 on, as on Lambda). */
+export interface CallbackContext {
   callbackWaitsForEmptyEventLoop: boolean;
-  clientContext?: unknown;
-  identity?: unknown;
-  getRemainingTimeInMillis(): number;
   succeed(result?: unknown): void;
   fail(error?: unknown): void;
   done(error?: unknown, result?: unknown): void;
 }
 
-/** The context object a handler receives, with the legacy succeed/fail/done methods. */
-export function createContext(
-  environment: FunctionEnvironment,
-  invocation: NextInvocation,
-  complete: (error: unknown, result?: unknown) => void,
-): LambdaContext {
-  return {
+export interface LambdaContext extends FunctionEnvironment, Partial<CallbackContext> {
+  awsRequestId: string;
+  invokedFunctionArn: string;
+  clientContext?: unknown;
+  identity?: unknown;
+  getRemainingTimeInMillis(): number;
+}
+
+/** The context object a handler receives; the callback part keeps its getter and setter. */
+export function createContext(environment: FunctionEnvironment, invocation: NextInvocation, callbackContext?: CallbackContext): LambdaContext {
+  const context: LambdaContext = {
     ...environment,
     awsRequestId: invocation.requestId,
     invokedFunctionArn: invocation.invokedFunctionArn,
-    callbackWaitsForEmptyEventLoop: true,
     clientContext: parseOptionalJson(invocation.clientContext),
     identity: parseOptionalJson(invocation.cognitoIdentity),
     getRemainingTimeInMillis: () => Math.max(0, invocation.deadlineMs - Date.now()),
-    succeed: (result?: unknown) => complete(null, result),
-    fail: (error?: unknown) => complete(error ?? new Error('handled')),
-    done: (error?: unknown, result?: unknown) => complete(error, result),
   };
+  if (callbackContext) Object.defineProperties(context, Object.getOwnPropertyDescriptors(callbackContext));
+  return context;
 }
 
 function parseOptionalJson(text: string | undefined): unknown {

@@ -1,8 +1,9 @@
 // The Node.js runtime client that runs inside an instance (or as a child process of the host): it loads
 // the handler, then serves invocations from the Runtime API one at a time, as Lambda's own client does.
+import { callbackHandlerRefused, CALLBACK_WARNING, isCallbackHandler, runBufferedHandler, type Outcome } from './completion';
 import { createContext, functionEnvironment } from './context';
 import { patchConsole } from './console';
-import { serializeError } from './errors';
+import { formatErrorForLog, serializeError } from './errors';
 import { loadHandler, type Handler } from './handlerLoader';
 import { endMarkerLine } from './protocol';
 import { RuntimeApiClient, type NextInvocation } from './runtimeApiClient';
@@ -26,59 +27,23 @@ function writeEndMarker(requestId: string): void {
 }
 
 function logError(kind: string, error: unknown): void {
-  console.error(kind, JSON.stringify(serializeError(error)));
+  console.error(kind, formatErrorForLog(error));
 }
 
-interface Outcome {
-  error?: unknown;
-  failed: boolean;
-  result?: unknown;
-}
+/** The Node.js major of the runtime the function asked for (AWS_EXECUTION_ENV), else of this process. */
+const runtimeMajor = Number(/nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV ?? '')?.[1] ?? process.versions.node.split('.')[0]);
+/** Node.js 24 dropped callback handlers and the context's succeed/fail/done, as Lambda's runtime for it did. */
+const callbacksSupported = runtimeMajor < 24;
 
-function runBufferedHandler(handler: Handler, invocation: NextInvocation): Promise<Outcome> {
-  return new Promise((resolve) => {
-    let settled = false;
-    let onEmptyLoop: (() => void) | undefined;
-    const settle = (outcome: Outcome) => {
-      if (settled) return;
-      settled = true;
-      if (onEmptyLoop) process.removeListener('beforeExit', onEmptyLoop);
-      resolve(outcome);
-    };
-    const settleWhenLoopEmpties = (outcome: Outcome) => {
-      if (onEmptyLoop) process.removeListener('beforeExit', onEmptyLoop);
-      onEmptyLoop = () => settle(outcome);
-      process.once('beforeExit', onEmptyLoop);
-    };
-    // Callback-style completion waits for the event loop to empty when the context asks for it, as Lambda does.
-    const complete = (error: unknown, result?: unknown) => {
-      const outcome = error != null ? { failed: true, error } : { failed: false, result };
-      if (context.callbackWaitsForEmptyEventLoop) settleWhenLoopEmpties(outcome);
-      else settle(outcome);
-    };
-    const context = createContext(environment, invocation, complete);
-    try {
-      const returned = handler(invocation.event, context, complete) as Promise<unknown> | undefined;
-      if (returned && typeof returned.then === 'function') {
-        returned.then(
-          (result) => settle({ failed: false, result }),
-          (error: unknown) => settle({ failed: true, error: error ?? new Error('handler rejected') }),
-        );
-      } else if (handler.length < 3) {
-        // A synchronous handler that never calls back: Lambda answers null once the event loop is empty.
-        settleWhenLoopEmpties({ failed: false, result: null });
-      }
-    } catch (error) {
-      settle({ failed: true, error });
-    }
-  });
+function runBuffered(handler: Handler, invocation: NextInvocation): Promise<Outcome> {
+  return runBufferedHandler(handler, invocation.event, (callbackContext) => createContext(environment, invocation, callbackContext), callbacksSupported);
 }
 
 /** Runs one invocation and sends its answer; resolves once the answer is written, with its delivery (the 202). */
 async function serveBuffered(handler: Handler, invocation: NextInvocation): Promise<{ delivered: Promise<void> }> {
-  const outcome = await runBufferedHandler(handler, invocation);
+  const outcome = await runBuffered(handler, invocation);
   if (outcome.failed) {
-    logError('Invoke Error ', outcome.error);
+    logError('Invoke Error', outcome.error);
     writeEndMarker(invocation.requestId);
     return { delivered: api.postError(invocation.requestId, serializeError(outcome.error)) };
   }
@@ -96,26 +61,30 @@ async function serveBuffered(handler: Handler, invocation: NextInvocation): Prom
 
 async function serveStreaming(handler: Handler, invocation: NextInvocation): Promise<void> {
   const stream = new ResponseStream(api, invocation.requestId, () => writeEndMarker(invocation.requestId));
-  const context = createContext(environment, invocation, () => undefined);
+  const context = createContext(environment, invocation);
   try {
     await handler(invocation.event, stream, context);
     if (!stream.writableFinished) await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
   } catch (error) {
-    logError('Invoke Error ', error);
+    logError('Invoke Error', error);
     await stream.fail(serializeError(error));
   }
 }
 
-function exitOnUncaught(errorType: string | undefined, exitCode: number) {
+/** An uncaught exception (exit 129) or unhandled rejection (exit 128, wrapped as Lambda wraps it) fails the invocation. */
+function exitOnUncaught(kind: string, exitCode: number, wrap: (reason: unknown) => unknown = (reason) => reason) {
   return (reason: unknown) => {
-    const error = serializeError(reason);
-    if (errorType) error.errorType = errorType;
-    logError('Uncaught Exception ', reason);
+    const error = wrap(reason);
+    logError(kind, error);
     const requestId = currentRequestId;
     if (!requestId) process.exit(exitCode);
     writeEndMarker(requestId);
-    void api.postError(requestId, error).finally(() => process.exit(exitCode));
+    void api.postError(requestId, serializeError(error)).finally(() => process.exit(exitCode));
   };
+}
+
+function unhandledPromiseRejection(reason: unknown): Error {
+  return Object.assign(new Error(String(reason)), { name: 'Runtime.UnhandledPromiseRejection', reason });
 }
 
 async function main(): Promise<void> {
@@ -127,13 +96,17 @@ async function main(): Promise<void> {
   let handler: Handler;
   try {
     handler = await loadHandler(taskRoot, handlerName);
+    if (isCallbackHandler(handler) && !isStreamingHandler(handler)) {
+      if (!callbacksSupported) throw callbackHandlerRefused();
+      if (process.env.AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING === undefined) console.warn(CALLBACK_WARNING);
+    }
   } catch (error) {
-    logError('Init Error ', error);
+    logError('Init Error', error);
     await api.postInitError(serializeError(error)).catch(() => undefined);
     process.exit(1);
   }
-  process.on('uncaughtException', exitOnUncaught(undefined, 129));
-  process.on('unhandledRejection', exitOnUncaught('Runtime.UnhandledPromiseRejection', 128));
+  process.on('uncaughtException', exitOnUncaught('Uncaught Exception', 129));
+  process.on('unhandledRejection', exitOnUncaught('Unhandled Promise Rejection', 128, unhandledPromiseRejection));
 
   const streaming = isStreamingHandler(handler);
   let delivered: Promise<void> = Promise.resolve();

@@ -112,5 +112,6 @@ export class RuntimeApiClient {
 export interface SerializedError {
   errorType: string;
   errorMessage: string;
-  trace: string[];
+  /** Absent only where Lambda sends none (a value whose toString failed). */
+  trace?: string[];
 }

@@ -1,0 +1,63 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { withLambdaDefaults, type FunctionDefinition } from '../../../src/core/functions/definition';
+import type { FunctionHost } from '../../../src/core/runtime/functionHost';
+import { discoverFunctions } from '../../../src/core/workspace/discovery';
+import { makeFolder, parse, startDockerHost } from '../support/engine';
+
+const fixtures = path.join(__dirname, '../../fixtures/runtime');
+
+function fn(name: string, dir: string, handler: string): FunctionDefinition {
+  const codeDir = path.join(fixtures, dir);
+  return withLambdaDefaults({ name, runtime: 'nodejs20.x', handler, codeDir, source: { file: path.join(codeDir, 'template.yaml'), line: 1 } });
+}
+
+// Handler resolution and completion in a real instance (the local Node.js image on the Docker engine).
+describe('handlers in Docker resolve and complete as on Lambda', function () {
+  let host: FunctionHost;
+
+  before(async () => {
+    host = await startDockerHost();
+    await host.deploy([
+      fn('Extensionless', 'handlers/precedence/ext', 'app.handler'),
+      fn('EsmPackageNested', 'handlers/esm-package', 'lib/orders.api.v1.create'),
+      fn('MissingDepEsm', 'handlers/missing-dep', 'esm.handler'),
+      fn('TopLevelAwait', 'handlers/tla', 'app.handler'),
+      fn('CallbackThenSucceed', 'callbacks', 'app.callbackThenSucceed'),
+      fn('CallbackWaits', 'callbacks', 'app.callbackWaits'),
+      fn('CallbackNoWait', 'callbacks', 'app.callbackNoWait'),
+      fn('ThrowsNaN', 'callbacks', 'app.throwsNaN'),
+    ]);
+  });
+  after(async () => host?.dispose());
+
+  it('loads the extensionless module first, nested export paths under "type": "module", and waits for top-level await', async () => {
+    assert.equal(parse((await host.invoke('Extensionless', Buffer.from('{}'))).payload), 'extensionless');
+    assert.deepEqual(parse((await host.invoke('EsmPackageNested', Buffer.from('{"id":3}'))).payload), { created: 3, kind: 'undefined' });
+    assert.deepEqual(parse((await host.invoke('TopLevelAwait', Buffer.from('{}'))).payload), { ready: true });
+  });
+
+  it('reports the missing package an ES module imports', async () => {
+    const result = await host.invoke('MissingDepEsm', Buffer.from('{}'));
+    assert.equal(result.error?.errorType, 'Runtime.ImportModuleError');
+    assert.equal(result.error?.errorMessage, "Error: Cannot find package '@lambda-dock-fixture/not-installed' imported from /var/task/esm.mjs");
+  });
+
+  it('honours the first completion and callbackWaitsForEmptyEventLoop, and reports NaN as Lambda does', async () => {
+    assert.equal(parse((await host.invoke('CallbackThenSucceed', Buffer.from('{}'))).payload), 'callback first');
+    assert.match((await host.invoke('CallbackWaits', Buffer.from('{}'))).logs, /\tINFO\ttimer ran true\n[^]*END RequestId/);
+    assert.doesNotMatch((await host.invoke('CallbackNoWait', Buffer.from('{}'))).logs, /timer left running/);
+    assert.deepEqual(parse((await host.invoke('ThrowsNaN', Buffer.from('{}'))).payload), { errorType: 'number', errorMessage: 'NaN', trace: [] });
+  });
+
+  it('accepts a nested export path in a SAM template and runs it (the check before launch and the loader agree)', async () => {
+    const dir = makeFolder({
+      'template.yaml': 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: handlers.v2.orders.list\n      Runtime: nodejs20.x\n',
+      'src/handlers.js': "exports.v2 = { orders: { list: async () => 'listed' } };",
+    });
+    const { functions, problems } = await discoverFunctions(dir);
+    assert.deepEqual(problems, []);
+    await host.deploy(functions);
+    assert.equal(parse((await host.invoke('Orders', Buffer.from('{}'))).payload), 'listed');
+  });
+});
