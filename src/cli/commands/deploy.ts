@@ -1,40 +1,27 @@
 import type { FunctionHost } from '../../core/runtime/functionHost';
-import { WorkspaceDeployer } from '../../core/workspace/workspaceDeployer';
-import { stringOption, untilAborted, type CliCommand, type CommandContext } from '../command';
+import { WorkspaceDeployer, type WorkspaceDeployerOptions } from '../../core/workspace/workspaceDeployer';
+import { untilAborted, type CliCommand, type CommandContext } from '../command';
 import { printDeployReport } from '../deployReport';
-import { startHost } from '../startHost';
-
-/** --parameter-overrides Stage=prod,Table=orders */
-export function parameterOverrides(context: CommandContext): Record<string, string> | undefined {
-  const text = stringOption(context, 'parameter-overrides');
-  if (!text) return undefined;
-  return Object.fromEntries(text.split(/[,\s]+/).filter(Boolean).map((pair) => {
-    const eq = pair.indexOf('=');
-    return eq < 0 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)];
-  }));
-}
+import { DISCOVERY_OPTIONS, DISCOVERY_USAGE, discoveryOptions, startHost } from '../startHost';
 
 export const DEPLOY_OPTIONS = {
+  ...DISCOVERY_OPTIONS,
   prewarm: { type: 'boolean' },
-  'parameter-overrides': { type: 'string' },
-  stage: { type: 'string' },
 } as const;
 
-export function deployerOptions(context: CommandContext) {
-  const overrides = parameterOverrides(context);
-  const stage = stringOption(context, 'stage');
+export function deployerOptions(context: CommandContext): WorkspaceDeployerOptions {
   return {
+    ...discoveryOptions(context),
     workspace: context.workspace,
     prewarm: context.values.prewarm === true,
-    ...(overrides ? { parameterOverrides: overrides } : {}),
-    ...(stage ? { stage } : {}),
   };
 }
 
 /** The engine and a workspace deployer over it, image build and pull progress going to the log. */
 export async function startDeployer(context: CommandContext): Promise<{ host: FunctionHost; deployer: WorkspaceDeployer }> {
+  const options = deployerOptions(context);
   const host = await startHost(context);
-  const deployer = new WorkspaceDeployer(host, deployerOptions(context));
+  const deployer = new WorkspaceDeployer(host, options);
   deployer.on('imageProgress', (p: { image: string; message: string }) => context.log.info(`[image ${p.image}] ${p.message}`));
   return { host, deployer };
 }
@@ -42,7 +29,7 @@ export async function startDeployer(context: CommandContext): Promise<{ host: Fu
 export const deployCommand: CliCommand = {
   name: 'deploy',
   summary: 'Discover, build and register every function of the workspace, printing what changed and how long each step took',
-  usage: 'lambda-dock deploy [--prewarm] [--parameter-overrides K=V,...] [--stage STAGE] [--workspace DIR] [--json]',
+  usage: `lambda-dock deploy [--prewarm] ${DISCOVERY_USAGE} [--workspace DIR] [--json]`,
   options: DEPLOY_OPTIONS,
   async run(context) {
     const { host, deployer } = await startDeployer(context);

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
-import { discover } from '../startHost';
+import { DISCOVERY_OPTIONS, DISCOVERY_USAGE, discover } from '../startHost';
 
 export const functionsCommand: CliCommand = {
   name: 'functions',
   summary: 'List the functions the workspace defines',
-  usage: 'lambda-dock functions [--workspace DIR] [--json]',
+  usage: `lambda-dock functions ${DISCOVERY_USAGE} [--workspace DIR] [--json]`,
+  options: DISCOVERY_OPTIONS,
   async run(context) {
     const { functions } = await discover(context);
     if (context.json) {
@@ -17,7 +18,8 @@ export const functionsCommand: CliCommand = {
       return 0;
     }
     const rows = functions.map((fn) => [
-      fn.name,
+      // The deployed name (SAM FunctionName, serverless's service-stage-function) invokes it too.
+      fn.deployedName ? `${fn.name} (${fn.deployedName})` : fn.name,
       fn.image ? `image ${fn.image.uri}` : `${fn.runtime ?? '?'} ${fn.handler ?? ''}`,
       `${fn.memorySizeMB} MB, ${fn.timeoutSeconds} s`,
       `${path.relative(context.workspace, fn.source.file)}:${fn.source.line}`,

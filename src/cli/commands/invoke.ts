@@ -1,20 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LambdaDockError } from '../../core/errors';
-import type { FunctionDefinition } from '../../core/functions/definition';
+import { isNamed, type FunctionDefinition } from '../../core/functions/definition';
 import { functionNotFound } from '../../core/runtime/invokeErrors';
 import type { InvokeResult } from '../../core/runtime/invokeResult';
 import { stringOption, untilAborted, type CliCommand, type CommandContext } from '../command';
 import { readPayload } from '../payload';
 import { WORKSPACE_ERROR_CODES } from '../../core/workspace';
-import { discover, formatProblem, startHost } from '../startHost';
+import { DISCOVERY_OPTIONS, DISCOVERY_USAGE, discover, formatProblem, startHost } from '../startHost';
 import { packageFunctions } from '../../core/workspace/packager';
 
 export const invokeCommand: CliCommand = {
   name: 'invoke',
   summary: 'Invoke a function (or every function with --all, each with events/FUNCTION.json) and print its response',
-  usage: 'lambda-dock invoke FUNCTION [--payload JSON | --payload-file FILE] [--workspace DIR] [--json]\n       lambda-dock invoke --all [--workspace DIR] [--json]',
+  usage: `lambda-dock invoke FUNCTION [--payload JSON | --payload-file FILE] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n       lambda-dock invoke --all ${DISCOVERY_USAGE} [--workspace DIR] [--json]`,
   options: {
+    ...DISCOVERY_OPTIONS,
     payload: { type: 'string' },
     'payload-file': { type: 'string' },
     all: { type: 'boolean' },
@@ -27,7 +28,7 @@ export const invokeCommand: CliCommand = {
     const explicitPayload = all ? undefined : readPayload(stringOption(context, 'payload'), stringOption(context, 'payload-file'));
     // Invoking one function, only its own problems matter; they are reported below as the error.
     const { functions, problems } = await discover(context, { quiet: !all });
-    const targets = all ? functions : functions.filter((fn) => fn.name === name);
+    const targets = all ? functions : functions.filter((fn) => isNamed(fn, name));
     // A function the workspace itself says cannot run is reported here, before an instance starts for nothing.
     const listed = (list: typeof problems) => list.map((p) => `  ${formatProblem(p, context.workspace)}`).join('\n');
     if (!all && targets.length === 0) {
@@ -35,7 +36,7 @@ export const invokeCommand: CliCommand = {
       // A file that does not parse may be where the function was meant to be: say what is wrong with it.
       throw new LambdaDockError('FUNCTION_INVALID', `${name} is not among the functions that loaded (${functions.map((fn) => fn.name).join(', ') || 'none'}); the workspace has problems:\n${listed(problems)}`);
     }
-    const own = all ? [] : problems.filter((p) => p.functionName === name);
+    const own = all ? [] : problems.filter((p) => p.functionName === (targets[0]?.name ?? name));
     if (own.some((p) => p.code === WORKSPACE_ERROR_CODES.handlerNotFound)) {
       throw new LambdaDockError('FUNCTION_INVALID', `${name} cannot run:\n${listed(own)}`);
     }

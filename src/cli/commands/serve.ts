@@ -4,6 +4,7 @@ import type { FunctionHost } from '../../core/runtime/functionHost';
 import type { WorkspaceDeployReport } from '../../core/workspace/workspaceDeployer';
 import { stringOption, untilAborted, untilInterrupted, type CliCommand, type CommandContext } from '../command';
 import { printDeployReport } from '../deployReport';
+import { DISCOVERY_USAGE } from '../startHost';
 import { DEPLOY_OPTIONS, startDeployer } from './deploy';
 
 const DEFAULT_PORT = 3001;
@@ -43,7 +44,7 @@ export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the Lambda Invoke API on 127.0.0.1 for the AWS SDK and CLI, with Function URLs; redeploys on save',
   usage:
-    'lambda-dock serve [--port N] [--function-url-port N] [--no-watch] [--prewarm] [--parameter-overrides K=V,...] [--stage STAGE] [--workspace DIR] [--json]\n' +
+    `lambda-dock serve [--port N] [--function-url-port N] [--no-watch] [--prewarm] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
     `       (--port defaults to ${DEFAULT_PORT}; Function URLs take the ports after it; 0 picks free ports)`,
   options: {
     ...DEPLOY_OPTIONS,

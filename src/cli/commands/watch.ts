@@ -2,12 +2,13 @@ import type { WorkspaceDeployReport } from '../../core/workspace/workspaceDeploy
 import { errorMessage } from '../../core/errors';
 import { untilInterrupted, type CliCommand } from '../command';
 import { printDeployReport } from '../deployReport';
+import { DISCOVERY_USAGE } from '../startHost';
 import { DEPLOY_OPTIONS, startDeployer } from './deploy';
 
 export const watchCommand: CliCommand = {
   name: 'watch',
   summary: 'Deploy the workspace, then rebuild and redeploy the functions each save affects until interrupted',
-  usage: 'lambda-dock watch [--prewarm] [--parameter-overrides K=V,...] [--stage STAGE] [--workspace DIR] [--json]',
+  usage: `lambda-dock watch [--prewarm] ${DISCOVERY_USAGE} [--workspace DIR] [--json]`,
   options: DEPLOY_OPTIONS,
   async run(context) {
     const { host, deployer } = await startDeployer(context);

@@ -17,6 +17,7 @@ const EXCEPTIONS = {
   InvalidParameterValueException: { status: 400, type: 'User', messageField: 'message' },
   RequestTooLargeException: { status: 413, type: 'User', messageField: 'message' },
   TooManyRequestsException: { status: 429, type: 'User', messageField: 'message' },
+  ResourceConflictException: { status: 409, type: 'User', messageField: 'message' },
   ServiceException: { status: 500, type: 'Service', messageField: 'Message' },
   UnknownOperationException: { status: 404, type: 'User', messageField: 'message' },
 } as const;
@@ -71,6 +72,8 @@ export const apiErrors = {
       reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
       retryAfterSeconds: 1,
     }),
+  /** Lambda's answer for a function in the Failed state; here, one whose last build failed. */
+  buildFailed: (message: string) => new LambdaApiException('ResourceConflictException', message),
   service: (message: string) => new LambdaApiException('ServiceException', message),
   unknownOperation: (method: string, path: string) =>
     new LambdaApiException(
@@ -93,6 +96,8 @@ export function toApiException(error: unknown, arn: string): LambdaApiException 
         return new LambdaApiException('InvalidRequestContentException', error.message);
       case INVOKE_ERROR_CODES.tooManyRequests:
         return apiErrors.tooManyRequests(error.message);
+      case INVOKE_ERROR_CODES.buildFailed:
+        return apiErrors.buildFailed(error.message);
     }
   }
   return apiErrors.service(`The engine failed to run ${arn}: ${errorMessage(error)}`);

@@ -1,7 +1,8 @@
 import type { FunctionDefinition } from '../functions/definition';
 import type { FunctionInvoker } from '../runtime/invoker';
 import { type ArnScope, LATEST, functionArn, parseFunctionRef } from './arn';
-import { apiErrors } from './errors';
+import { buildFailed } from '../runtime/invokeErrors';
+import { apiErrors, toApiException } from './errors';
 
 export interface ResolvedFunction {
   definition: FunctionDefinition;
@@ -34,7 +35,12 @@ export function resolveFunction(
   }
   const qualifier = ref.qualifier ?? queryQualifier;
   const definition = invoker.getFunction(ref.name);
-  if (definition === undefined) throw apiErrors.functionNotFound(functionArn(scope, ref.name, qualifier));
+  if (definition === undefined) {
+    // A function that has never built is still the workspace's: say why it cannot run, not that it is unknown.
+    const failure = invoker.buildFailureOf?.(ref.name);
+    if (failure) throw toApiException(buildFailed(ref.name, failure), functionArn(scope, ref.name, qualifier));
+    throw apiErrors.functionNotFound(functionArn(scope, ref.name, qualifier));
+  }
   if (qualifier !== undefined && qualifier !== LATEST) {
     // A local function has one version; aliases and published versions do not exist here.
     throw apiErrors.functionNotFound(functionArn(scope, ref.name, qualifier));

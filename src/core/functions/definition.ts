@@ -57,7 +57,13 @@ export interface FunctionBuild {
  * runtime, handler and codeDir (the built code on the host); image functions have image.
  */
 export interface FunctionDefinition {
+  /** The workspace's name for it: SAM logical id, serverless function key, lambda-dock.json name. */
   name: string;
+  /**
+   * The name Lambda gives it once deployed, where that differs from `name` (SAM FunctionName, serverless's
+   * service-stage-function or its `name`): the function sees it as its own name and invoke accepts it too.
+   */
+  deployedName?: string;
   runtime?: string;
   handler?: string;
   codeDir?: string;
@@ -66,6 +72,11 @@ export interface FunctionDefinition {
   memorySizeMB: number;
   timeoutSeconds: number;
   environment: Record<string, string>;
+  /**
+   * Variables the definition declares whose value only the deployed stack knows (!GetAtt Table.Arn): left
+   * out of `environment`, but an env-vars file (SAM's --env-vars) may give them a value.
+   */
+  unresolvedEnvironment?: string[];
   architecture: Architecture;
   ephemeralStorageMB: number;
   /** Reserved concurrency from the definition; invocations past it are throttled. */
@@ -99,4 +110,14 @@ export function withLambdaDefaults(
     architecture: LAMBDA_DEFAULTS.architecture,
     ...partial,
   };
+}
+
+/** The name the function has on Lambda: what AWS_LAMBDA_FUNCTION_NAME and context.functionName hold. */
+export function lambdaFunctionName(definition: Pick<FunctionDefinition, 'name' | 'deployedName'>): string {
+  return definition.deployedName ?? definition.name;
+}
+
+/** True when `name` names the function: its workspace name or its deployed name. */
+export function isNamed(definition: Pick<FunctionDefinition, 'name' | 'deployedName'>, name: string): boolean {
+  return definition.name === name || definition.deployedName === name;
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
-import type { FunctionDefinition } from '../functions/definition';
+import { isNamed, type FunctionDefinition } from '../functions/definition';
 import type { LambdaBackend } from '../engine/backend';
 import { detectEngine, type DetectOptions } from '../engine/detect';
 import { DockerBackend } from '../engine/dockerBackend';
@@ -12,9 +12,9 @@ import { isLambdaDockError } from '../errors';
 import { silentLogger, tagged, type Logger } from '../log';
 import { FunctionPool, type Deployment } from './functionPool';
 import { ImageResolver } from './imageResolver';
-import { functionNotFound, payloadTooLarge } from './invokeErrors';
+import { buildFailed, functionNotFound, payloadTooLarge } from './invokeErrors';
 import type { InvokeOptions, InvokeResult } from './invokeResult';
-import { MAX_SYNC_PAYLOAD_BYTES, type FunctionInvoker } from './invoker';
+import { MAX_SYNC_PAYLOAD_BYTES, type BuildFailure, type FunctionInvoker } from './invoker';
 import { deployFingerprint, packageFunction } from './packaging';
 import type { InstanceSnapshot } from './warmInstance';
 
@@ -46,6 +46,8 @@ export interface DeployReport {
  */
 export class FunctionHost extends EventEmitter implements FunctionInvoker {
   private readonly pools = new Map<string, FunctionPool>();
+  /** Functions whose last build failed, by workspace name, with their deployed name. */
+  private readonly buildFailures = new Map<string, { failure: BuildFailure; deployedName?: string }>();
   private readonly images: ImageResolver;
   private readonly log: Logger;
   private socketSpawner?: DockerSocketSpawner;
@@ -89,7 +91,21 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   }
 
   getFunction(name: string): FunctionDefinition | undefined {
-    return this.pools.get(name)?.definition;
+    return this.poolOf(name)?.definition;
+  }
+
+  /**
+   * Records that a function's latest build failed (undefined: that it built). While it is recorded, an
+   * invoke fails with that build error instead of running the last good build.
+   */
+  setBuildFailure(definition: Pick<FunctionDefinition, 'name' | 'deployedName'>, failure: BuildFailure | undefined): void {
+    if (failure) this.buildFailures.set(definition.name, { failure, ...(definition.deployedName ? { deployedName: definition.deployedName } : {}) });
+    else this.buildFailures.delete(definition.name);
+  }
+
+  buildFailureOf(name: string): BuildFailure | undefined {
+    for (const [key, entry] of this.buildFailures) if (isNamed({ name: key, ...entry }, name)) return entry.failure;
+    return undefined;
   }
 
   instances(): InstanceSnapshot[] {
@@ -150,13 +166,15 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   }
 
   async prewarm(name: string): Promise<void> {
-    const pool = this.pools.get(name);
+    const pool = this.poolOf(name);
     if (!pool) throw functionNotFound(name, [...this.pools.keys()]);
     await pool.prewarm();
   }
 
   async invoke(name: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult> {
-    const pool = this.pools.get(name);
+    const failure = this.buildFailureOf(name);
+    if (failure) throw buildFailed(name, failure);
+    const pool = this.poolOf(name);
     if (!pool) throw functionNotFound(name, [...this.pools.keys()]);
     if (payload.length > MAX_SYNC_PAYLOAD_BYTES) throw payloadTooLarge(payload.length);
     return pool.invoke(payload, options);
@@ -170,6 +188,10 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
     await this.backend.dispose();
     await this.session.dispose();
     this.removeAllListeners();
+  }
+
+  private poolOf(name: string): FunctionPool | undefined {
+    return this.pools.get(name) ?? [...this.pools.values()].find((pool) => pool.definition.deployedName === name);
   }
 
   private get region(): string {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { FunctionDefinition } from '../functions/definition';
+import { lambdaFunctionName, type FunctionDefinition } from '../functions/definition';
 import type { LambdaBackend, LaunchSpec } from '../engine/backend';
 import type { Logger } from '../log';
 import { engineFailure, tooManyRequests } from './invokeErrors';
@@ -126,7 +126,7 @@ export class FunctionPool extends EventEmitter {
         requestId,
         payload,
         deadlineMs: Date.now() + definition.timeoutSeconds * 1000,
-        invokedFunctionArn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${definition.name}`,
+        invokedFunctionArn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${lambdaFunctionName(definition)}`,
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`,
         clientContext: options.clientContext,
       },

@@ -1,5 +1,5 @@
 import { errorMessage, LambdaDockError } from '../errors';
-import { INVOKE_ERROR_CODES, MAX_SYNC_PAYLOAD_BYTES } from './invoker';
+import { INVOKE_ERROR_CODES, MAX_SYNC_PAYLOAD_BYTES, type BuildFailure } from './invoker';
 
 export function functionNotFound(name: string, known: readonly string[]): LambdaDockError {
   const list = known.length ? `the workspace has ${known.join(', ')}` : 'the workspace has no functions';
@@ -29,5 +29,16 @@ export function engineFailure(name: string, cause: unknown): LambdaDockError {
     INVOKE_ERROR_CODES.engineFailure,
     `Could not start ${name}: ${errorMessage(cause)}`,
     { cause },
+  );
+}
+
+/** The function's last build failed: it does not run, not even its last good build, until a build succeeds. */
+export function buildFailed(name: string, failure: BuildFailure): LambdaDockError {
+  // The builder's message names the file and line; one without any gets them from the failure.
+  const named = failure.file && failure.message.includes(`${failure.file.split(/[\\/]/).pop()}:${failure.line ?? ''}`);
+  const where = failure.file && !named ? ` (${failure.file}${failure.line !== undefined ? `:${failure.line}` : ''})` : '';
+  return new LambdaDockError(
+    INVOKE_ERROR_CODES.buildFailed,
+    `${name} was not run because its last build failed (its last good build is not used): ${failure.message}${where}`,
   );
 }

@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from '../functions/definition';
+import { lambdaFunctionName, type FunctionDefinition } from '../functions/definition';
 
 export interface InstanceEnvironmentInput {
   definition: FunctionDefinition;
@@ -16,11 +16,12 @@ const PASSED_THROUGH = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSI
 export function instanceEnvironment(input: InstanceEnvironmentInput): Record<string, string> {
   const { definition, instanceId, region } = input;
   const date = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+  const functionName = lambdaFunctionName(definition);
   const env: Record<string, string> = {
-    AWS_LAMBDA_FUNCTION_NAME: definition.name,
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(definition.memorySizeMB),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${definition.name}`,
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
     AWS_LAMBDA_LOG_STREAM_NAME: `${date}/[$LATEST]${instanceId.padEnd(32, '0')}`,
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_RUNTIME_API: input.runtimeApi,

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { errorMessage } from '../errors';
+import { applyEnvVars, readEnvVarsFile, type EnvVarsOverrides } from './envVarsFile';
 import { WORKSPACE_ERROR_CODES } from './errors';
 import { discoverLambdaDockJson } from './lambdaDockJson';
 import type { Discovery, FileDiscovery } from './problem';
@@ -15,6 +16,8 @@ export interface DiscoveryOptions {
   parameterOverrides?: Record<string, string>;
   /** serverless.yml's stage (default: provider.stage, else dev). */
   stage?: string;
+  /** SAM's --env-vars file: read at each discovery, so an edit to it applies at the next redeploy. */
+  envVarsFile?: string;
 }
 
 /**
@@ -25,7 +28,21 @@ export interface DiscoveryOptions {
 export async function discoverFunctions(workspaceDir: string, options: DiscoveryOptions = {}): Promise<Discovery> {
   const files = await findProjectFiles(workspaceDir, options.signal);
   const results = await Promise.all(files.map((file) => discoverFile(file, options)));
-  return mergeDiscoveries(results);
+  const discovery = mergeDiscoveries(results);
+  if (options.envVarsFile) withEnvVars(discovery, options.envVarsFile);
+  return discovery;
+}
+
+/** Overrides the functions' declared variables from the env-vars file; a bad file is a problem, not a failure. */
+function withEnvVars(discovery: Discovery, file: string): void {
+  let overrides: EnvVarsOverrides;
+  try {
+    overrides = readEnvVarsFile(file);
+  } catch (error) {
+    discovery.problems.push({ file, line: 1, code: WORKSPACE_ERROR_CODES.invalidEnvVars, message: errorMessage(error) });
+    return;
+  }
+  discovery.functions = discovery.functions.map((definition) => applyEnvVars(definition, overrides));
 }
 
 /** Reads one project file; a file that cannot be read becomes a problem. */

@@ -1,4 +1,5 @@
-import { LambdaDockError } from '../errors';
+import { errorMessage, LambdaDockError } from '../errors';
+import type { BuildFailure } from '../runtime/invoker';
 
 /**
  * The codes the workspace area reports: as a Problem's code (discovery goes on past them) or as a
@@ -27,6 +28,10 @@ export const WORKSPACE_ERROR_CODES = {
   buildFailed: 'WORKSPACE_BUILD_FAILED',
   /** The engine could not build a function's image. */
   imageBuildFailed: 'WORKSPACE_IMAGE_BUILD_FAILED',
+  /** An env-vars file (--env-vars, lambdaDock.envVarsFile) that cannot be read or is not in SAM's shape. */
+  invalidEnvVars: 'WORKSPACE_INVALID_ENV_VARS',
+  /** A dependency install (npm) that failed or cannot reach the registry. */
+  dependencyInstallFailed: 'WORKSPACE_DEPENDENCY_INSTALL_FAILED',
   /** The function to deploy or rebuild is not in the workspace. */
   functionNotFound: 'WORKSPACE_FUNCTION_NOT_FOUND',
 } as const;
@@ -35,4 +40,24 @@ export type WorkspaceErrorCode = (typeof WORKSPACE_ERROR_CODES)[keyof typeof WOR
 
 export function workspaceError(code: WorkspaceErrorCode, message: string, cause?: unknown): LambdaDockError {
   return new LambdaDockError(code, message, cause === undefined ? undefined : { cause });
+}
+
+/** A function's build failed; file and line (1-based) point at the first error the builder located. */
+export class BuildError extends LambdaDockError {
+  readonly file?: string;
+  readonly line?: number;
+  constructor(message: string, cause: unknown, where: { file?: string; line?: number } = {}, code: WorkspaceErrorCode = WORKSPACE_ERROR_CODES.buildFailed) {
+    super(code, message, cause === undefined ? undefined : { cause });
+    if (where.file !== undefined) this.file = where.file;
+    if (where.line !== undefined) this.line = where.line;
+  }
+}
+
+/** What FunctionHost.setBuildFailure records for a build that threw. */
+export function buildFailureOf(error: unknown): BuildFailure {
+  return {
+    message: errorMessage(error),
+    ...(error instanceof BuildError && error.file ? { file: error.file } : {}),
+    ...(error instanceof BuildError && error.line !== undefined ? { line: error.line } : {}),
+  };
 }

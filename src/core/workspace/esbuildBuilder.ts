@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { context, type BuildContext, type BuildFailure, type BuildOptions, type Message, type Metafile } from 'esbuild';
 import type { FunctionDefinition } from '../functions/definition';
-import { WORKSPACE_ERROR_CODES, workspaceError } from './errors';
+import { BuildError, WORKSPACE_ERROR_CODES, workspaceError } from './errors';
 
 export interface BuildOutcome {
   outDir: string;
@@ -71,7 +71,9 @@ export class EsbuildBuilder {
       metafile = result.metafile;
     } catch (error) {
       const failure = error as Partial<BuildFailure>;
-      throw workspaceError(WORKSPACE_ERROR_CODES.buildFailed, `${definition.name} does not build: ${describe(failure.errors, error)}`, error);
+      const first = failure.errors?.find((m) => m.location)?.location;
+      throw new BuildError(`${definition.name} does not build: ${describe(failure.errors, error)}`, error,
+        first ? { file: path.resolve(definition.build?.sourceDir ?? process.cwd(), first.file), line: first.line } : {});
     }
     const workingDir = definition.build?.sourceDir ?? process.cwd();
     return {

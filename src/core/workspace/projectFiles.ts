@@ -11,7 +11,7 @@ export const PROJECT_FILE_NAMES: Record<string, ProjectFileKind> = {
   'lambda-dock.json': 'lambda-dock',
 };
 
-/** Folders never searched: build output, dependencies, and every dot-folder (.git, .aws-sam, .lambda-dock). */
+/** Folders never searched: build output, dependencies, and every dot-folder (.git, .aws-sam, .lambda-dock); of cdk.out only its stack templates are read. */
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'cdk.out']);
 const MAX_DEPTH = 8;
 
@@ -24,8 +24,37 @@ export function isSkippedFolder(name: string): boolean {
   return name.startsWith('.') || SKIPPED_FOLDERS.has(name);
 }
 
+/** The CDK app's output folder: its stack templates are read as CloudFormation templates. */
+const CDK_OUT = 'cdk.out';
+
 export function projectFileKind(file: string): ProjectFileKind | undefined {
-  return PROJECT_FILE_NAMES[path.basename(file)];
+  const name = path.basename(file);
+  if (isCdkTemplate(file)) return 'sam';
+  return PROJECT_FILE_NAMES[name];
+}
+
+/** A stack template `cdk synth` wrote: cdk.out/STACK.template.json, or one level down in a stage's assembly-NAME/. */
+function isCdkTemplate(file: string): boolean {
+  if (!file.endsWith('.template.json')) return false;
+  const parent = path.dirname(file);
+  return path.basename(parent) === CDK_OUT || (path.basename(parent).startsWith('assembly-') && path.basename(path.dirname(parent)) === CDK_OUT);
+}
+
+/** The stack templates in a cdk.out folder (the app's own and its stages'), by name. */
+async function cdkTemplates(cdkOut: string): Promise<string[]> {
+  const found: string[] = [];
+  const entries = await fs.readdir(cdkOut, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(cdkOut, entry.name);
+    if (entry.isFile() && isCdkTemplate(full)) found.push(full);
+    else if (entry.isDirectory() && entry.name.startsWith('assembly-')) {
+      const inner = await fs.readdir(full, { withFileTypes: true }).catch(() => []);
+      for (const file of inner.sort((a, b) => a.name.localeCompare(b.name))) {
+        if (file.isFile() && isCdkTemplate(path.join(full, file.name))) found.push(path.join(full, file.name));
+      }
+    }
+  }
+  return found;
 }
 
 /** Every project file under `workspaceDir`, the shallowest first, then by path. */
@@ -46,7 +75,8 @@ export async function findProjectFiles(workspaceDir: string, signal?: AbortSigna
       for (const entry of entries) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
-          if (!isSkippedFolder(entry.name)) next.push(full);
+          if (entry.name === CDK_OUT) for (const file of await cdkTemplates(full)) found.push({ file, kind: 'sam' });
+          else if (!isSkippedFolder(entry.name)) next.push(full);
         } else if (entry.isFile() && PROJECT_FILE_NAMES[entry.name]) {
           found.push({ file: full, kind: PROJECT_FILE_NAMES[entry.name] });
         }

@@ -128,6 +128,8 @@ class SamTemplate extends ProjectFileReader {
 
     const packageType = String(get('PackageType', 'Zip'));
     const definition = withLambdaDefaults({ name: id, source: { file: this.file, line } });
+    const functionName = get('FunctionName');
+    if (typeof functionName === 'string' && functionName && functionName !== id) definition.deployedName = functionName;
     definition.memorySizeMB = this.positiveNumber(get('MemorySize'), at('MemorySize'), id, 'MemorySize') ?? definition.memorySizeMB;
     definition.timeoutSeconds = this.positiveNumber(get('Timeout'), at('Timeout'), id, 'Timeout') ?? definition.timeoutSeconds;
     const storage = get('EphemeralStorage');
@@ -139,7 +141,9 @@ class SamTemplate extends ProjectFileReader {
     }
     const reserved = this.positiveNumber(get('ReservedConcurrentExecutions'), at('ReservedConcurrentExecutions'), id, 'ReservedConcurrentExecutions');
     if (reserved !== undefined) definition.reservedConcurrency = reserved;
-    definition.environment = this.environment(id, props, at);
+    const { environment, unresolved } = this.environment(id, props, at);
+    definition.environment = environment;
+    if (unresolved.length) definition.unresolvedEnvironment = unresolved;
     definition.layers = this.layers(id, get('Layers', []), at('Layers'));
     const url = serverless ? get('FunctionUrlConfig') : undefined;
     if (isObj(url)) definition.functionUrl = functionUrl(url);
@@ -165,7 +169,10 @@ class SamTemplate extends ProjectFileReader {
 
     const codeLine = this.source.lineOf(serverless ? at('CodeUri') : at('Code'));
     let location: string | undefined;
-    if (serverless) {
+    const asset = cdkAssetPath(metadata, serverless ? 'CodeUri' : 'Code');
+    if (asset !== undefined) {
+      location = this.assetPath(asset, ['Resources', id, 'Metadata', CDK_ASSET_PATH], id, id);
+    } else if (serverless) {
       const inline = get('InlineCode');
       if (typeof inline === 'string') {
         definition.codeDir = inlineCodeDir(inline, runtime);
@@ -175,13 +182,17 @@ class SamTemplate extends ProjectFileReader {
       if (codeUri === undefined) location = this.dir;
       else if (typeof codeUri === 'string') location = this.localPath(codeUri, at('CodeUri'), id, 'CodeUri', id);
       else this.problem(at('CodeUri'), WORKSPACE_ERROR_CODES.unsupported, `${id}: CodeUri points at S3, which Lambda Dock cannot read; set CodeUri to the local folder of the code`, id);
+    } else if (isObj(props.Code) && ('S3Bucket' in props.Code || 'S3Key' in props.Code)) {
+      this.problem(at('Code'), WORKSPACE_ERROR_CODES.unsupported, `${id}: its Code is ${this.s3Location(props.Code)}, which cannot be run locally; set Code to the local folder or .zip of the code (as aws cloudformation package reads it), or, for a CDK app, run cdk synth and open the app's folder: the stack template in cdk.out names each function's local asset folder`, id);
     } else {
       const code = get('Code');
       if (typeof code === 'string') location = this.localPath(code, at('Code'), id, 'Code', id);
       else if (isObj(code) && typeof code.ZipFile === 'string') {
         definition.codeDir = inlineCodeDir(code.ZipFile, runtime);
         return definition;
-      } else this.problem(at('Code'), code === undefined ? WORKSPACE_ERROR_CODES.missingProperty : WORKSPACE_ERROR_CODES.unsupported, `${id}: Code must be a local folder or zip (as aws cloudformation package reads it) or ZipFile; code in S3 cannot be run locally`, id);
+      } else {
+        this.problem(at('Code'), code === undefined ? WORKSPACE_ERROR_CODES.missingProperty : WORKSPACE_ERROR_CODES.invalidValue, `${id}: Code must be the local folder or .zip of the code, or ZipFile for inline code`, id);
+      }
     }
     if (!location) return undefined;
 
@@ -204,10 +215,11 @@ class SamTemplate extends ProjectFileReader {
     return definition;
   }
 
-  private environment(id: string, props: Obj, at: (...keys: string[]) => string[]): Record<string, string> {
+  private environment(id: string, props: Obj, at: (...keys: string[]) => string[]): { environment: Record<string, string>; unresolved: string[] } {
     const environment: Record<string, string> = {};
+    const unresolved: string[] = [];
     const variables = isObj(props.Environment) ? props.Environment.Variables : undefined;
-    if (!isObj(variables)) return environment;
+    if (!isObj(variables)) return { environment, unresolved };
     for (const [name, raw] of Object.entries(variables)) {
       try {
         const value = resolveIntrinsics(raw, this.ctx);
@@ -215,9 +227,10 @@ class SamTemplate extends ProjectFileReader {
         environment[name] = String(value);
       } catch (error) {
         this.unresolved(at('Environment', 'Variables', name), id, `environment variable ${name}`, error, id);
+        unresolved.push(name);
       }
     }
-    return environment;
+    return { environment, unresolved };
   }
 
   private layers(id: string, value: unknown, at: (string | number)[]): LayerDefinition[] {
@@ -242,9 +255,13 @@ class SamTemplate extends ProjectFileReader {
     const key = resource.Type === 'AWS::Serverless::LayerVersion' ? 'ContentUri' : 'Content';
     const props = isObj(resource.Properties) ? resource.Properties : {};
     const at = ['Resources', id, 'Properties', key];
+    const asset = cdkAssetPath(isObj(resource.Metadata) ? resource.Metadata : {}, key);
     try {
-      const content = resolveIntrinsics(props[key], this.ctx);
-      if (typeof content !== 'string') {
+      const content = asset === undefined ? resolveIntrinsics(props[key], this.ctx) : undefined;
+      if (asset !== undefined) {
+        const location = this.assetPath(asset, ['Resources', id, 'Metadata', CDK_ASSET_PATH], id, undefined);
+        if (location) layer = { name: id, dir: resolveLayerDir(location) };
+      } else if (typeof content !== 'string') {
         this.problem(at, WORKSPACE_ERROR_CODES.unsupported, `layer ${id}: ${key} must be a local folder or zip; content in S3 cannot be used locally`);
       } else {
         const location = this.localPath(content, at, id, key, undefined);
@@ -295,6 +312,26 @@ class SamTemplate extends ProjectFileReader {
     return options;
   }
 
+  /** How Code in S3 reads in a message: s3://bucket/key where both are known locally. */
+  private s3Location(code: Obj): string {
+    try {
+      const bucket = resolveIntrinsics(code.S3Bucket, this.ctx);
+      const key = resolveIntrinsics(code.S3Key, this.ctx);
+      if (typeof bucket === 'string' && typeof key === 'string') return `in S3 (s3://${bucket}/${key})`;
+    } catch {
+      // Named by its properties below.
+    }
+    return 'in S3 (S3Bucket, S3Key)';
+  }
+
+  /** A CDK asset's folder or file, relative to the template in cdk.out. */
+  private assetPath(asset: string, at: string[], id: string, functionName: string | undefined): string | undefined {
+    const location = path.resolve(this.dir, asset);
+    if (existsSync(location)) return location;
+    this.problem(at, WORKSPACE_ERROR_CODES.pathNotFound, `${id}: its CDK asset ${location} does not exist; run cdk synth again so cdk.out holds the assets its templates name`, functionName);
+    return undefined;
+  }
+
   /** `id` names the function or layer whose path it is; `functionName` is set for a function's. */
   private localPath(value: string, at: string[], id: string, key: string, functionName: string | undefined): string | undefined {
     if (/^s3:\/\//.test(value)) {
@@ -316,6 +353,16 @@ class SamTemplate extends ProjectFileReader {
     this.problem(at, unsupported ? WORKSPACE_ERROR_CODES.unsupported : WORKSPACE_ERROR_CODES.unresolved,
       `${id}: ${what} cannot be known locally (${errorMessage(error)}); it is left out: ${fix}`, functionName);
   }
+}
+
+const CDK_ASSET_PATH = 'aws:asset:path';
+
+/** The asset folder CDK recorded for a resource's code property (Metadata aws:asset:path and aws:asset:property). */
+function cdkAssetPath(metadata: Obj, property: string): string | undefined {
+  const asset = metadata[CDK_ASSET_PATH];
+  const assetProperty = metadata['aws:asset:property'];
+  if (typeof asset !== 'string' || !asset) return undefined;
+  return assetProperty === undefined || assetProperty === property ? asset : undefined;
 }
 
 /** SAM's Globals rules: maps merge, lists put the globals first, anything else the function's value wins. */

@@ -31,6 +31,8 @@ class ServerlessService extends ProjectFileReader {
   private readonly layerCache = new Map<string, LayerDefinition | undefined>();
   /** The provider with its variables resolved: once, so an unresolvable one is reported once, not per function. */
   private resolvedProvider: Obj | undefined;
+  /** null: the file names no service (or one only the deployed stack knows). */
+  private serviceNameValue: string | null | undefined;
 
   constructor(
     file: string,
@@ -59,10 +61,25 @@ class ServerlessService extends ProjectFileReader {
     return { file: this.file, functions, problems: this.problems };
   }
 
+  /** `service: NAME` (or the older `service: { name: NAME }`), with its variables resolved. */
+  private get serviceName(): string | undefined {
+    if (this.serviceNameValue === undefined) this.serviceNameValue = this.readServiceName() ?? null;
+    return this.serviceNameValue ?? undefined;
+  }
+
+  private readServiceName(): string | undefined {
+    const raw = isObj(this.service.service) ? this.service.service.name : this.service.service;
+    if (typeof raw !== 'string' || !raw) return undefined;
+    const resolved = this.variables(raw, ['service']);
+    return typeof resolved === 'string' && !resolved.includes('${') ? resolved : undefined;
+  }
+
   private function(name: string, fn: Obj): FunctionDefinition | undefined {
     const provider = this.resolvedProvider ??= this.variables(this.provider, ['provider']) as Obj;
     const at = (...keys: string[]) => ['functions', name, ...keys];
     const definition = withLambdaDefaults({ name, source: { file: this.file, line: this.source.lineOf(at()) } });
+    const deployedName = typeof fn.name === 'string' && fn.name ? fn.name : this.serviceName ? `${this.serviceName}-${this.stage}-${name}` : undefined;
+    if (deployedName && deployedName !== name) definition.deployedName = deployedName;
     const pick = (key: string): unknown => fn[key] ?? provider[key];
     definition.memorySizeMB = this.positiveNumber(pick('memorySize'), at('memorySize'), name, 'memorySize') ?? definition.memorySizeMB;
     definition.timeoutSeconds = this.positiveNumber(pick('timeout'), at('timeout'), name, 'timeout') ?? definition.timeoutSeconds;

@@ -4,6 +4,8 @@ import type { FunctionDefinition } from '../functions/definition';
 import type { LambdaBackend } from '../engine/backend';
 import { DockerBackend } from '../engine/dockerBackend';
 import { errorMessage } from '../errors';
+import type { BuildFailure } from '../runtime/invoker';
+import { buildFailureOf } from './errors';
 import type { DeployChange, DeployReport } from '../runtime/functionHost';
 import { discoverFunctions, type DiscoveryOptions } from './discovery';
 import { functionRoots } from './functionRoots';
@@ -17,6 +19,8 @@ import { WorkspaceWatcher } from './workspaceWatcher';
 export interface DeployHost {
   deploy(definitions: readonly FunctionDefinition[], options?: { prewarm?: boolean }): Promise<DeployReport>;
   prewarm(name: string): Promise<void>;
+  /** A function whose build fails must not go on running its last good build unnoticed. */
+  setBuildFailure(definition: FunctionDefinition, failure: BuildFailure | undefined): void;
   readonly backend: LambdaBackend;
   readonly session: { readonly id: string };
 }
@@ -100,7 +104,8 @@ export class WorkspaceDeployer extends EventEmitter {
   affectedBy(files: readonly string[]): Set<string> | undefined {
     const affected = new Set<string>();
     for (const file of files) {
-      if (projectFileKind(file) !== undefined) return undefined;
+      // A project file or the env-vars file: every definition may have changed.
+      if (projectFileKind(file) !== undefined || file === this.options.envVarsFile) return undefined;
       for (const [name, definition] of this.discovered) {
         if (watchedRoots(definition, this.packaged.get(name)).some((root) => file === root || file.startsWith(root + path.sep))) affected.add(name);
       }
@@ -157,6 +162,7 @@ export class WorkspaceDeployer extends EventEmitter {
         let imageBuildMs: number | undefined;
         if (definition.image?.build) imageBuildMs = await this.buildImage(definition, signal);
         this.packaged.set(definition.name, packaged);
+        this.host.setBuildFailure(definition, undefined);
         results.set(definition.name, {
           name: definition.name,
           change: 'unchanged',
@@ -165,12 +171,15 @@ export class WorkspaceDeployer extends EventEmitter {
           ...(imageBuildMs !== undefined ? { imageBuildMs } : {}),
         });
       } catch (error) {
+        if (signal?.aborted) throw error;
+        this.host.setBuildFailure(definition, buildFailureOf(error));
         results.set(definition.name, { name: definition.name, change: 'failed', packageMs: performance.now() - t0, error: errorMessage(error) });
       }
     }
     const buildMs = performance.now() - buildStarted;
 
-    // The engine gets every function that has ever built: one that fails now keeps its last good deploy.
+    // The engine keeps every function that has ever built, so its instances and name stay; one whose
+    // build fails now answers invokes with that failure (setBuildFailure) until it builds again.
     const deployable = [...this.discovered.keys()].map((name) => this.packaged.get(name)?.definition).filter((d): d is FunctionDefinition => !!d);
     const deployStarted = performance.now();
     const engineReport = await this.host.deploy(deployable, { prewarm: false });

@@ -3,7 +3,7 @@ import type { ContainerEvent } from '../../core/engine/engineEvents';
 import type { FunctionDefinition } from '../../core/functions/definition';
 import type { DeployReport, FunctionHostOptions } from '../../core/runtime/functionHost';
 import type { InvokeOptions, InvokeResult } from '../../core/runtime/invokeResult';
-import type { FunctionInvoker } from '../../core/runtime/invoker';
+import type { BuildFailure, FunctionInvoker } from '../../core/runtime/invoker';
 import type { InstanceSnapshot } from '../../core/runtime/warmInstance';
 
 /** What the extension uses of FunctionHost: the real one, or an honest fake in unit tests. */
@@ -12,6 +12,7 @@ export interface EngineHost extends FunctionInvoker {
   readonly session: { readonly id: string };
   deploy(definitions: readonly FunctionDefinition[], options?: { prewarm?: boolean; removeMissing?: boolean }): Promise<DeployReport>;
   prewarm(name: string): Promise<void>;
+  setBuildFailure(definition: FunctionDefinition, failure: BuildFailure | undefined): void;
   invoke(name: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult>;
   functions(): readonly FunctionDefinition[];
   instances(): InstanceSnapshot[];

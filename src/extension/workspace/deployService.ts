@@ -2,6 +2,7 @@ import { errorMessage } from '../../core/errors';
 import type { FunctionDefinition } from '../../core/functions/definition';
 import type { Logger } from '../../core/log';
 import type { Discovery, Problem } from '../../core/workspace';
+import { buildFailureOf } from '../../core/workspace/errors';
 import type { EngineHost } from '../engine/engineHost';
 import type { HostService } from '../engine/hostService';
 import { Emitter, type Disposable } from '../util/emitter';
@@ -207,10 +208,20 @@ export class DeployService implements Disposable {
         const blocking = this.problemsOf(definition.name).find((p) => p.code === 'WORKSPACE_HANDLER_NOT_FOUND');
         if (blocking) {
           this.fail(outcome, definition.name, blocking.message);
+          // A function whose handler file is gone must not go on answering with its old code.
+          host.setBuildFailure(definition, { message: blocking.message, file: blocking.file, line: blocking.line });
           continue;
         }
+        let packaged: Awaited<ReturnType<Packager['package']>>;
         try {
-          const packaged = await this.packager.package(definition);
+          packaged = await this.packager.package(definition);
+        } catch (error) {
+          this.fail(outcome, definition.name, errorMessage(error));
+          host.setBuildFailure(definition, buildFailureOf(error));
+          continue;
+        }
+        host.setBuildFailure(definition, undefined);
+        try {
           this.inputs.set(definition.name, packaged.inputs);
           const report = await host.deploy([packaged.definition], { prewarm: this.options().prewarm, removeMissing: false });
           const change = report.functions[0]?.change ?? 'unchanged';

@@ -1,29 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { LABELS } from '../../../src/core/engine/backend';
+import { lambdaDock } from '../support/cli';
 import { docker, makeFolder, requireEngine } from '../support/engine';
 
-const CLI = path.join(__dirname, '../../../dist/cli.js');
 const EXAMPLES = path.join(__dirname, '../../../examples');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function lambdaDock(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 async function containersFor(workspace: string) {
   return docker.listContainers({ all: true, filters: { label: [`${LABELS.workspace}=${workspace}`] } });

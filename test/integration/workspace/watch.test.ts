@@ -51,7 +51,7 @@ describe('watching a workspace', () => {
     assert.equal((parse((await ws.host.invoke('GreetFunction', json({}))).payload) as { shared: string }).shared, 'edited');
   });
 
-  it('keeps serving the last good build when a save does not compile, and recovers on the next save', async () => {
+  it('an invoke while the last build failed fails with that build error and its line, never the last good build; the next good save recovers', async () => {
     ws = await deployFixture('sam-hello-ts');
     await ws.deployer.watch();
     const app = path.join(ws.dir, 'hello-world', 'app.ts');
@@ -61,7 +61,12 @@ describe('watching a workspace', () => {
     let report = await redeployed;
     assert.equal(report.functions[0].change, 'failed');
     assert.match(report.functions[0].error ?? '', /app\.ts:\d+:\d+/);
-    assert.equal((await ws.host.invoke('HelloWorldFunction', json({}))).status, 'ok');
+    const line = good.split('\n').findIndex((l) => l.includes('return {')) + 1;
+    await assert.rejects(ws.host.invoke('HelloWorldFunction', json({})), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'BUILD_FAILED');
+      assert.match(error.message, new RegExp(`^HelloWorldFunction was not run because its last build failed \\(its last good build is not used\\): HelloWorldFunction does not build: app\\.ts:${line}:\\d+: `));
+      return true;
+    });
     redeployed = nextDeploy(ws.deployer);
     fs.writeFileSync(app, good.replace("'world'", "'again'"));
     report = await redeployed;

@@ -5,6 +5,8 @@ import { withLambdaDefaults, type FunctionDefinition } from '../../../src/core/f
 import { LambdaDockError } from '../../../src/core/errors';
 import type { DeployReport, FunctionHostOptions } from '../../../src/core/runtime/functionHost';
 import type { InvokeResult } from '../../../src/core/runtime/invokeResult';
+import { buildFailed } from '../../../src/core/runtime/invokeErrors';
+import type { BuildFailure } from '../../../src/core/runtime/invoker';
 import type { InstanceSnapshot } from '../../../src/core/runtime/warmInstance';
 import type { Logger } from '../../../src/core/log';
 import type { EngineHost, HostFactory } from '../../../src/extension/engine/engineHost';
@@ -98,6 +100,8 @@ export class FakeHost extends EventEmitter implements EngineHost {
   }
   async prewarm(): Promise<void> {}
   async invoke(name: string, payload: Buffer): Promise<InvokeResult> {
+    const failure = this.buildFailures.get(name);
+    if (failure) throw buildFailed(name, failure);
     return {
       requestId: 'req-1',
       functionName: name,
@@ -114,6 +118,14 @@ export class FakeHost extends EventEmitter implements EngineHost {
   }
   getFunction(name: string): FunctionDefinition | undefined {
     return this.registered.get(name)?.definition;
+  }
+  readonly buildFailures = new Map<string, BuildFailure>();
+  setBuildFailure(definition: FunctionDefinition, failure: BuildFailure | undefined): void {
+    if (failure) this.buildFailures.set(definition.name, failure);
+    else this.buildFailures.delete(definition.name);
+  }
+  buildFailureOf(name: string): BuildFailure | undefined {
+    return this.buildFailures.get(name);
   }
   instances(): InstanceSnapshot[] {
     return this.instanceList;

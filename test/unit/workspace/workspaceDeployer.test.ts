@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { FunctionDefinition } from '../../../src/core/functions/definition';
 import type { LambdaBackend } from '../../../src/core/engine/backend';
 import type { DeployReport } from '../../../src/core/runtime/functionHost';
+import type { BuildFailure } from '../../../src/core/runtime/invoker';
 import { WorkspaceDeployer, type DeployHost, type WorkspaceDeployReport } from '../../../src/core/workspace/workspaceDeployer';
 import { copyFixture, tempDir, useTempCache } from './helpers';
 
@@ -28,6 +29,12 @@ class FakeHost implements DeployHost {
 
   async prewarm(name: string): Promise<void> {
     this.prewarmed.push(name);
+  }
+
+  readonly buildFailures = new Map<string, BuildFailure>();
+  setBuildFailure(definition: FunctionDefinition, failure: BuildFailure | undefined): void {
+    if (failure) this.buildFailures.set(definition.name, failure);
+    else this.buildFailures.delete(definition.name);
   }
 }
 
@@ -91,5 +98,26 @@ describe('WorkspaceDeployer', () => {
     assert.deepEqual(changes, { HelloWorldFunction: 'changed' }, 'the report names what was rebuilt, nothing else');
     assert.equal(report.functions.find((f) => f.name === 'HelloWorldFunction')?.incremental, true);
     assert.equal(host.deployed.at(-1)?.length, 2, 'the engine always gets the whole set');
+  });
+
+  it('a build that fails is recorded with its file and line on the engine, and cleared by the next good build', async () => {
+    const host = new FakeHost();
+    const dir = workspaceWithTwoProjects();
+    deployer = new WorkspaceDeployer(host, { workspace: dir, debounceMs: 40 });
+    await deployer.watch();
+    const file = path.join(dir, 'ts', 'hello-world', 'greeting.ts');
+    const good = fs.readFileSync(file, 'utf8');
+    let redeployed = nextDeploy(deployer);
+    fs.writeFileSync(file, `${good}\nexport const broken = ;\n`);
+    const failed = await redeployed;
+    assert.equal(failed.functions.find((f) => f.name === 'HelloWorldFunction')?.change, 'failed');
+    const failure = host.buildFailures.get('HelloWorldFunction');
+    assert.equal(failure?.file, file);
+    assert.equal(failure?.line, good.split('\n').length + 1);
+    assert.match(failure?.message ?? '', /greeting\.ts:\d+:\d+: Unexpected ";"/);
+    redeployed = nextDeploy(deployer);
+    fs.writeFileSync(file, good.replace('hello', 'hi'));
+    await redeployed;
+    assert.equal(host.buildFailures.has('HelloWorldFunction'), false);
   });
 });
