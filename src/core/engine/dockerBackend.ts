@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import * as tarFs from 'tar-fs';
 import { errorMessage, LambdaDockError } from '../errors';
+import { silentLogger, type Logger } from '../log';
 import {
   LABELS,
   type InstanceExit,
@@ -20,7 +21,8 @@ import {
 import type { EngineSelection } from './detect';
 import { EngineEvents, type ContainerEvent } from './engineEvents';
 import { ENGINE_ERRORS, ignoreMissing, imageUnavailable } from './errors';
-import { ensureLocalNodeImage } from './localNodeImage';
+import { ensureLocalNodeImage, localImageSource } from './localNodeImage';
+import { majorOf } from './nodeBinaries';
 import { followProgress } from './progress';
 import { Session } from './session';
 
@@ -87,8 +89,9 @@ export class DockerBackend implements LambdaBackend {
     return this.selection.endpoint.startsWith('/');
   }
 
-  localNodeImage(): Promise<string> {
-    return ensureLocalNodeImage(this.docker, this.session.id);
+  /** The local image for a Node.js major (by default the host's): built on first use, see localNodeImage. */
+  async localNodeImage(major = majorOf(process.versions.node), log: Logger = silentLogger): Promise<string> {
+    return ensureLocalNodeImage(this.docker, this.session.id, await localImageSource(major, log));
   }
 
   runtimeApiEndpoint(): Promise<RuntimeApiEndpoint> {

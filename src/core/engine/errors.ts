@@ -6,6 +6,7 @@ export const ENGINE_ERRORS = {
   badChoice: 'ENGINE_BAD_CHOICE',
   imageUnavailable: 'IMAGE_UNAVAILABLE',
   launchFailed: 'LAUNCH_FAILED',
+  nodeUnavailable: 'NODE_UNAVAILABLE',
 } as const;
 
 export function engineNotFound(tried: string[]): LambdaDockError {

@@ -1,32 +1,41 @@
 import * as fs from 'node:fs';
 import type Docker from 'dockerode';
+import type { Logger } from '../log';
 import { runtimeClientPath } from '../paths';
+import { majorOf, nodeBinaryForImage, type NodeBinary } from './nodeBinaries';
 import { contentTag, ensureImportedImage, envChanges, hostFiles, sharedLibraries, type ImportedImage } from './rootFileSystem';
 
-const RECIPE_VERSION = '2';
+const RECIPE_VERSION = '3';
 const NODE_IN_IMAGE = '/usr/local/bin/node';
 
 /**
- * A Lambda-like Node.js image made on this machine from the host's own node binary, its shared libraries
- * and our runtime client: no registry involved. Used where the official image cannot be had.
+ * A Lambda-like Node.js image made on this machine from a node binary of the runtime's major (the host's,
+ * or one from the npm registry's node-linux-* packages), its shared libraries and our runtime client: no
+ * container registry involved. Used where the official image cannot be had.
  */
 export interface LocalImageSource {
-  nodeBinary: string;
+  node: NodeBinary;
   runtimeClient: string;
 }
 
-export function defaultLocalImageSource(): LocalImageSource {
-  return { nodeBinary: fs.realpathSync(process.execPath), runtimeClient: runtimeClientPath() };
+/** The source for a Node.js major: that major's binary (see nodeBinaryForImage) and the bundled runtime client. */
+export async function localImageSource(major: number, log: Logger): Promise<LocalImageSource> {
+  return { node: await nodeBinaryForImage(major, log), runtimeClient: runtimeClientPath() };
+}
+
+/** Lambda's NODE_PATH for a major: layers' node{N} and shared folders, the runtime's SDK, the runtime, the task. */
+export function lambdaNodePath(major: number): string {
+  return `/opt/nodejs/node${major}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task`;
 }
 
 /** The tag names what went in, so a changed runtime client or node binary makes a new image. */
 export function localNodeImageTag(source: LocalImageSource): string {
-  const hash = contentTag(RECIPE_VERSION, [source.nodeBinary], [fs.readFileSync(source.runtimeClient)]);
-  return `lambda-dock/nodejs-local:${process.versions.node.split('.')[0]}-${hash}`;
+  const hash = contentTag(RECIPE_VERSION, [source.node.path], [fs.readFileSync(source.runtimeClient)]);
+  return `lambda-dock/nodejs-local:${majorOf(source.node.version)}-${hash}`;
 }
 
 /** Builds the image if it is not there yet; returns its tag. */
-export function ensureLocalNodeImage(docker: Docker, sessionId: string, source = defaultLocalImageSource()): Promise<string> {
+export function ensureLocalNodeImage(docker: Docker, sessionId: string, source: LocalImageSource): Promise<string> {
   return ensureImportedImage(docker, sessionId, localNodeImage(source));
 }
 
@@ -37,7 +46,7 @@ function localNodeImage(source: LocalImageSource): ImportedImage {
     TZ: ':UTC',
     LAMBDA_TASK_ROOT: '/var/task',
     LAMBDA_RUNTIME_DIR: '/var/runtime',
-    NODE_PATH: '/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
+    NODE_PATH: lambdaNodePath(majorOf(source.node.version)),
   };
   return {
     tag: localNodeImageTag(source),
@@ -46,9 +55,9 @@ function localNodeImage(source: LocalImageSource): ImportedImage {
     rootFileSystem: () => ({
       dirs: ['/usr/local/bin'],
       files: [
-        { target: NODE_IN_IMAGE, source: source.nodeBinary, mode: 0o755 },
+        { target: NODE_IN_IMAGE, source: source.node.path, mode: 0o755 },
         { target: '/var/runtime/bootstrap.js', source: source.runtimeClient, mode: 0o644 },
-        ...hostFiles(sharedLibraries([source.nodeBinary])),
+        ...hostFiles(sharedLibraries([source.node.path])),
       ],
     }),
   };

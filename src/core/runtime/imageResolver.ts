@@ -2,6 +2,7 @@ import type { FunctionDefinition } from '../functions/definition';
 import { DockerBackend } from '../engine/dockerBackend';
 import { LambdaDockError } from '../errors';
 import { isNodeRuntime, officialImage } from '../engine/images';
+import { runtimeNodeMajor } from '../engine/nodeBinaries';
 import type { LambdaBackend } from '../engine/backend';
 import type { Logger } from '../log';
 
@@ -66,7 +67,7 @@ export class ImageResolver {
     const official = officialImage(runtime);
     if (!(this.backend instanceof DockerBackend)) return official ?? runtime;
     if (official && (await this.backend.imageExists(official))) return official;
-    if (isNodeRuntime(runtime)) return this.backend.localNodeImage();
+    if (isNodeRuntime(runtime)) return this.backend.localNodeImage(runtimeNodeMajor(runtime), this.log);
     if (!official) {
       throw new LambdaDockError('UNKNOWN_RUNTIME', `Unknown runtime "${runtime}": use a Lambda runtime identifier such as nodejs20.x or python3.12, or set an image for it (lambdaDock.runtimeImages).`);
     }
