@@ -1,84 +1,81 @@
 import { InvokeApiServer } from '../../core/api/server';
-import { errorMessage, LambdaDockError } from '../../core/errors';
+import { errorMessage } from '../../core/errors';
+import { ApiGatewayServer, type ServedRoute } from '../../core/gateway/apiGatewayServer';
 import type { FunctionHost } from '../../core/runtime/functionHost';
 import type { WorkspaceDeployReport } from '../../core/workspace/workspaceDeployer';
-import { stringOption, untilAborted, untilInterrupted, type CliCommand, type CommandContext } from '../command';
+import { untilAborted, untilInterrupted, type CliCommand, type CommandContext } from '../command';
 import { printDeployReport } from '../deployReport';
+import { DEFAULT_API_PORT, DEFAULT_INVOKE_API_PORT, portOption } from '../ports';
+import { printRoutes } from '../routeListing';
 import { DISCOVERY_USAGE } from '../startHost';
 import { DEPLOY_OPTIONS, startDeployer } from './deploy';
-
-const DEFAULT_PORT = 3001;
-
-function portOption(context: CommandContext, name: string, fallback: number): number {
-  const raw = stringOption(context, name);
-  if (raw === undefined) return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new LambdaDockError('USAGE', `--${name} ${raw} is not a port: give a number from 0 to 65535 (0 picks a free one)`);
-  }
-  return port;
-}
 
 /** What serve prints (and prints again, with --json, after each redeploy). */
 interface ServeState {
   endpoint: string;
+  apiUrl: string;
   functions: string[];
   functionUrls: Record<string, string>;
+  routes: ServedRoute[];
 }
 
-function stateOf(server: InvokeApiServer, host: FunctionHost): ServeState {
+function stateOf(server: InvokeApiServer, apis: ApiGatewayServer, host: FunctionHost): ServeState {
   const functionUrls: Record<string, string> = {};
   for (const { functionName, url } of server.functionUrls.all()) functionUrls[functionName] = url;
-  return { endpoint: server.endpoint, functions: host.functions().map((fn) => fn.name), functionUrls };
+  return { endpoint: server.endpoint, apiUrl: apis.url, functions: host.functions().map((fn) => fn.name), functionUrls, routes: apis.routes() };
 }
 
-function printUrls(context: CommandContext, state: ServeState): void {
-  const urls = Object.entries(state.functionUrls);
-  if (urls.length === 0) return;
-  context.out('Function URLs:');
-  const width = Math.max(...urls.map(([name]) => name.length));
-  for (const [name, url] of urls) context.out(`  ${name.padEnd(width)}  ${url}`);
+function printServed(context: CommandContext, state: ServeState): void {
+  const urls = Object.entries(state.functionUrls).map(([functionName, url]) => ({ functionName, url }));
+  if (state.routes.length === 0 && urls.length === 0) return;
+  context.out('Routes:');
+  printRoutes({ ...context, out: (text) => context.out(`  ${text}`) }, state.routes, urls);
 }
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'Serve the Lambda Invoke API on 127.0.0.1 for the AWS SDK and CLI, with Function URLs; redeploys on save',
+  summary: 'Serve the workspace\'s HTTP APIs (API Gateway REST and HTTP APIs) and Function URLs, and the Lambda Invoke API, on 127.0.0.1; redeploys on save',
   usage:
-    `lambda-dock serve [--port N] [--function-url-port N] [--no-watch] [--prewarm] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
-    `       (--port defaults to ${DEFAULT_PORT}; Function URLs take the ports after it; 0 picks free ports)`,
+    `lambda-dock serve [--api-port N] [--port N] [--function-url-port N] [--no-watch] [--prewarm] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
+    `       (--api-port defaults to ${DEFAULT_API_PORT}, --port (the Invoke API) to ${DEFAULT_INVOKE_API_PORT}; Function URLs take the ports after --port; 0 picks free ports)`,
   options: {
     ...DEPLOY_OPTIONS,
     port: { type: 'string', short: 'p' },
+    'api-port': { type: 'string' },
     'function-url-port': { type: 'string' },
     'no-watch': { type: 'boolean' },
   },
   async run(context) {
-    const port = portOption(context, 'port', DEFAULT_PORT);
+    const port = portOption(context, 'port', DEFAULT_INVOKE_API_PORT);
+    const apiPort = portOption(context, 'api-port', DEFAULT_API_PORT);
     const functionUrlBasePort = portOption(context, 'function-url-port', port === 0 ? 0 : port + 1);
     const watch = context.values['no-watch'] !== true;
     const { host, deployer } = await startDeployer(context);
+    // The same region and account as the invokedFunctionArn FunctionHost gives handlers.
+    const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
     const server = new InvokeApiServer({
       invoker: host,
       port,
       functionUrlBasePort,
-      // The same region and account as the invokedFunctionArn FunctionHost gives handlers.
-      scope: { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', accountId: '000000000000' },
+      scope: { region, accountId: '000000000000' },
       log: (message) => context.log.warn(message),
     });
+    const apis = new ApiGatewayServer({ invoker: host, port: apiPort, region, log: (message) => context.log.warn(message) });
     const settled = server.onAsyncInvocationSettled((outcome) => {
       if (outcome.failure) context.log.warn(`Event invocation of ${outcome.functionName} could not run: ${outcome.failure}`);
       else if (outcome.result?.status === 'error') {
         context.log.warn(`Event invocation of ${outcome.functionName} failed after ${outcome.attempts} attempt(s): ${outcome.result.error?.errorMessage ?? ''}`);
       }
     });
-    // A redeploy can add or remove functions with URLs: the listeners follow before the report is printed.
+    // A redeploy can add or remove functions, URLs and routes: they follow before the report is printed.
     deployer.on('deployed', (report: WorkspaceDeployReport) => {
+      apis.refresh();
       void server.refresh().then(
         () => {
           printDeployReport(context, report);
-          const state = stateOf(server, host);
+          const state = stateOf(server, apis, host);
           if (context.json) context.out(JSON.stringify(state));
-          else printUrls(context, state);
+          else printServed(context, state);
         },
         (error: unknown) => context.log.error('opening Function URLs failed', error),
       );
@@ -87,15 +84,17 @@ export const serveCommand: CliCommand = {
     try {
       const first = watch ? await deployer.watch(context.signal) : await deployer.deploy(context.signal);
       if (first) printDeployReport(context, first);
-      await untilAborted(server.start(), context.signal);
-      const state = stateOf(server, host);
+      apis.refresh();
+      await untilAborted(Promise.all([server.start(), apis.start()]), context.signal);
+      const state = stateOf(server, apis, host);
       if (context.json) {
         context.out(JSON.stringify(state));
       } else {
+        context.out(`HTTP APIs: ${state.apiUrl}`);
         context.out(`Invoke API: ${state.endpoint}`);
         context.out(`  aws lambda invoke --endpoint-url ${state.endpoint} --function-name NAME out.json`);
         context.out(`  new LambdaClient({ endpoint: '${state.endpoint}' })`);
-        printUrls(context, state);
+        printServed(context, state);
         context.out(watch ? `Watching ${context.workspace} for saves; Ctrl-C stops.` : 'Ctrl-C stops.');
       }
       await untilInterrupted(context.signal);
@@ -106,7 +105,10 @@ export const serveCommand: CliCommand = {
     } finally {
       settled.dispose();
       await deployer.dispose();
-      await server.close().catch((error: unknown) => context.log.warn(`closing the Invoke API: ${errorMessage(error)}`));
+      await Promise.all([
+        server.close().catch((error: unknown) => context.log.warn(`closing the Invoke API: ${errorMessage(error)}`)),
+        apis.close().catch((error: unknown) => context.log.warn(`closing the HTTP APIs: ${errorMessage(error)}`)),
+      ]);
       await host.dispose();
     }
   },

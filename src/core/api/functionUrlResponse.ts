@@ -1,31 +1,9 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { type HttpAnswer, JSON_TYPE, payloadV2Answer, responseHeaders, sendAnswer } from '../gateway/httpAnswer';
 import type { InvokeResult, ResponseStreamSink } from '../runtime/invokeResult';
 
-/** An HTTP response a Function URL sends for a function's result. */
-export interface HttpAnswer {
-  statusCode: number;
-  headers: OutgoingHttpHeaders;
-  body: Buffer;
-}
-
-const JSON_TYPE = 'application/json';
-
-function hasHeader(headers: OutgoingHttpHeaders, name: string): boolean {
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return true;
-  return false;
-}
-
-/** Copies a function's response headers and cookies into Node's header object. */
-function responseHeaders(headers: unknown, cookies: unknown): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  if (headers !== null && typeof headers === 'object') {
-    for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-      if (value !== undefined && value !== null) out[name] = String(value);
-    }
-  }
-  if (Array.isArray(cookies) && cookies.length > 0) out['set-cookie'] = cookies.map(String);
-  return out;
-}
+export type { HttpAnswer };
+export { sendAnswer };
 
 export const BAD_GATEWAY: HttpAnswer = {
   statusCode: 502,
@@ -33,40 +11,9 @@ export const BAD_GATEWAY: HttpAnswer = {
   body: Buffer.from('{"Message":"Internal Server Error"}'),
 };
 
-/**
- * Lambda's rules for a buffered Function URL response: an object with statusCode is the response
- * (headers, cookies, body, isBase64Encoded); any other JSON is a 200 application/json body (a string
- * result is the body itself); a function error is a 502.
- */
+/** A buffered Function URL response: payload format 2.0's rules, a function error being a 502. */
 export function httpAnswerFor(result: InvokeResult): HttpAnswer {
-  if (result.status === 'error') return BAD_GATEWAY;
-  const text = result.payload.toString('utf8');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { statusCode: 200, headers: { 'content-type': JSON_TYPE }, body: result.payload };
-  }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'statusCode' in value) {
-    const response = value as Record<string, unknown>;
-    const statusCode = Number(response.statusCode);
-    if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return BAD_GATEWAY;
-    const headers = responseHeaders(response.headers, response.cookies);
-    const rawBody = response.body;
-    let body: Buffer;
-    if (rawBody === undefined || rawBody === null) body = Buffer.alloc(0);
-    else if (typeof rawBody === 'string') body = Buffer.from(rawBody, response.isBase64Encoded === true ? 'base64' : 'utf8');
-    else body = Buffer.from(JSON.stringify(rawBody));
-    if (body.length > 0 && !hasHeader(headers, 'content-type')) headers['content-type'] = JSON_TYPE;
-    return { statusCode, headers, body };
-  }
-  const body = typeof value === 'string' ? Buffer.from(value) : result.payload;
-  return { statusCode: 200, headers: { 'content-type': JSON_TYPE }, body };
-}
-
-export function sendAnswer(res: ServerResponse, answer: HttpAnswer, extraHeaders: OutgoingHttpHeaders): void {
-  res.writeHead(answer.statusCode, { ...answer.headers, ...extraHeaders, 'content-length': answer.body.length });
-  res.end(answer.body);
+  return payloadV2Answer(result, BAD_GATEWAY);
 }
 
 /** awslambda.HttpResponseStream.from's content type: a JSON prelude, 8 NUL bytes, then the body. */

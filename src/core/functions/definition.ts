@@ -1,3 +1,5 @@
+import type { HttpRouteDefinition } from './routes';
+
 /** Where a function (or an error about it) was defined: the workspace file and its 1-based line. */
 export interface SourceLocation {
   file: string;
@@ -84,6 +86,8 @@ export interface FunctionDefinition {
   /** Opt-in to a scoped Docker Engine API socket at /var/run/docker.sock. */
   dockerSocket: boolean;
   functionUrl?: FunctionUrlDefinition;
+  /** API Gateway routes (REST and HTTP APIs) that invoke the function, from its events. */
+  routes?: HttpRouteDefinition[];
   /** Set when codeDir is a build output that packageFunction (src/core/workspace) must produce first. */
   build?: FunctionBuild;
   source: SourceLocation;

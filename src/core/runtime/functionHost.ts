@@ -133,6 +133,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       if (existing) {
         change = existing.fingerprint === deployment.fingerprint ? 'unchanged' : 'changed';
         if (change === 'changed') existing.redeploy(deployment);
+        else existing.refresh(deployment);
       } else {
         const pool = new FunctionPool(deployment, {
           backend: this.backend,

@@ -74,6 +74,15 @@ export class FunctionPool extends EventEmitter {
     this.emit('change');
   }
 
+  /** The same code and configuration described anew (its routes or its place in the file moved): instances stay. */
+  refresh(deployment: Deployment): void {
+    if (deployment.fingerprint !== this.fingerprint) {
+      this.redeploy(deployment);
+      return;
+    }
+    this.deployment = deployment;
+  }
+
   async invoke(payload: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
     const definition = this.deployment.definition;
     if (definition.reservedConcurrency !== undefined && this.inFlight >= definition.reservedConcurrency) {

@@ -43,7 +43,8 @@ export async function packageFunction(definition: FunctionDefinition): Promise<P
 
 /** Identifies one deploy of a function: code, layers and every setting that changes how it runs. */
 export function deployFingerprint(definition: FunctionDefinition, packaged: PackagedFunction): string {
-  const { source: _source, codeDir: _codeDir, layers: _layers, ...configuration } = definition;
+  // Routes are the gateway's business: a changed route must not restart warm instances.
+  const { source: _source, codeDir: _codeDir, layers: _layers, routes: _routes, ...configuration } = definition;
   return createHash('sha256')
     .update(JSON.stringify({ code: packaged.codeHash, layers: packaged.layersHash, configuration }))
     .digest('hex')

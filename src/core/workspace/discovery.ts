@@ -6,6 +6,7 @@ import { discoverLambdaDockJson } from './lambdaDockJson';
 import type { Discovery, FileDiscovery } from './problem';
 import { findProjectFiles, type ProjectFile } from './projectFiles';
 import { discoverSamTemplate } from './samTemplate';
+import { dropCollidingRoutes } from './routeCollisions';
 import { discoverServerlessYml } from './serverlessYml';
 
 export type { Discovery, Problem } from './problem';
@@ -84,5 +85,6 @@ export function mergeDiscoveries(results: FileDiscovery[]): Discovery {
       discovery.functions.push(fn);
     }
   }
+  dropCollidingRoutes(discovery.functions, discovery.problems);
   return discovery;
 }

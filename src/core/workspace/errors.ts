@@ -22,6 +22,8 @@ export const WORKSPACE_ERROR_CODES = {
   handlerNotFound: 'WORKSPACE_HANDLER_NOT_FOUND',
   /** Two files define a function with the same name. */
   duplicateFunction: 'WORKSPACE_DUPLICATE_FUNCTION',
+  /** Two API routes that match the same requests. */
+  routeCollision: 'WORKSPACE_ROUTE_COLLISION',
   /** A zip that cannot be read. */
   badArchive: 'WORKSPACE_BAD_ARCHIVE',
   /** esbuild reported errors. */

@@ -15,6 +15,7 @@ import { inlineCodeDir, resolveCode, resolveLayerDir } from './functionCode';
 import { evaluateCondition, pseudoParameters, resolveIntrinsics, UnresolvedValue, type IntrinsicContext } from './intrinsics';
 import type { FileDiscovery, Problem } from './problem';
 import { isObj, ProjectFileReader, type Obj } from './projectFileReader';
+import { SamApis } from './samApis';
 import { readYamlFile, type YamlSource } from './yamlSource';
 
 const SERVERLESS_FUNCTION = 'AWS::Serverless::Function';
@@ -76,6 +77,12 @@ class SamTemplate extends ProjectFileReader {
       } catch (error) {
         this.problem(['Resources', id], WORKSPACE_ERROR_CODES.invalidValue, `${id}: ${errorMessage(error)}`, id);
       }
+    }
+    const routes = new SamApis(this.file, this.template, this.resources, this.source, this.ctx, (at, code, message, fn) => this.problem(at, code, message, fn))
+      .routes(new Set(functions.map((fn) => fn.name)));
+    for (const fn of functions) {
+      const own = routes.get(fn.name);
+      if (own) fn.routes = own;
     }
     return { file: this.file, functions, problems: this.problems };
   }

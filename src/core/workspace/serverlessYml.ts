@@ -7,6 +7,7 @@ import { resolveCode, resolveLayerDir } from './functionCode';
 import { BUILDABLE_EXTENSIONS, findHandlerFile } from './handlerFile';
 import type { FileDiscovery, Problem } from './problem';
 import { isObj, ProjectFileReader, type Obj } from './projectFileReader';
+import { ServerlessRoutes } from './serverlessRoutes';
 import { readYamlFile, type YamlSource } from './yamlSource';
 
 /** Files serverless leaves out of every package. */
@@ -49,11 +50,18 @@ class ServerlessService extends ProjectFileReader {
   discover(): FileDiscovery {
     const functions: FunctionDefinition[] = [];
     const declared = isObj(this.service.functions) ? this.service.functions : {};
+    let routes: ServerlessRoutes | undefined;
     for (const [name, raw] of Object.entries(declared)) {
       if (!isObj(raw)) continue;
       try {
-        const fn = this.function(name, this.variables(raw, ['functions', name]) as Obj);
-        if (fn) functions.push(fn);
+        const resolved = this.variables(raw, ['functions', name]) as Obj;
+        const fn = this.function(name, resolved);
+        if (fn) {
+          routes ??= new ServerlessRoutes(this.file, this.source, this.resolvedProvider ?? {}, this.stage, new Set(Object.keys(declared)), (at, code, message, f) => this.problem(at, code, message, f));
+          const own = routes.routes(name, resolved);
+          if (own.length > 0) fn.routes = own;
+          functions.push(fn);
+        }
       } catch (error) {
         this.problem(['functions', name], WORKSPACE_ERROR_CODES.invalidValue, `${name}: ${errorMessage(error)}`, name);
       }

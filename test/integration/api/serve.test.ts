@@ -46,7 +46,7 @@ describe('lambda-dock serve', function () {
     assert.ok(fs.existsSync(CLI), `${CLI} is missing: run 'npm run build' first`);
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-dock-serve-'));
     fs.cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
-    child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--api-port', '0', '--json', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
     let buffered = '';
     child.stdout?.on('data', (data: Buffer) => {
       buffered += data.toString();

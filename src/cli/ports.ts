@@ -1,0 +1,17 @@
+import { LambdaDockError } from '../core/errors';
+import { stringOption, type CommandContext } from './command';
+
+/** The Invoke API's port when --port is not given. */
+export const DEFAULT_INVOKE_API_PORT = 3001;
+/** The HTTP APIs' port when --api-port is not given. */
+export const DEFAULT_API_PORT = 3000;
+
+export function portOption(context: CommandContext, name: string, fallback: number): number {
+  const raw = stringOption(context, name);
+  if (raw === undefined) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new LambdaDockError('USAGE', `--${name} ${raw} is not a port: give a number from 0 to 65535 (0 picks a free one)`);
+  }
+  return port;
+}
