@@ -3,14 +3,15 @@ import { RouteTable } from '../../core/gateway/routeTable';
 import type { CliCommand } from '../command';
 import { DEFAULT_API_PORT, DEFAULT_INVOKE_API_PORT, portOption } from '../ports';
 import { printRoutes, type ListedFunctionUrl } from '../routeListing';
-import { discover } from '../startHost';
+import { discover, DISCOVERY_OPTIONS, DISCOVERY_USAGE } from '../startHost';
 
 export const routesCommand: CliCommand = {
   name: 'routes',
   summary: 'List the HTTP routes (API Gateway REST and HTTP APIs, Function URLs) serve would serve, without serving',
-  usage: 'lambda-dock routes [--api-port N] [--port N] [--function-url-port N] [--workspace DIR] [--json]\n' +
+  usage: `lambda-dock routes [--api-port N] [--port N] [--function-url-port N] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
     '       (the URLs use the ports serve would take with the same options)',
   options: {
+    ...DISCOVERY_OPTIONS,
     'api-port': { type: 'string' },
     port: { type: 'string', short: 'p' },
     'function-url-port': { type: 'string' },

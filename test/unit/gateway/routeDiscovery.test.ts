@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { deployFingerprint } from '../../../src/core/runtime/packaging';
 import { discoverFunctions } from '../../../src/core/workspace/discovery';
 import { WORKSPACE_ERROR_CODES } from '../../../src/core/workspace/errors';
 import { lineOf, tempDir, useTempCache } from '../workspace/helpers';
@@ -125,7 +126,6 @@ describe('routes from the workspace', () => {
   });
 
   it('a route change does not change the deploy fingerprint (instances stay warm)', async () => {
-    const { deployFingerprint } = await import('../../../src/core/runtime/packaging');
     const { functions } = await discoverFunctions(path.join(GATEWAY, 'serverless'));
     const users = functions.find((f) => f.name === 'users');
     assert.ok(users);
