@@ -13,6 +13,8 @@ export const LABELS = {
   /** The session's liveness socket: reapStale connects to it to tell a live session from a dead one. */
   sessionSocket: 'lambda-dock.session-socket',
   dockerSocket: 'lambda-dock.io/docker-socket',
+  /** On the network instances run on ('instances'): found by it, never by its name, which anyone can take. */
+  network: 'lambda-dock.network',
 } as const;
 
 /** Everything needed to start one instance of a function. */
@@ -53,14 +55,31 @@ export interface LaunchedInstance extends EventEmitter {
   readonly instanceId: string;
   /** Set once it has stopped: an exit can come before anyone listens for 'exit'. */
   readonly exitInfo?: InstanceExit;
+  /**
+   * Its addresses on its networks, as the engine gave them when it started: with RuntimeApiIdentity
+   * 'address', the only sources its Runtime API accepts.
+   */
+  readonly addresses?: readonly string[];
 }
 
-/** Where the host's Runtime API must listen so instances reach it, and the address they use. */
+/**
+ * How an instance's Runtime API tells the instance's own connections from anyone else's:
+ * - 'address': only the instance's addresses (LaunchedInstance.addresses), checked on every connection
+ *   before a byte of it is read. The instances' network keeps the address from being borrowed.
+ * - 'secretPath': a per-instance secret path prefix carried in AWS_LAMBDA_RUNTIME_API (host:port/SECRET);
+ *   for child processes on loopback, whose address every local process shares.
+ * - 'unverified': this machine cannot see the instances' addresses (an engine in a VM, rootless or on
+ *   another machine): every connection that reaches the listener is served, and the log says so once.
+ */
+export type RuntimeApiIdentity = { kind: 'address' } | { kind: 'secretPath' } | { kind: 'unverified'; reason: string };
+
+/** Where the host's Runtime API must listen so instances reach it, the address they use, and whom it serves. */
 export interface RuntimeApiEndpoint {
   bindAddress: string;
+  /** Bound instead while bindAddress is not this machine's yet (Podman brings a bridge up with its first container). */
+  fallbackBindAddress?: string;
   advertisedHost: string;
-  /** When bound to every address: the only IPv4 subnet (CIDR) connections are accepted from. */
-  allowedSubnet?: string;
+  identity: RuntimeApiIdentity;
 }
 
 export interface PrepullProgress {

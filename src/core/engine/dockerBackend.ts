@@ -21,6 +21,7 @@ import {
 import type { EngineSelection } from './detect';
 import { EngineEvents, type ContainerEvent } from './engineEvents';
 import { ENGINE_ERRORS, ignoreMissing, imageUnavailable } from './errors';
+import { ensureInstanceNetwork, type InstanceNetwork } from './instanceNetwork';
 import { ensureLocalNodeImage, localImageSource } from './localNodeImage';
 import { majorOf } from './nodeBinaries';
 import { followProgress } from './progress';
@@ -28,6 +29,7 @@ import { Session } from './session';
 
 class DockerInstance extends EventEmitter implements LaunchedInstance {
   terminateRequested = false;
+  addresses?: readonly string[];
   oomKilled = false;
   /** The cgroup file its peak memory is read from: unset until looked for, null when there is none. */
   peakMemoryFile?: string | null;
@@ -54,6 +56,7 @@ export class DockerBackend implements LambdaBackend {
   private readonly byContainer = new Map<string, DockerInstance>();
   private readonly events: EngineEvents;
   private endpointPromise?: Promise<RuntimeApiEndpoint>;
+  private networkPromise?: Promise<InstanceNetwork>;
 
   private constructor(
     readonly docker: Docker,
@@ -119,8 +122,10 @@ export class DockerBackend implements LambdaBackend {
     const podman = this.selection.kind === 'podman';
 
     let container: Docker.Container;
+    let network: InstanceNetwork;
     try {
-      container = await this.docker.createContainer({
+      network = await this.instanceNetwork();
+      container = await this.createContainer(network, {
         name: `lambda-dock-${spec.functionName.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 40)}-${spec.instanceId}`,
         Image: spec.image,
         Cmd: spec.command,
@@ -131,6 +136,8 @@ export class DockerBackend implements LambdaBackend {
         AttachStdout: true,
         AttachStderr: true,
         HostConfig: {
+          // Without NET_RAW an instance cannot forge packets or ARP answers: it cannot borrow another's address.
+          CapDrop: ['NET_RAW'],
           Memory: memoryBytes,
           MemorySwap: memoryBytes,
           Tmpfs: { '/tmp': `rw,exec,size=${spec.ephemeralStorageMB}m` },
@@ -153,11 +160,44 @@ export class DockerBackend implements LambdaBackend {
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
       this.docker.modem.demuxStream(stream, outputSink(instance), outputSink(instance));
       await container.start();
+      instance.addresses = await this.addressesOf(container, network.name);
     } catch (error) {
       await this.terminate(spec.instanceId);
       throw launchFailed(spec, error);
     }
     return instance;
+  }
+
+  /** The instances' network, made once per backend; made again if it went (a `docker network prune`). */
+  private instanceNetwork(): Promise<InstanceNetwork> {
+    this.networkPromise ??= ensureInstanceNetwork(this.docker).catch((error: unknown) => {
+      this.networkPromise = undefined;
+      throw error;
+    });
+    return this.networkPromise;
+  }
+
+  private async createContainer(network: InstanceNetwork, options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+    const create = (on: InstanceNetwork) => this.docker.createContainer({ ...options, HostConfig: { ...options.HostConfig, NetworkMode: on.name } });
+    try {
+      return await create(network);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404 || !/network/i.test(errorMessage(error))) throw error;
+      this.networkPromise = undefined;
+      return create(await this.instanceNetwork());
+    }
+  }
+
+  /**
+   * The addresses the engine gave a started instance, which its Runtime API will serve and no other.
+   * An instance that already stopped has none (its exit is reported as usual); a running one must have one.
+   */
+  private async addressesOf(container: Docker.Container, networkName: string): Promise<string[]> {
+    const info = await container.inspect();
+    const settings = info.NetworkSettings.Networks?.[networkName] as { IPAddress?: string; GlobalIPv6Address?: string } | undefined;
+    const addresses = [settings?.IPAddress, settings?.GlobalIPv6Address].filter((a): a is string => Boolean(a));
+    if (addresses.length === 0 && info.State.Running) throw new Error(`the engine gave it no address on the network ${networkName}`);
+    return addresses;
   }
 
   async terminate(instanceId: string): Promise<void> {
@@ -309,24 +349,24 @@ export class DockerBackend implements LambdaBackend {
 
   private async findRuntimeApiEndpoint(): Promise<RuntimeApiEndpoint> {
     const override = process.env.LAMBDA_DOCK_RUNTIME_API_HOST;
-    if (override) return { bindAddress: process.env.LAMBDA_DOCK_RUNTIME_API_BIND ?? '0.0.0.0', advertisedHost: override };
-    for (const name of ['bridge', 'podman']) {
-      try {
-        const network = (await this.docker.getNetwork(name).inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string; Subnet?: string }> } };
-        const configs = network.IPAM?.Config ?? [];
-        const gateway = bridgeGateway(configs);
-        if (!gateway || !this.canBindHostPaths) continue;
-        // Bound to the bridge's own address: containers reach it, other machines do not.
-        if (await canBind(gateway)) return { bindAddress: gateway, advertisedHost: gateway };
-        // Podman brings its bridge up only while a container runs: listen everywhere, accept only the bridge's subnet.
-        const subnet = configs.find((c) => c.Subnet && !c.Subnet.includes(':'))?.Subnet;
-        if (subnet) return { bindAddress: '0.0.0.0', advertisedHost: gateway, allowedSubnet: subnet };
-      } catch {
-        // no network by that name on this engine
-      }
+    if (override) {
+      const reason = `LAMBDA_DOCK_RUNTIME_API_HOST is set (${override}), so connections are not checked against instance addresses`;
+      return { bindAddress: process.env.LAMBDA_DOCK_RUNTIME_API_BIND ?? '127.0.0.1', advertisedHost: override, identity: { kind: 'unverified', reason } };
     }
-    // Docker Desktop, rootless engines: the host is reached by name and forwarded to its loopback.
-    return { bindAddress: '127.0.0.1', advertisedHost: this.selection.kind === 'podman' ? 'host.containers.internal' : 'host.docker.internal' };
+    const hostAlias = this.selection.kind === 'podman' ? 'host.containers.internal' : 'host.docker.internal';
+    const unverified = (reason: string): RuntimeApiEndpoint => ({ bindAddress: '127.0.0.1', advertisedHost: hostAlias, identity: { kind: 'unverified', reason } });
+    if (!this.canBindHostPaths) return unverified(`the engine at ${this.endpoint} runs on another machine, whose containers reach this one through ${hostAlias}`);
+    const info = (await this.docker.info()) as { SecurityOptions?: string[] };
+    if (info.SecurityOptions?.some((option) => option.includes('name=rootless'))) {
+      return unverified(`the ${this.name} engine is rootless: its containers reach this machine through a user-mode network proxy that hides their addresses`);
+    }
+    const { gateway } = await this.instanceNetwork();
+    // Bound to the instances' bridge: its containers reach it, other machines do not.
+    if (await canBind(gateway)) return { bindAddress: gateway, advertisedHost: gateway, identity: { kind: 'address' } };
+    // Podman brings a bridge up with its first container: until then listen everywhere, serving only the instance's address.
+    if (this.selection.kind === 'podman') return { bindAddress: gateway, fallbackBindAddress: '0.0.0.0', advertisedHost: gateway, identity: { kind: 'address' } };
+    // Docker Desktop and other engines in a VM: the bridge is inside the VM, and the host is reached by name.
+    return unverified(`the engine's bridge ${gateway} is not on this machine (Docker Desktop or another engine in a VM), so connections arrive from its proxy, not from the instances' addresses`);
   }
 }
 
@@ -346,16 +386,6 @@ function cgroupPeakMemoryFiles(id: string): string[] {
 
 async function readPeakMemoryMB(file: string): Promise<number> {
   return Math.ceil(Number(await fs.promises.readFile(file, 'utf8')) / (1024 * 1024));
-}
-
-/** The bridge's IPv4 gateway; dockerd leaves it out of the default bridge's IPAM, where it is the subnet's first address. */
-export function bridgeGateway(configs: Array<{ Gateway?: string; Subnet?: string }>): string | undefined {
-  const ipv4 = configs.find((c) => c.Subnet && !c.Subnet.includes(':'));
-  if (ipv4?.Gateway) return ipv4.Gateway;
-  const base = ipv4?.Subnet?.split('/')[0].split('.').map(Number);
-  if (!base || base.length !== 4) return undefined;
-  base[3] += 1;
-  return base.join('.');
 }
 
 /** Whether an address is this machine's (the bridge is down, and so unlisted, until a container runs). */

@@ -26,8 +26,9 @@ export class ProcessBackend implements LambdaBackend {
   readonly endpoint = '';
   private readonly instances = new Map<string, ProcessInstance>();
 
+  /** Every local process shares loopback's address: a child proves itself by its secret path instead. */
   async runtimeApiEndpoint(): Promise<RuntimeApiEndpoint> {
-    return { bindAddress: '127.0.0.1', advertisedHost: '127.0.0.1' };
+    return { bindAddress: '127.0.0.1', advertisedHost: '127.0.0.1', identity: { kind: 'secretPath' } };
   }
 
   async launch(spec: LaunchSpec): Promise<LaunchedInstance> {

@@ -240,7 +240,7 @@ export class FunctionPool extends EventEmitter {
     let instance: WarmInstance | undefined;
     try {
       const endpoint = await backend.runtimeApiEndpoint();
-      channel = await RuntimeApiChannel.open(endpoint);
+      channel = await RuntimeApiChannel.open(endpoint, { owner: `${deployment.definition.name} instance ${instanceId}`, log: this.options.log });
       instance = new WarmInstance(instanceId, deployment.definition.name, deployment.fingerprint, channel);
       this.instances.add(instance);
       instance.on('state', () => this.emit('change'));
@@ -257,6 +257,7 @@ export class FunctionPool extends EventEmitter {
       });
       const spec = await deployment.launchSpec(instanceId, environment);
       const launched = await backend.launch(spec);
+      channel.admit(launched);
       await instance.attach(launched, startedAt);
       this.options.log.debug(`${deployment.definition.name}: instance ${instanceId} ready in ${Date.now() - startedAt} ms`);
       return instance;

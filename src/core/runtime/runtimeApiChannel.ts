@@ -1,7 +1,11 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { RuntimeApiEndpoint } from '../engine/backend';
+import type { LaunchedInstance, RuntimeApiEndpoint } from '../engine/backend';
+import type { Logger } from '../log';
+import { ConnectionGate } from './connectionGate';
 import { isOurClient } from './client/protocol';
 import type { LambdaError } from './invokeResult';
 
@@ -26,16 +30,33 @@ export type InvocationAnswer =
   | { kind: 'error'; error: LambdaError }
   | { kind: 'stream'; contentType: string; body: http.IncomingMessage };
 
+/** Who opens a channel, for its log lines. */
+export interface ChannelOptions {
+  /** Names the instance in log lines ("HelloFunction instance 1a2b3c"). */
+  owner: string;
+  log: Logger;
+}
+
+/** Endpoints whose unverified identity has been logged: once per backend, not per instance. */
+const warnedUnverified = new WeakSet<RuntimeApiEndpoint>();
+
 /**
- * The host side of the Lambda Runtime API (2018-06-01) for ONE instance: its own listener, so an
- * instance can only ever receive and answer its own invocations. Emits 'ready' on the first poll of
- * /invocation/next (the readiness signal), 'initError' (LambdaError) and 'answer' (requestId,
- * InvocationAnswer).
+ * The host side of the Lambda Runtime API (2018-06-01) for ONE instance: its own listener, which serves
+ * that instance alone (see RuntimeApiIdentity), so an instance can only ever receive and answer its own
+ * invocations. Emits 'ready' on the first poll of /invocation/next (the readiness signal), 'initError'
+ * (LambdaError) and 'answer' (requestId, InvocationAnswer).
  */
 export class RuntimeApiChannel extends EventEmitter {
   /** True once the instance identified itself as our runtime client (it writes end-of-invocation markers). */
   ourClient = false;
+  /** Accepts connections paused, so the gate decides before a byte is read; HTTP is served by `server`. */
+  private readonly listener: net.Server;
   private readonly server: http.Server;
+  private readonly gate: ConnectionGate;
+  private readonly connections = new Set<net.Socket>();
+  /** With identity 'secretPath': "/SECRET", the prefix every request path must start with. */
+  private readonly secretPrefix?: Buffer;
+  private refusedSecret = false;
   private waitingNext?: http.ServerResponse;
   private queued?: DispatchedInvocation;
   private current?: string;
@@ -44,30 +65,62 @@ export class RuntimeApiChannel extends EventEmitter {
   /** Kept for the same reason: an init error can arrive before the instance is wired. */
   initError?: LambdaError;
 
-  private constructor(private readonly advertisedHost: string) {
+  private constructor(
+    private readonly endpoint: RuntimeApiEndpoint,
+    private readonly options: ChannelOptions,
+  ) {
     super();
-    this.server = http.createServer({ keepAliveTimeout: 0, requestTimeout: 0, noDelay: true }, (request, response) => this.route(request, response));
+    this.server = http.createServer({ keepAliveTimeout: 0, requestTimeout: 0 }, (request, response) => this.route(request, response));
     this.server.headersTimeout = 0;
+    this.gate = new ConnectionGate(
+      (socket) => {
+        this.connections.add(socket);
+        socket.once('close', () => this.connections.delete(socket));
+        this.server.emit('connection', socket);
+        socket.resume();
+      },
+      (address, why) => options.log.warn(`${options.owner}: refused a connection to its Runtime API from ${address} (${why}); further ones from there are closed silently`),
+    );
+    this.listener = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.gate.offer(socket));
+    if (endpoint.identity.kind === 'secretPath') this.secretPrefix = Buffer.from(`/${randomBytes(18).toString('base64url')}`);
   }
 
-  static async open(endpoint: RuntimeApiEndpoint): Promise<RuntimeApiChannel> {
-    const channel = new RuntimeApiChannel(endpoint.advertisedHost);
-    if (endpoint.allowedSubnet) {
-      const allowed = subnetMatcher(endpoint.allowedSubnet);
-      channel.server.on('connection', (socket) => {
-        if (!allowed(socket.remoteAddress ?? '')) socket.destroy();
-      });
+  static async open(endpoint: RuntimeApiEndpoint, options: ChannelOptions): Promise<RuntimeApiChannel> {
+    const channel = new RuntimeApiChannel(endpoint, options);
+    try {
+      await listen(channel.listener, endpoint.bindAddress);
+    } catch (error) {
+      if (!endpoint.fallbackBindAddress || (error as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL') throw error;
+      // Safe with identity 'address': every connection from anywhere else is closed unread.
+      options.log.debug(`${options.owner}: ${endpoint.bindAddress} is not up yet, its Runtime API listens on ${endpoint.fallbackBindAddress}`);
+      await listen(channel.listener, endpoint.fallbackBindAddress);
     }
-    await new Promise<void>((resolve, reject) => {
-      channel.server.once('error', reject);
-      channel.server.listen(0, endpoint.bindAddress, () => resolve());
-    });
+    const { identity } = endpoint;
+    if (identity.kind !== 'address') channel.gate.allow('all');
+    if (identity.kind === 'unverified' && !warnedUnverified.has(endpoint)) {
+      warnedUnverified.add(endpoint);
+      options.log.warn(`Runtime APIs are not private to their instances here: ${identity.reason}. Any container or process that reaches ${endpoint.advertisedHost} can read and answer invocations.`);
+    }
     return channel;
   }
 
-  /** host:port for AWS_LAMBDA_RUNTIME_API. */
+  /** Connections that wait, unread, for the instance's address. */
+  get waitingConnections(): number {
+    return this.gate.waiting;
+  }
+
+  /** host:port (and with identity 'secretPath', /SECRET) for AWS_LAMBDA_RUNTIME_API. */
   get address(): string {
-    return `${this.advertisedHost}:${(this.server.address() as AddressInfo).port}`;
+    const hostPort = `${this.endpoint.advertisedHost}:${(this.listener.address() as AddressInfo).port}`;
+    return this.secretPrefix ? `${hostPort}${this.secretPrefix.toString()}` : hostPort;
+  }
+
+  /**
+   * From now on serves the launched instance and no one else: with identity 'address', connections from
+   * its addresses only (those that waited for them are decided now); no address means no one is served.
+   */
+  admit(launched: LaunchedInstance): void {
+    if (this.endpoint.identity.kind === 'address') this.gate.allow(launched.addresses ?? []);
   }
 
   /** Hands an invocation to the instance now if it is polling, or on its next poll. */
@@ -85,13 +138,24 @@ export class RuntimeApiChannel extends EventEmitter {
   close(): void {
     this.waitingNext?.destroy();
     this.waitingNext = undefined;
-    this.server.close();
-    this.server.closeAllConnections();
+    this.listener.close();
+    this.gate.close();
+    for (const socket of this.connections) socket.destroy();
+    this.connections.clear();
     this.removeAllListeners();
   }
 
   private route(request: http.IncomingMessage, response: http.ServerResponse): void {
-    const url = request.url ?? '';
+    const url = this.withoutSecret(request.url ?? '');
+    if (url === undefined) {
+      request.resume();
+      if (!this.refusedSecret) {
+        this.refusedSecret = true;
+        this.options.log.warn(`${this.options.owner}: refused a Runtime API request without the instance's secret path; further ones are refused silently`);
+      }
+      response.shouldKeepAlive = false;
+      return reject(response, 403, 'Forbidden', "this Runtime API serves only its own instance: the path must begin with the one in the instance's AWS_LAMBDA_RUNTIME_API");
+    }
     if (request.method === 'GET' && url === NEXT_PATH) return this.onNext(request, response);
     if (request.method === 'POST' && url === INIT_ERROR_PATH) {
       return void readBody(request, MAX_RESPONSE_BYTES).then((body) => {
@@ -127,6 +191,15 @@ export class RuntimeApiChannel extends EventEmitter {
         });
       },
     );
+  }
+
+  /** The path after the secret prefix; undefined when it does not start with it. The path itself when there is no secret. */
+  private withoutSecret(url: string): string | undefined {
+    const prefix = this.secretPrefix;
+    if (!prefix) return url;
+    const head = Buffer.from(url.slice(0, prefix.length + 1));
+    const matches = head.length > prefix.length && head[prefix.length] === 0x2f && timingSafeEqual(head.subarray(0, prefix.length), prefix);
+    return matches ? url.slice(prefix.length) : undefined;
   }
 
   private onNext(request: http.IncomingMessage, response: http.ServerResponse): void {
@@ -206,14 +279,12 @@ function parseError(body: Buffer, request: http.IncomingMessage): LambdaError {
   }
 }
 
-/** A test for IPv4 addresses (plain or IPv4-mapped IPv6) inside a CIDR subnet. */
-export function subnetMatcher(cidr: string): (address: string) => boolean {
-  const [base, bits] = cidr.split('/');
-  const toNumber = (ip: string) => ip.split('.').reduce((n, part) => (n << 8) + Number(part), 0) >>> 0;
-  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
-  const network = toNumber(base) & mask;
-  return (address) => {
-    const ipv4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-    return /^\d+\.\d+\.\d+\.\d+$/.test(ipv4) && (toNumber(ipv4) & mask) >>> 0 === network;
-  };
+function listen(server: net.Server, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, address, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

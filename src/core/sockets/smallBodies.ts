@@ -1,4 +1,4 @@
-import { malformed } from './errors';
+import { forbidden, malformed } from './errors';
 import { bool, buildObject, intArray, labels, object, oneOf, refusedUnlessZero, str, strArray } from './fieldRules';
 import type { JsonObject } from './strictJson';
 
@@ -27,6 +27,8 @@ export function buildExecStartBody(input: JsonObject): JsonObject {
   return buildObject(input, { Detach: bool, Tty: bool, ConsoleSize: intArray }, '') ?? {};
 }
 
+const RESERVED_NETWORK_PREFIX = 'lambda-dock';
+
 /** POST /networks/create: a plain bridge network with the engine's own addressing. */
 export function buildNetworkCreateBody(input: JsonObject, extraLabels: Record<string, string>): JsonObject {
   const body = buildObject(input, {
@@ -50,6 +52,8 @@ export function buildNetworkCreateBody(input: JsonObject, extraLabels: Record<st
     ConfigFrom: refusedUnlessZero('swarm'),
   }, '') ?? {};
   if (typeof body.Name !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(body.Name)) throw malformed('Name is required and must be a plain name');
+  // Lambda Dock's own networks (the instances' network above all) cannot be taken by name before it makes them.
+  if (body.Name.toLowerCase().startsWith(RESERVED_NETWORK_PREFIX)) throw forbidden(`Name: network names starting with ${RESERVED_NETWORK_PREFIX} are reserved for Lambda Dock`);
   delete body.IPAM;
   body.Labels = { ...((body.Labels as JsonObject | undefined) ?? {}), ...extraLabels };
   return body;

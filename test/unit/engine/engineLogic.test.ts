@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectEngine } from '../../../src/core/engine/detect';
-import { bridgeGateway } from '../../../src/core/engine/dockerBackend';
+import { bridgeGateway } from '../../../src/core/engine/instanceNetwork';
 import { ignoreMissing } from '../../../src/core/engine/errors';
 import { officialImage } from '../../../src/core/engine/images';
 import { formatReport, invocationLog } from '../../../src/core/runtime/logFormat';

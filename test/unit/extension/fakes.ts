@@ -34,7 +34,7 @@ export class FakeBackend implements LambdaBackend {
   listFailure: Error | undefined;
 
   async runtimeApiEndpoint() {
-    return { bindAddress: '127.0.0.1', advertisedHost: '127.0.0.1' };
+    return { bindAddress: '127.0.0.1', advertisedHost: '127.0.0.1', identity: { kind: 'secretPath' as const } };
   }
   async launch(): Promise<never> {
     throw new Error('the fake backend launches nothing');

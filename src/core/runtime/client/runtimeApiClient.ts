@@ -17,11 +17,16 @@ export class RuntimeApiClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   private readonly host: string;
   private readonly port: number;
+  /** A path before every route: the host's per-instance secret when it gives one (host:port/SECRET). */
+  private readonly prefix: string;
 
   constructor(endpoint: string) {
-    const separator = endpoint.lastIndexOf(':');
-    this.host = endpoint.slice(0, separator);
-    this.port = Number(endpoint.slice(separator + 1));
+    const slash = endpoint.indexOf('/');
+    const hostPort = slash < 0 ? endpoint : endpoint.slice(0, slash);
+    this.prefix = slash < 0 ? '' : endpoint.slice(slash).replace(/\/+$/, '');
+    const separator = hostPort.lastIndexOf(':');
+    this.host = hostPort.slice(0, separator);
+    this.port = Number(hostPort.slice(separator + 1));
   }
 
   async next(): Promise<NextInvocation> {
@@ -64,7 +69,7 @@ export class RuntimeApiClient {
       port: this.port,
       agent: this.agent,
       method: 'POST',
-      path: `/2018-06-01/runtime/invocation/${requestId}/response`,
+      path: `${this.prefix}/2018-06-01/runtime/invocation/${requestId}/response`,
       headers: {
         'User-Agent': CLIENT_USER_AGENT,
         'Content-Type': contentType,
@@ -85,7 +90,7 @@ export class RuntimeApiClient {
           port: this.port,
           agent: this.agent,
           method,
-          path,
+          path: this.prefix + path,
           headers: {
             'User-Agent': CLIENT_USER_AGENT,
             ...(body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }),
