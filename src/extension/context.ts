@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { EXTENSION_ERRORS, extensionError } from './errors';
 import { InvokeApiServer } from '../core/api/server';
 import { errorMessage } from '../core/errors';
 import { FunctionHost } from '../core/runtime/functionHost';
@@ -11,7 +12,9 @@ import { DeployOnSave } from './editor/deployOnSave';
 import { Diagnostics } from './editor/diagnostics';
 import { FunctionOutputs } from './editor/functionOutputs';
 import { diagnosticsFor } from './editor/problemDiagnostics';
-import { ResultDocuments } from './editor/resultDocuments';
+import { LogDocuments } from './editor/logDocuments';
+import { PayloadDrafts } from './invoke/payloadDrafts';
+import { ResultPanels } from './results/resultPanels';
 import { StatusBar } from './editor/statusBar';
 import { ExtensionLog } from './log';
 import { ContainersStore } from './model/containersStore';
@@ -20,6 +23,7 @@ import { Settings } from './settings';
 import type { SettingsService } from './settingsModel';
 import { DeployService } from './workspace/deployService';
 import { lazyPackager } from './workspace/lazyPackager';
+import { plural } from './views/treeNode';
 
 /** The Invoke API server of src/core/api, on 127.0.0.1 (it has no authentication). */
 const invokeApiFactory: InvokeApiFactory = ({ invoker, port, log }) => new InvokeApiServer({ invoker, port, log });
@@ -42,13 +46,15 @@ export class LambdaDockContext implements vscode.Disposable {
   readonly deploys: DeployService;
   readonly functions: FunctionsStore;
   readonly containers: ContainersStore;
-  readonly results: ResultDocuments;
+  readonly results: ResultPanels;
+  readonly logDocuments: LogDocuments;
+  readonly drafts: PayloadDrafts;
   readonly outputs: FunctionOutputs;
   readonly statusBar: StatusBar;
   readonly diagnostics: Diagnostics;
   readonly deployOnSave: DeployOnSave;
   readonly invokeApi: InvokeApiService;
-  lastInvocation: LastInvocation | undefined;
+  private lastInvocationValue: LastInvocation | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
 
@@ -57,7 +63,13 @@ export class LambdaDockContext implements vscode.Disposable {
     this.settings = this.own(new Settings());
     this.workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const workspace = this.workspace ?? '';
-    this.hosts = new HostService(workspace, () => this.settings.current, (options) => FunctionHost.start(options) as Promise<EngineHost>, this.log);
+    this.hosts = new HostService(
+      workspace,
+      () => this.settings.current,
+      (options) => FunctionHost.start(options) as Promise<EngineHost>,
+      this.log,
+      vscode.workspace.isTrusted,
+    );
     this.deploys = this.own(
       new DeployService(
         workspace,
@@ -69,8 +81,10 @@ export class LambdaDockContext implements vscode.Disposable {
       ),
     );
     this.functions = this.own(new FunctionsStore(this.deploys, this.hosts));
-    this.containers = this.own(new ContainersStore(this.hosts, this.log.component('containers')));
-    this.results = this.own(new ResultDocuments());
+    this.containers = this.own(new ContainersStore(this.hosts, this.log.component('containers'), () => this.workspaceFolders()));
+    this.results = this.own(new ResultPanels(this.log.component('results'), vscode.Uri.joinPath(extension.extensionUri, 'media', 'lambda-dock.svg')));
+    this.logDocuments = this.own(new LogDocuments());
+    this.drafts = this.own(new PayloadDrafts((extension.storageUri ?? extension.globalStorageUri).fsPath));
     this.outputs = this.own(new FunctionOutputs());
     this.statusBar = this.own(new StatusBar());
     this.diagnostics = this.own(new Diagnostics());
@@ -81,7 +95,13 @@ export class LambdaDockContext implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', 'lambdaDock.engineState', state.kind);
       this.updateStatus();
     }));
-    this.own(this.hosts.onDidRestart((host) => void this.redeploy(host)));
+    // Every session starts with the workspace deployed (packaged, no instance started): after a reload the
+    // functions read "deployed" and the Invoke API knows them before anything else runs.
+    this.own(this.hosts.onDidStartSession((host) => void this.deployOnStart(host)));
+    this.own(this.hosts.onDidChangeInstances(() => {
+      const running = this.hosts.current?.instances().some((i) => i.state !== 'stopped') ?? false;
+      void vscode.commands.executeCommand('setContext', 'lambdaDock.hasInstances', running);
+    }));
     // The Invoke API serves whichever host runs: it starts with the engine and follows its restarts.
     this.own(this.hosts.onDidChangeState((state) => void this.invokeApi.update(state.kind === 'ready' ? this.hosts.current : undefined)));
     this.own(this.deploys.onDidChange(() => {
@@ -90,8 +110,24 @@ export class LambdaDockContext implements vscode.Disposable {
       this.updateStatus();
     }));
     this.own(this.settings.onDidChange((services) => void this.onSettingsChanged(services)));
-    if (this.settings.current.deployOnSave) this.deployOnSave.start();
-    void vscode.commands.executeCommand('setContext', 'lambdaDock.engineState', 'idle');
+    this.own(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      this.log.info('the workspace is trusted now: its functions may build and run');
+      this.hosts.trust();
+      if (this.settings.current.deployOnSave) this.deployOnSave.start();
+    }));
+    // Nothing builds on save in an untrusted workspace (esbuild would run the workspace's plugins and config).
+    if (this.settings.current.deployOnSave && vscode.workspace.isTrusted) this.deployOnSave.start();
+    void vscode.commands.executeCommand('setContext', 'lambdaDock.engineState', this.hosts.state.kind);
+  }
+
+  /** The last invocation, for Invoke Again and Save Payload as Event (their palette entries follow it). */
+  get lastInvocation(): LastInvocation | undefined {
+    return this.lastInvocationValue;
+  }
+
+  set lastInvocation(value: LastInvocation | undefined) {
+    this.lastInvocationValue = value;
+    void vscode.commands.executeCommand('setContext', 'lambdaDock.hasLastInvocation', value !== undefined);
   }
 
   /** The engine, started on first use (a view shown, a command run). */
@@ -110,7 +146,7 @@ export class LambdaDockContext implements vscode.Disposable {
 
   /** The workspace folder, or an error that says to open one. */
   requireWorkspace(): string {
-    if (!this.workspace) throw new Error('Open a folder with a template.yaml, serverless.yml or lambda-dock.json first.');
+    if (!this.workspace) throw extensionError(EXTENSION_ERRORS.noWorkspace, 'Open a folder with a template.yaml, serverless.yml or lambda-dock.json first.');
     return this.workspace;
   }
 
@@ -149,12 +185,14 @@ export class LambdaDockContext implements vscode.Disposable {
     return disposable;
   }
 
-  private async redeploy(host: EngineHost): Promise<void> {
-    const names = this.deploys.definitions.filter((d) => this.deploys.state(d.name).kind === 'deployed').map((d) => d.name);
+  private async deployOnStart(host: EngineHost): Promise<void> {
+    if (!this.workspace) return;
     try {
-      await this.deploys.redeployAfterRestart(host, names);
+      const outcome = await this.deploys.deployOnStart(host);
+      if (!outcome) return;
+      this.log.info(`[deploy] session start: ${plural(outcome.deployed.length, 'function')} deployed${outcome.failed.length ? `, ${outcome.failed.length} failed (see Problems)` : ''}`);
     } catch (error) {
-      this.log.error('redeploying after the engine restarted failed', error);
+      this.log.error('deploying the workspace when the engine started failed', error);
     }
   }
 

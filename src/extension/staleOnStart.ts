@@ -4,6 +4,7 @@ import type { LambdaDockContext } from './context';
 import { ContainerOps } from './engine/containerOps';
 import type { EngineHost } from './engine/engineHost';
 import type { Views } from './views/registerViews';
+import { plural } from './views/treeNode';
 
 /**
  * When the engine first starts in this window: stale instances of this workspace (left by sessions that
@@ -23,7 +24,7 @@ async function cleanupOnStart(ctx: LambdaDockContext, views: Views, host: Engine
     if (stale.length === 0) return;
     if (choice === 'ask') {
       const answer = await vscode.window.showInformationMessage(
-        `Lambda Dock found ${stale.length} container(s) of this workspace left by editor sessions that ended. Remove them?`,
+        `Lambda Dock found ${plural(stale.length, 'container')} of this workspace left by editor sessions that ended. Remove them?`,
         'Remove',
         'Always',
         'Never',
@@ -34,7 +35,7 @@ async function cleanupOnStart(ctx: LambdaDockContext, views: Views, host: Engine
     }
     // 'always' removes what it just listed; 'ask' lists again, as the answer may have taken a while.
     const report = choice === 'ask' ? await ops.cleanupStale(folders) : await ops.removeStale(stale);
-    ctx.log.info(`[cleanup] at start: removed ${report.removed.length} stale container(s)`);
+    ctx.log.info(`[cleanup] at start: removed ${plural(report.removed.length, 'stale container')}`);
     for (const failure of report.failed) ctx.log.warn(`[cleanup] could not remove ${failure.name}: ${failure.error}`);
     await views.refreshContainers();
   } catch (error) {

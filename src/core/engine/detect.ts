@@ -53,7 +53,8 @@ export async function detectEngine(options: DetectOptions = {}): Promise<EngineS
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? 2000;
   const settingChoice = options.engine && options.engine !== 'auto' ? options.engine : undefined;
-  const choice = settingChoice ?? env.LAMBDA_DOCK_CONTAINER_CLI ?? undefined;
+  // An empty variable is unset, as shells and CI files often leave it.
+  const choice = settingChoice ?? (env.LAMBDA_DOCK_CONTAINER_CLI || undefined);
   if (choice !== undefined && choice !== 'docker' && choice !== 'podman') throw badEngineChoice(choice);
   const choiceReason = settingChoice ? 'setting' : 'LAMBDA_DOCK_CONTAINER_CLI';
   const host = options.dockerHost || env.DOCKER_HOST;

@@ -1,44 +1,51 @@
-// What a command was given: a tree node (from a view's menu), a plain value (from a test or a keybinding's
-// args), or nothing (from the palette, which then asks). Pure, so unit tests cover every shape.
+// What a command was given: a tree node (from a view's menu: it carries its typed record), a plain value
+// (from a test, a keybinding's args or another extension), or nothing (from the palette, which then asks).
+// Pure, so unit tests cover every shape.
 
-import { NODE_PREFIX } from '../views/treeNode';
+import type { ContainerRecord, InstanceRecord } from '../model/records';
+import type { NodeData } from '../views/treeNode';
 
-interface NodeLike {
-  id?: unknown;
+function nodeData(arg: unknown): NodeData | undefined {
+  const data = arg && typeof arg === 'object' ? (arg as { data?: unknown }).data : undefined;
+  return data && typeof data === 'object' && typeof (data as { kind?: unknown }).kind === 'string' ? (data as NodeData) : undefined;
 }
 
-function nodeId(arg: unknown): string | undefined {
-  return arg && typeof arg === 'object' && typeof (arg as NodeLike).id === 'string' ? ((arg as NodeLike).id as string) : undefined;
-}
-
-/** 'HelloFunction', a function node, an instance node's function, or { functionName }. */
-export function functionNameOf(arg: unknown, instanceFunction?: (instanceId: string) => string | undefined): string | undefined {
-  if (typeof arg === 'string' && arg) return arg;
-  const id = nodeId(arg);
-  if (id?.startsWith(NODE_PREFIX.function)) return id.slice(NODE_PREFIX.function.length);
-  if (id?.startsWith(NODE_PREFIX.instance)) return instanceFunction?.(id.slice(NODE_PREFIX.instance.length));
-  if (id?.startsWith(NODE_PREFIX.containerGroup)) return id.slice(NODE_PREFIX.containerGroup.length);
-  if (arg && typeof arg === 'object' && typeof (arg as { functionName?: unknown }).functionName === 'string') return (arg as { functionName: string }).functionName;
-  return undefined;
-}
-
-/** An instance node, an instance id, or { instanceId }. */
-export function instanceIdOf(arg: unknown): string | undefined {
-  return prefixedIdOf(arg, NODE_PREFIX.instance, 'instanceId');
-}
-
-/** A container node, a container id, or { containerId }. */
-export function containerIdOf(arg: unknown): string | undefined {
-  return prefixedIdOf(arg, NODE_PREFIX.container, 'containerId');
-}
-
-/** A node whose id has this prefix, an id (with or without the prefix), or an object with the id at `key`. */
-function prefixedIdOf(arg: unknown, prefix: string, key: string): string | undefined {
-  if (typeof arg === 'string' && arg) return arg.startsWith(prefix) ? arg.slice(prefix.length) : arg;
-  const id = nodeId(arg);
-  if (id?.startsWith(prefix)) return id.slice(prefix.length);
+function stringField(arg: unknown, key: string): string | undefined {
   const value = arg && typeof arg === 'object' ? (arg as Record<string, unknown>)[key] : undefined;
-  return typeof value === 'string' ? value : undefined;
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+/** 'HelloFunction', a function, instance or container-group node, or { functionName }. */
+export function functionNameOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg) return arg;
+  const data = nodeData(arg);
+  switch (data?.kind) {
+    case 'function':
+      return data.record.name;
+    case 'instance':
+    case 'container':
+      return data.record.functionName;
+    case 'containerGroup':
+      return data.functionName;
+    default:
+      return stringField(arg, 'functionName');
+  }
+}
+
+/** An instance node's record, or an instance id ('abc' or { instanceId }). */
+export function instanceOf(arg: unknown): InstanceRecord | string | undefined {
+  const data = nodeData(arg);
+  if (data?.kind === 'instance') return data.record;
+  if (typeof arg === 'string' && arg) return arg;
+  return stringField(arg, 'instanceId');
+}
+
+/** A container node's record, or a container id (or name) ('0123' or { containerId }). */
+export function containerOf(arg: unknown): ContainerRecord | string | undefined {
+  const data = nodeData(arg);
+  if (data?.kind === 'container') return data.record;
+  if (typeof arg === 'string' && arg) return arg;
+  return stringField(arg, 'containerId');
 }
 
 /**

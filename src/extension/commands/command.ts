@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, isLambdaDockError } from '../../core/errors';
+import { ENGINE_ERRORS } from '../../core/engine/errors';
+import { EXTENSION_ERRORS } from '../errors';
 import type { LambdaDockContext } from '../context';
 import type { Views } from '../views/registerViews';
 
@@ -35,8 +37,10 @@ export function picked<T>(value: T | undefined): T {
 }
 
 /**
- * Registers the table of commands, each wrapped once: a failure is logged with its stack and shown as one
- * message with "Show Log"; a cancellation is silent. The command's result is returned to the caller.
+ * Registers the table of commands, each wrapped once: a failure is shown as one message with the action that
+ * fixes it (Select Engine..., Manage Workspace Trust) and "Show Log"; it is logged in one line when it is a
+ * condition the user can act on (a LambdaDockError), with its stack otherwise. A cancellation is silent.
+ * The command's result is returned to the caller.
  */
 export function registerCommandTable(env: CommandEnv, specs: CommandSpec[]): void {
   for (const spec of specs) {
@@ -46,15 +50,33 @@ export function registerCommandTable(env: CommandEnv, specs: CommandSpec[]): voi
           return await spec.run(env, ...args);
         } catch (error) {
           if (isCancellation(error)) return undefined;
-          env.ctx.log.error(`[commands] ${spec.title} failed: ${errorMessage(error)}`, error);
-          void vscode.window.showErrorMessage(`${spec.title}: ${errorMessage(error)}`, 'Show Log').then((choice) => {
-            if (choice) env.ctx.showLog();
-          });
+          reportFailure(env, spec.title, error);
           return undefined;
         }
       }),
     );
   }
+}
+
+/** The one message a failed command shows, with the action that fixes it first. */
+export function reportFailure(env: CommandEnv, title: string, error: unknown): void {
+  if (isLambdaDockError(error)) env.ctx.log.warn(`[commands] ${title}: ${errorMessage(error)}`);
+  else env.ctx.log.error(`[commands] ${title} failed: ${errorMessage(error)}`, error);
+  const fix = fixFor(error);
+  const actions = fix ? [fix.label, 'Show Log'] : ['Show Log'];
+  void vscode.window.showErrorMessage(`${title}: ${errorMessage(error)}`, ...actions).then((choice) => {
+    if (choice === 'Show Log') env.ctx.showLog();
+    else if (choice && fix) void vscode.commands.executeCommand(fix.command);
+  });
+}
+
+const ENGINE_CODES: ReadonlySet<string> = new Set([ENGINE_ERRORS.notFound, ENGINE_ERRORS.notRunning, ENGINE_ERRORS.badChoice]);
+
+function fixFor(error: unknown): { label: string; command: string } | undefined {
+  if (!isLambdaDockError(error)) return undefined;
+  if (ENGINE_CODES.has(error.code)) return { label: 'Select Engine...', command: 'lambdaDock.selectEngine' };
+  if (error.code === EXTENSION_ERRORS.untrusted) return { label: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
+  return undefined;
 }
 
 /** Runs long work with a notification that can be cancelled. */

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
+import { EXTENSION_ERRORS, extensionError } from '../errors';
 import { handlerLocation } from '../invoke/handlerLocation';
-import { instanceIdOf } from './args';
+import { instanceOf } from './args';
 import { picked, type CommandSpec } from './command';
 import { pickFunction } from './pickers';
+import { plural } from '../views/treeNode';
 
 /** Lambda Dock: Show Function Logs — the function's own output channel. */
 export const showFunctionLogs: CommandSpec = {
@@ -22,7 +24,7 @@ export const openHandler: CommandSpec = {
   async run({ ctx }, arg) {
     const name = await pickFunction(ctx, arg, 'Open the handler of');
     const definition = ctx.deploys.definition(name);
-    if (!definition) throw new Error(`${name} is not a function of this workspace.`);
+    if (!definition) throw extensionError(EXTENSION_ERRORS.notFound, `${name} is not a function of this workspace.`);
     const location = handlerLocation(definition);
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(location.file));
     const position = new vscode.Position(location.line, 0);
@@ -36,13 +38,14 @@ export const stopInstance: CommandSpec = {
   id: 'lambdaDock.stopInstance',
   title: 'Stop Instance',
   async run({ ctx }, arg) {
-    let instanceId = instanceIdOf(arg);
+    const given = instanceOf(arg);
+    let instanceId = typeof given === 'string' ? given : given?.instanceId;
     if (!instanceId) {
       const host = ctx.hosts.current;
       const instances = host?.instances().filter((i) => i.state !== 'stopped') ?? [];
-      if (instances.length === 0) throw new Error('No warm instances are running in this window.');
+      if (instances.length === 0) throw extensionError(EXTENSION_ERRORS.nothingToChoose, 'No warm instances are running in this window.');
       const choice = await vscode.window.showQuickPick(
-        instances.map((i) => ({ label: i.instanceId, description: `${i.functionName} · ${i.state} · ${i.invocations} invocations` })),
+        instances.map((i) => ({ label: i.instanceId, description: `${i.functionName} · ${i.state} · ${plural(i.invocations, 'invocation')}` })),
         { placeHolder: 'The instance to stop' },
       );
       instanceId = picked(choice).label;

@@ -1,16 +1,18 @@
 import { registerCommandTable, type CommandEnv, type CommandSpec } from './command';
-import { cleanupStale, removeContainer, showContainerLogs, stopContainer } from './containers';
+import { cleanupStale, hideOtherWorkspaces, removeContainer, showContainerLogs, showOtherWorkspaces, stopContainer } from './containers';
 import { deployWorkspace } from './deploy';
 import { refresh, retryEngine, selectEngine, showLog } from './engine';
 import { savePayloadAsEvent } from './events';
 import { openHandler, showFunctionLogs, stopInstance } from './functions';
-import { invokeAgain, invokeFunction } from './invoke';
+import { editPayload, invokeAgain, invokeDraft, invokeFunction } from './invoke';
 
 /** Every command of the extension; package.json's contributes.commands lists the same ids. */
 export const COMMANDS: CommandSpec[] = [
   deployWorkspace,
   invokeFunction,
   invokeAgain,
+  editPayload,
+  invokeDraft,
   savePayloadAsEvent,
   showFunctionLogs,
   stopInstance,
@@ -22,6 +24,8 @@ export const COMMANDS: CommandSpec[] = [
   stopContainer,
   removeContainer,
   showContainerLogs,
+  showOtherWorkspaces,
+  hideOtherWorkspaces,
   showLog,
 ];
 

@@ -2,11 +2,14 @@ import { errorMessage, isLambdaDockError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import type { LambdaDockSettings } from '../settingsModel';
 import { Emitter, type Disposable } from '../util/emitter';
+import { untrustedWorkspace } from '../errors';
 import { hasEngineEvents, type EngineHost, type HostFactory } from './engineHost';
 
 export type EngineState =
   /** Nothing started yet: activation does no engine work until a view is shown or a command runs. */
   | { kind: 'idle' }
+  /** The workspace is not trusted: no engine starts, so nothing builds, deploys or runs. */
+  | { kind: 'untrusted' }
   | { kind: 'starting' }
   | { kind: 'ready'; engine: string; endpoint: string; isolated: boolean }
   | { kind: 'unreachable'; message: string; code?: string };
@@ -24,8 +27,8 @@ export class HostService implements Disposable {
   private readonly stateEmitter = new Emitter<EngineState>();
   private readonly instancesEmitter = new Emitter<void>();
   private readonly engineEventEmitter = new Emitter<void>();
-  private readonly restartedEmitter = new Emitter<EngineHost>();
   private readonly startedEmitter = new Emitter<EngineHost>();
+  private readonly sessionEmitter = new Emitter<EngineHost>();
 
   /** The engine state changed (welcome content, status bar). */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -33,10 +36,10 @@ export class HostService implements Disposable {
   readonly onDidChangeInstances = this.instancesEmitter.event;
   /** A container of this project changed in the engine (created, started, died, removed). */
   readonly onEngineEvent = this.engineEventEmitter.event;
-  /** A new host replaced the old one after a settings change: functions must be deployed again. */
-  readonly onDidRestart = this.restartedEmitter.event;
   /** A host started for the first time (stale cleanup at activation runs then). */
   readonly onDidStart = this.startedEmitter.event;
+  /** Any host started: the first, one after a restart, one after the session was ended. */
+  readonly onDidStartSession = this.sessionEmitter.event;
   private startedOnce = false;
 
   constructor(
@@ -44,7 +47,17 @@ export class HostService implements Disposable {
     private readonly settings: () => LambdaDockSettings,
     private readonly factory: HostFactory,
     private readonly log: Logger,
-  ) {}
+    private trusted = true,
+  ) {
+    if (!trusted) this.stateValue = { kind: 'untrusted' };
+  }
+
+  /** The user trusted the workspace: the engine may start now. */
+  trust(): void {
+    if (this.trusted) return;
+    this.trusted = true;
+    this.setState({ kind: 'idle' });
+  }
 
   get state(): EngineState {
     return this.stateValue;
@@ -58,6 +71,7 @@ export class HostService implements Disposable {
   /** The running host, started on first use; rejects with the engine's actionable error when none answers. */
   ensure(): Promise<EngineHost> {
     if (this.host) return Promise.resolve(this.host);
+    if (!this.trusted) return Promise.reject(untrustedWorkspace());
     this.starting ??= this.start();
     return this.starting;
   }
@@ -68,8 +82,7 @@ export class HostService implements Disposable {
     await this.stop();
     if (!wasRunning) return;
     try {
-      const host = await this.ensure();
-      this.restartedEmitter.fire(host);
+      await this.ensure();
     } catch {
       // Reported through the state (unreachable) and the log by start().
     }
@@ -86,8 +99,8 @@ export class HostService implements Disposable {
     this.stateEmitter.dispose();
     this.instancesEmitter.dispose();
     this.engineEventEmitter.dispose();
-    this.restartedEmitter.dispose();
     this.startedEmitter.dispose();
+    this.sessionEmitter.dispose();
   }
 
   private async start(): Promise<EngineHost> {
@@ -116,12 +129,15 @@ export class HostService implements Disposable {
         this.startedOnce = true;
         this.startedEmitter.fire(host);
       }
+      this.sessionEmitter.fire(host);
       return host;
     } catch (error) {
       if (generation === this.generation) {
         this.starting = undefined;
         const code = isLambdaDockError(error) ? error.code : undefined;
-        this.log.error(`[host] the engine could not start: ${errorMessage(error)}`, error);
+        // No engine is a state the user can act on, not a fault of ours: one line, no stack.
+        if (code) this.log.warn(`[host] the engine could not start: ${errorMessage(error)}`);
+        else this.log.error(`[host] the engine could not start: ${errorMessage(error)}`, error);
         this.setState({ kind: 'unreachable', message: errorMessage(error), ...(code ? { code } : {}) });
       }
       throw error;
@@ -151,7 +167,7 @@ export class HostService implements Disposable {
         this.log.error('[host] stopping the engine session failed', error);
       }
     }
-    if (this.stateValue.kind !== 'idle') this.setState({ kind: 'idle' });
+    if (this.stateValue.kind !== 'idle' && this.stateValue.kind !== 'untrusted') this.setState({ kind: 'idle' });
   }
 
   private setState(state: EngineState): void {

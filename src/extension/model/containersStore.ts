@@ -16,13 +16,22 @@ export class ContainersStore implements Disposable {
   private readonly changeEmitter = new Emitter<ContainersSnapshot>();
   private refreshing: Promise<void> | undefined;
   private again = false;
+  private showOthers = false;
   readonly onDidChange = this.changeEmitter.event;
 
   constructor(
     private readonly hosts: Pick<HostService, 'state' | 'current'>,
     private readonly log: Logger,
+    private readonly workspaces: () => string[] = () => [],
   ) {
-    this.snapshotValue = { engine: hosts.state, containers: [] };
+    this.snapshotValue = this.snapshotOf([]);
+  }
+
+  /** Shows or hides other workspaces' containers (the view's toggle); no engine call. */
+  setShowOtherWorkspaces(show: boolean): void {
+    this.showOthers = show;
+    this.snapshotValue = { ...this.snapshotValue, showOtherWorkspaces: show };
+    this.changeEmitter.fire(this.snapshotValue);
   }
 
   get snapshot(): ContainersSnapshot {
@@ -55,18 +64,22 @@ export class ContainersStore implements Disposable {
 
   private async list(): Promise<void> {
     const host = this.hosts.current;
-    let snapshot: ContainersSnapshot = { engine: this.hosts.state, containers: [] };
+    let snapshot = this.snapshotOf([]);
     if (host) {
       try {
         const managed = await host.backend.listManaged();
-        snapshot = { engine: this.hosts.state, containers: managed.map((c) => containerRecord(c, host.session.id)) };
+        snapshot = this.snapshotOf(managed.map((c) => containerRecord(c, host.session.id)));
       } catch (error) {
         this.log.warn(`[containers] listing the engine's containers failed: ${errorMessage(error)}`);
-        snapshot = { engine: this.hosts.state, containers: this.snapshotValue.containers, error: errorMessage(error) };
+        snapshot = { ...this.snapshotOf(this.snapshotValue.containers), error: errorMessage(error) };
       }
     }
     this.snapshotValue = snapshot;
     this.changeEmitter.fire(snapshot);
+  }
+
+  private snapshotOf(containers: ContainerRecord[]): ContainersSnapshot {
+    return { engine: this.hosts.state, containers, workspaces: this.workspaces(), showOtherWorkspaces: this.showOthers };
   }
 }
 
@@ -75,6 +88,7 @@ export function containerRecord({ labels, createdAt, ...container }: ManagedCont
     ...container,
     createdAt: createdAt.getTime(),
     ownSession: container.session === ownSessionId,
+    workspace: labels[LABELS.workspace] ?? '',
     ...(labels[LABELS.instance] ? { instanceId: labels[LABELS.instance] } : {}),
     hasDockerSocket: labels[LABELS.dockerSocket] === 'true',
     ...(labels[SCOPE_LABELS.scope] ? { socketScope: labels[SCOPE_LABELS.scope] } : {}),

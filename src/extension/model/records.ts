@@ -26,6 +26,8 @@ export interface ContainerRecord extends Omit<ManagedContainer, 'labels' | 'crea
   createdAt: number;
   /** Ours: started by this editor's session. */
   ownSession: boolean;
+  /** The workspace folder whose session started it (label lambda-dock.workspace); '' when unlabelled. */
+  workspace: string;
   instanceId?: string;
   /** It has a scoped Docker socket (label lambda-dock.io/docker-socket=true). */
   hasDockerSocket: boolean;
@@ -42,6 +44,9 @@ export interface FunctionsSnapshot {
 export interface ContainersSnapshot {
   engine: EngineState;
   containers: ContainerRecord[];
+  /** This window's folders: their containers are shown; other workspaces' only with showOtherWorkspaces. */
+  workspaces: string[];
+  showOtherWorkspaces: boolean;
   /** Why the list could not be read, if it could not. */
   error?: string;
 }

@@ -1,14 +1,49 @@
+import * as path from 'node:path';
 import { functionSocketToken, scopeIdOf } from '../../core/sockets';
 import type { ContainerRecord, ContainersSnapshot } from '../model/records';
 import { formatAge, NODE_PREFIX, plural, type TreeNode } from './treeNode';
 
 /**
- * The Containers view: the project's containers grouped by function; a container that holds a scoped
+ * The Containers view: this window's workspace's containers (stale ones included) grouped by function; other
+ * workspaces' under one more group, only while showOtherWorkspaces is on. A container that holds a scoped
  * Docker socket lists the containers created through it as its children.
  */
 export function containerNodes(snapshot: ContainersSnapshot, now: number): TreeNode[] {
   if (snapshot.engine.kind !== 'ready') return [];
-  const { roots, createdBy } = nestCreated(snapshot.containers);
+  const { ours, others } = byWorkspace(snapshot.containers, snapshot.workspaces);
+  const nodes = functionGroups(ours, now, '');
+  if (snapshot.showOtherWorkspaces && others.length > 0) {
+    nodes.push({
+      data: { kind: 'notice' },
+      id: `${NODE_PREFIX.containerGroup}(other workspaces)`,
+      label: 'Other workspaces',
+      description: plural(others.length, 'container'),
+      tooltip: 'Containers that Lambda Dock sessions of other workspaces started',
+      contextValue: 'otherWorkspaces',
+      icon: { id: 'folder-library' },
+      collapsible: 'expanded',
+      children: functionGroups(others, now, 'other:'),
+    });
+  }
+  return nodes;
+}
+
+/**
+ * This workspace's containers and the rest. Containers created through a scoped socket carry no workspace
+ * label: they go with their session, which is this workspace's when any container of it is.
+ */
+export function byWorkspace(containers: ContainerRecord[], workspaces: string[]): { ours: ContainerRecord[]; others: ContainerRecord[] } {
+  const folders = new Set(workspaces.map((w) => path.resolve(w)));
+  const isOurs = (c: ContainerRecord) => c.workspace !== '' && folders.has(path.resolve(c.workspace));
+  const ourSessions = new Set(containers.filter(isOurs).map((c) => c.session));
+  const ours: ContainerRecord[] = [];
+  const others: ContainerRecord[] = [];
+  for (const c of containers) (isOurs(c) || c.ownSession || (c.workspace === '' && ourSessions.has(c.session)) ? ours : others).push(c);
+  return { ours, others };
+}
+
+function functionGroups(containers: ContainerRecord[], now: number, idPrefix: string): TreeNode[] {
+  const { roots, createdBy } = nestCreated(containers);
   const groups = new Map<string, ContainerRecord[]>();
   for (const container of roots) {
     const key = container.functionName || '(no function)';
@@ -18,23 +53,26 @@ export function containerNodes(snapshot: ContainersSnapshot, now: number): TreeN
   }
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([functionName, containers]) => {
-      const stale = containers.filter((c) => c.stale).length;
-      const running = containers.filter((c) => c.state === 'running').length;
+    .map(([functionName, list]) => {
+      const stale = list.filter((c) => c.stale).length;
+      const running = list.filter((c) => c.state === 'running').length;
       return {
-        id: `${NODE_PREFIX.containerGroup}${functionName}`,
+        data: { kind: 'containerGroup', functionName },
+        id: `${NODE_PREFIX.containerGroup}${idPrefix}${functionName}`,
         label: functionName,
-        description: [plural(containers.length, 'container'), running ? `${running} running` : '', stale ? `${stale} stale` : ''].filter(Boolean).join(' · '),
+        description: [plural(list.length, 'container'), running ? `${running} running` : '', stale ? `${stale} stale` : ''].filter(Boolean).join(' · '),
         contextValue: stale > 0 ? 'containerGroup.stale' : 'containerGroup',
         icon: { id: 'symbol-function' },
         collapsible: 'expanded',
-        children: containers.sort((a, b) => a.createdAt - b.createdAt).map((c) => containerNode(c, now, createdBy.get(c.id) ?? [])),
+        children: list.sort((a, b) => a.createdAt - b.createdAt).map((c) => containerNode(c, now, createdBy.get(c.id) ?? [])),
       } satisfies TreeNode;
     });
 }
 
 export function containerNode(container: ContainerRecord, now: number, created: ContainerRecord[] = []): TreeNode {
-  const flags = [container.stale ? 'stale' : '', container.hasDockerSocket ? 'socket' : ''].filter(Boolean);
+  // own: an instance of this window's session, which the pool removes when it stops (so there is no Stop).
+  const own = container.ownSession && container.instanceId !== undefined;
+  const flags = [container.stale ? 'stale' : '', container.hasDockerSocket ? 'socket' : '', own ? 'own' : ''].filter(Boolean);
   const description = [
     container.state,
     container.stale ? 'stale (its session is gone)' : container.ownSession ? 'this window' : 'another session',
@@ -55,6 +93,7 @@ export function containerNode(container: ContainerRecord, now: number, created: 
     .filter((line): line is string => line !== undefined)
     .join('\n');
   return {
+    data: { kind: 'container', record: container },
     id: `${NODE_PREFIX.container}${container.id}`,
     label: container.name,
     description,

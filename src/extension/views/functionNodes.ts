@@ -1,14 +1,48 @@
+import type { EngineState } from '../engine/hostService';
 import type { FunctionRecord, FunctionsSnapshot, InstanceRecord } from '../model/records';
 import { formatAge, NODE_PREFIX, plural, type TreeNode } from './treeNode';
 
 /**
  * The Functions view: one node per function (state in the description and the contextValue), its warm
- * instances as children. An unreachable engine or a workspace without functions gives no nodes, so
- * VS Code shows the view's welcome content instead.
+ * instances as children. The functions are read from the workspace's files, so they are listed whatever
+ * the engine's state; when it cannot run them (no engine, an untrusted workspace) a first line says why and
+ * offers the fix.
  */
 export function functionNodes(snapshot: FunctionsSnapshot, now: number): TreeNode[] {
-  if (snapshot.engine.kind === 'unreachable') return [];
-  return snapshot.functions.map((fn) => functionNode(fn, now));
+  const notice = engineNotice(snapshot.engine);
+  const functions = snapshot.functions.map((fn) => functionNode(fn, now));
+  return notice ? [notice, ...functions] : functions;
+}
+
+/** The line on top of the Functions view when functions cannot run now, or undefined. */
+export function engineNotice(engine: EngineState): TreeNode | undefined {
+  if (engine.kind === 'unreachable') {
+    return {
+      data: { kind: 'notice' },
+      id: `${NODE_PREFIX.notice}engine`,
+      label: 'No container engine is reachable',
+      description: 'Select Engine...',
+      tooltip: `${engine.message}\n\nClick to select Docker, Podman or an engine address.`,
+      contextValue: 'notice.unreachable',
+      icon: { id: 'warning', color: 'list.warningForeground' },
+      collapsible: 'none',
+      command: { command: 'lambdaDock.selectEngine', title: 'Select Engine...', arguments: [] },
+    };
+  }
+  if (engine.kind === 'untrusted') {
+    return {
+      data: { kind: 'notice' },
+      id: `${NODE_PREFIX.notice}trust`,
+      label: 'This workspace is not trusted',
+      description: 'nothing builds or runs until you trust it',
+      tooltip: 'Lambda Dock builds, deploys and runs a workspace\'s functions only once you trust it. Click to manage workspace trust.',
+      contextValue: 'notice.untrusted',
+      icon: { id: 'shield' },
+      collapsible: 'none',
+      command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust', arguments: [] },
+    };
+  }
+  return undefined;
 }
 
 export function functionNode(fn: FunctionRecord, now: number): TreeNode {
@@ -31,15 +65,18 @@ export function functionNode(fn: FunctionRecord, now: number): TreeNode {
     ...fn.problems.filter((p) => p !== error).map((p) => `Problem: ${p}`),
   ].join('\n');
   return {
+    data: { kind: 'function', record: fn },
     id: `${NODE_PREFIX.function}${fn.name}`,
     label: fn.name,
     description: `${kind} · ${stateText}${warm}`,
     tooltip,
     contextValue: `function.${state}`,
     icon: ICONS[state],
-    // Always expanded: an item first shown without children stays collapsed once instances appear.
-    collapsible: 'expanded',
+    // Only a function with instances can be expanded; NodeTreeProvider gives it a fresh id then, so VS Code
+    // shows it expanded rather than remembering it as a leaf.
+    collapsible: children.length > 0 ? 'expanded' : 'none',
     children,
+    command: { command: 'lambdaDock.openHandler', title: 'Open Handler', arguments: [fn.name] },
   };
 }
 
@@ -64,6 +101,7 @@ export function instanceNode(instance: InstanceRecord, now: number): TreeNode {
     .filter((line): line is string => line !== undefined)
     .join('\n');
   return {
+    data: { kind: 'instance', record: instance },
     id: `${NODE_PREFIX.instance}${instance.instanceId}`,
     label: `instance ${instance.instanceId}`,
     description: parts.join(' · '),

@@ -37,7 +37,8 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const item = new vscode.TreeItem(node.label, COLLAPSIBLE[node.collapsible]);
-    item.id = node.id;
+    // VS Code remembers a leaf as collapsed: a node that gains children gets another id, so it shows expanded.
+    item.id = node.collapsible === 'none' ? node.id : `${node.id}#${node.collapsible}`;
     item.description = node.description;
     item.tooltip = node.tooltip;
     item.contextValue = node.contextValue;

@@ -32,13 +32,15 @@ export function registerViews(ctx: LambdaDockContext): Views {
 
   const functionsGate = ctx.own(new RefreshGate(() => ctx.functions.refresh()));
   const containersGate = ctx.own(new RefreshGate(() => ctx.containers.refresh()));
+  // No message for an unreachable engine or an untrusted workspace: a message hides the welcome content
+  // (Containers) and the Functions view says it in its first line.
   ctx.own(ctx.functions.onDidChange(() => {
     functions.update();
-    functionsView.message = viewMessage(ctx);
+    functionsView.message = startingMessage(ctx);
   }));
   ctx.own(ctx.containers.onDidChange((snapshot) => {
     containers.update();
-    containersView.message = snapshot.error ? `Could not list containers: ${snapshot.error}` : viewMessage(ctx);
+    containersView.message = snapshot.error ? `Could not list containers: ${snapshot.error}` : startingMessage(ctx);
   }));
 
   // Engine events: a container started, died, was removed; host changes: instances came and went.
@@ -63,6 +65,10 @@ export function registerViews(ctx: LambdaDockContext): Views {
   ctx.own(containersView.onDidChangeVisibility((e) => onVisible(containersGate, e.visible)));
   if (functionsView.visible) onVisible(functionsGate, true);
   if (containersView.visible) onVisible(containersGate, true);
+  // Trusting the workspace lets the engine start (the context has lifted the gate by now).
+  ctx.own(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    if (functionsView.visible || containersView.visible) void startEngine(ctx);
+  }));
 
   return {
     functions,
@@ -85,9 +91,6 @@ async function startEngine(ctx: LambdaDockContext): Promise<void> {
   }
 }
 
-function viewMessage(ctx: LambdaDockContext): string | undefined {
-  const state = ctx.hosts.state;
-  if (state.kind === 'unreachable') return state.message;
-  if (state.kind === 'starting') return 'Connecting to the container engine...';
-  return undefined;
+function startingMessage(ctx: LambdaDockContext): string | undefined {
+  return ctx.hosts.state.kind === 'starting' ? 'Connecting to the container engine...' : undefined;
 }

@@ -1,5 +1,17 @@
+import type { ContainerRecord, FunctionRecord, InstanceRecord } from '../model/records';
+
+/** What a node is about: the record a command run from its menu receives (no id parsed back from a string). */
+export type NodeData =
+  | { kind: 'function'; record: FunctionRecord }
+  | { kind: 'instance'; record: InstanceRecord }
+  | { kind: 'container'; record: ContainerRecord }
+  | { kind: 'containerGroup'; functionName: string }
+  /** A line that tells the state of the view (no engine, untrusted workspace) and offers the fix on click. */
+  | { kind: 'notice' };
+
 /** A tree item as plain data: what functionNodes/containerNodes produce and treeProvider hands to VS Code. */
 export interface TreeNode {
+  data: NodeData;
   /** Stable across refreshes, so VS Code keeps selection and expansion. */
   id: string;
   label: string;
@@ -15,13 +27,14 @@ export interface TreeNode {
   children?: TreeNode[];
 }
 
-/** What each kind of node's id starts with: commands read back from a node's id what it is about. */
+/** What each kind of node's id starts with, so ids of different kinds never collide. */
 export const NODE_PREFIX = {
   function: 'function:',
   instance: 'instance:',
   container: 'container:',
   /** The Containers view's group of one function's containers. */
   containerGroup: 'containers-of:',
+  notice: 'notice:',
 } as const;
 
 /** "42 s", "5 min", "3 h", "2 d": how long ago, for instance and container ages. */

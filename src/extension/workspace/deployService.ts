@@ -15,8 +15,8 @@ export type FunctionDeployState =
   | { kind: 'error'; reason: string };
 
 export interface DeployOutcome {
-  /** What caused it: a command, a save, an engine restart. */
-  reason: 'deploy' | 'save' | 'restart';
+  /** What caused it: a command, a save, the engine starting (or restarting with new settings). */
+  reason: 'deploy' | 'save' | 'start';
   deployed: string[];
   failed: Array<{ name: string; error: string }>;
   removed: string[];
@@ -124,6 +124,20 @@ export class DeployService implements Disposable {
     });
   }
 
+  /**
+   * When an engine session starts: every function is packaged and registered with this host, and no
+   * instance starts (whatever lambdaDock.prewarm says), so the Invoke API and the views know every
+   * function at once, and the first invoke costs only the cold start.
+   */
+  deployOnStart(host: EngineHost): Promise<DeployOutcome | undefined> {
+    return this.serialized(async () => {
+      // The work that started the session (Deploy Workspace) may have deployed to it already.
+      if (host.functions().length > 0) return undefined;
+      await this.discoverOnce();
+      return this.deployNames(host, 'start', this.definitionsValue.map((d) => d.name), true, false);
+    });
+  }
+
   /** Deploys the named functions only (an instance of each starts at the next invoke). */
   deployFunctions(names: string[]): Promise<DeployOutcome> {
     return this.serialized(async () => {
@@ -158,12 +172,6 @@ export class DeployService implements Disposable {
     });
   }
 
-  /** After an engine restart the new host has no functions: deploy what the old one had. */
-  redeployAfterRestart(host: EngineHost, names: string[]): Promise<DeployOutcome | undefined> {
-    if (names.length === 0) return Promise.resolve(undefined);
-    return this.serialized(() => this.deployNames(host, 'restart', names, false));
-  }
-
   /** The engine session ended: nothing is deployed any more (the definitions stay). */
   forgetDeployments(): void {
     for (const [name, state] of this.states) if (state.kind !== 'error') this.states.delete(name);
@@ -196,7 +204,7 @@ export class DeployService implements Disposable {
   }
 
   /** Deploys each function on its own, so one that cannot be packaged does not keep the others out. */
-  private async deployNames(host: EngineHost, reason: DeployOutcome['reason'], names: string[], removeMissing: boolean): Promise<DeployOutcome> {
+  private async deployNames(host: EngineHost, reason: DeployOutcome['reason'], names: string[], removeMissing: boolean, prewarm = this.options().prewarm): Promise<DeployOutcome> {
     const outcome: DeployOutcome = { reason, deployed: [], failed: [], removed: [], problems: this.problemsValue, at: Date.now() };
     const targets = names.map((name) => this.definition(name)).filter((d): d is FunctionDefinition => d !== undefined);
     this.runningValue += 1;
@@ -223,7 +231,7 @@ export class DeployService implements Disposable {
         host.setBuildFailure(definition, undefined);
         try {
           this.inputs.set(definition.name, packaged.inputs);
-          const report = await host.deploy([packaged.definition], { prewarm: this.options().prewarm, removeMissing: false });
+          const report = await host.deploy([packaged.definition], { prewarm, removeMissing: false });
           const change = report.functions[0]?.change ?? 'unchanged';
           this.states.set(definition.name, { kind: 'deployed', at: outcome.at });
           outcome.deployed.push(definition.name);

@@ -16,6 +16,13 @@ describe('engine detection', () => {
     await assert.rejects(detectEngine({ env: { ...empty, LAMBDA_DOCK_CONTAINER_CLI: 'containerd' } }), /Unknown engine "containerd": use docker or podman/);
   });
 
+  it('takes an empty LAMBDA_DOCK_CONTAINER_CLI for unset, and says which engine does not answer', async () => {
+    await assert.rejects(
+      detectEngine({ env: { ...empty, LAMBDA_DOCK_CONTAINER_CLI: '', DOCKER_HOST: 'unix:///nonexistent/docker.sock' } }),
+      /Docker is not running at unix:\/\/\/nonexistent\/docker\.sock/,
+    );
+  });
+
   it('finds a Podman engine at DOCKER_HOST by what /version says', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ld-detect-'));
     const socket = path.join(dir, 'podman.sock');

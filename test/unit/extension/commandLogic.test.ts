@@ -2,33 +2,39 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { containerIdOf, functionNameOf, instanceIdOf, payloadArgOf } from '../../../src/extension/commands/args';
+import { containerOf, functionNameOf, instanceOf, payloadArgOf } from '../../../src/extension/commands/args';
 import { EVENT_TEMPLATES, eventTemplate } from '../../../src/extension/invoke/eventTemplates';
 import { exportLine, handlerLocation } from '../../../src/extension/invoke/handlerLocation';
-import { formatResult } from '../../../src/extension/invoke/resultFormat';
 import { listSavedEvents, parsePayload, saveEvent, validEventName } from '../../../src/extension/invoke/savedEvents';
-import type { InvokeResult } from '../../../src/core/runtime/invokeResult';
+import type { ContainerRecord, FunctionRecord, InstanceRecord } from '../../../src/extension/model/records';
 import { definition } from './fakes';
 
+const instance: InstanceRecord = { instanceId: 'abc', functionName: 'Orders', state: 'idle', invocations: 1, startedAt: 0 };
+const container: ContainerRecord = {
+  id: '0123', name: 'c', functionName: 'Hello', session: 's', state: 'running', status: 'Up', image: 'img', createdAt: 0, stale: false, ownSession: true, workspace: '/ws', hasDockerSocket: false,
+};
+
 describe('command arguments', () => {
-  it('takes a function from a name, a function node, an instance node or a record', () => {
+  it('takes a function from a name, the record a function, instance or container node carries, or { functionName }', () => {
+    const fn: FunctionRecord = { name: 'Hello', source: { file: '/ws/template.yaml', line: 3 }, state: { kind: 'discovered' }, problems: [], instances: [] };
     assert.equal(functionNameOf('Hello'), 'Hello');
-    assert.equal(functionNameOf({ id: 'function:Hello', label: 'Hello' }), 'Hello');
-    assert.equal(functionNameOf({ id: 'instance:abc' }, (id) => (id === 'abc' ? 'Orders' : undefined)), 'Orders');
-    assert.equal(functionNameOf({ id: 'containers-of:Hello' }), 'Hello');
+    assert.equal(functionNameOf({ id: 'function:Other', data: { kind: 'function', record: fn } }), 'Hello', 'the record, not the id');
+    assert.equal(functionNameOf({ data: { kind: 'instance', record: instance } }), 'Orders');
+    assert.equal(functionNameOf({ data: { kind: 'containerGroup', functionName: 'Hello' } }), 'Hello');
     assert.equal(functionNameOf({ functionName: 'Hello' }), 'Hello');
+    assert.equal(functionNameOf({ id: 'function:Hello' }), undefined, 'an id is not parsed back');
     assert.equal(functionNameOf(undefined), undefined, 'the palette gives nothing: the command asks');
     assert.equal(functionNameOf(''), undefined);
   });
 
-  it('takes instances and containers from ids, nodes and records', () => {
-    assert.equal(instanceIdOf({ id: 'instance:abc' }), 'abc');
-    assert.equal(instanceIdOf('abc'), 'abc');
-    assert.equal(instanceIdOf({ instanceId: 'abc' }), 'abc');
-    assert.equal(instanceIdOf({ id: 'function:Hello' }), undefined);
-    assert.equal(containerIdOf({ id: 'container:0123' }), '0123');
-    assert.equal(containerIdOf('container:0123'), '0123');
-    assert.equal(containerIdOf({ containerId: '0123' }), '0123');
+  it('takes instances and containers as the records their nodes carry, or as ids', () => {
+    assert.equal(instanceOf({ data: { kind: 'instance', record: instance } }), instance);
+    assert.equal(instanceOf('abc'), 'abc');
+    assert.equal(instanceOf({ instanceId: 'abc' }), 'abc');
+    assert.equal(instanceOf({ data: { kind: 'notice' } }), undefined);
+    assert.equal(containerOf({ data: { kind: 'container', record: container } }), container);
+    assert.equal(containerOf('0123'), '0123');
+    assert.equal(containerOf({ containerId: '0123' }), '0123');
   });
 
   it('reads the payload argument: JSON text, any value, a file, a saved event, a template', () => {
@@ -81,51 +87,6 @@ describe('payloads and saved events', () => {
     assert.equal(scheduled['detail-type'], 'Scheduled Event');
     assert.equal(scheduled.time, '2024-05-01T12:00:00Z');
     assert.equal((eventTemplate('apigateway-http')!.build('Fn', now) as { version: string }).version, '2.0');
-  });
-});
-
-describe('the result document', () => {
-  const base: InvokeResult = {
-    requestId: 'req-1',
-    functionName: 'Hello',
-    status: 'ok',
-    payload: Buffer.from('{"statusCode":200,"body":"hello"}'),
-    logs: 'START RequestId: req-1 Version: $LATEST\nhi\nEND RequestId: req-1\nREPORT RequestId: req-1\tDuration: 3.21 ms\n',
-    report: { durationMs: 3.214, billedDurationMs: 4, initDurationMs: 120.5, memorySizeMB: 128, maxMemoryUsedMB: 41 },
-    coldStart: true,
-    instanceId: 'abc',
-  };
-  const at = new Date('2024-05-01T12:00:00Z');
-
-  it('shows the formatted response, the REPORT figures, the logs and the payload', () => {
-    const text = formatResult(base, Buffer.from('{"x":1}'), at);
-    assert.match(text, /^# Hello: succeeded\n/);
-    assert.match(text, /Request req-1 · .* · cold start on instance abc/);
-    assert.match(text, /## Response\n\n```json\n\{\n {2}"statusCode": 200,\n {2}"body": "hello"\n\}\n```/);
-    assert.match(text, /\| Duration \| 3\.21 ms \|\n\| Billed Duration \| 4 ms \|\n\| Init Duration \| 120\.50 ms \|\n\| Memory Size \| 128 MB \|\n\| Max Memory Used \| 41 MB \|/);
-    assert.match(text, /## Logs\n\n```text\nSTART RequestId: req-1 Version: \$LATEST\nhi\nEND/);
-    assert.match(text, /## Payload\n\n```json\n\{\n {2}"x": 1\n\}\n```/);
-  });
-
-  it('shows a function error with its type, message and trace, and no Init Duration when warm', () => {
-    const failed: InvokeResult = {
-      ...base,
-      status: 'error',
-      coldStart: false,
-      payload: Buffer.from('{"errorType":"TypeError","errorMessage":"boom"}'),
-      error: { errorType: 'TypeError', errorMessage: 'boom', trace: ['TypeError: boom', '    at handler (/var/task/app.js:2:9)'] },
-      report: { ...base.report, initDurationMs: undefined },
-    };
-    const text = formatResult(failed, Buffer.from('{}'), at);
-    assert.match(text, /^# Hello: failed \(TypeError\)/);
-    assert.match(text, /## Error\n\n\*\*TypeError\*\*: boom\n\n```text\nTypeError: boom\n {4}at handler/);
-    assert.doesNotMatch(text, /Init Duration/);
-    assert.match(text, /warm on instance abc/);
-  });
-
-  it('keeps a response that contains backticks inside its fence', () => {
-    const text = formatResult({ ...base, payload: Buffer.from('"```"') }, Buffer.from('{}'), at);
-    assert.match(text, /````json\n"```"\n````/);
   });
 });
 

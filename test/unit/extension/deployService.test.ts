@@ -9,7 +9,7 @@ import { definition, fakeFactory, quietLog, type FakeHost } from './fakes';
 
 const ws = '/ws';
 
-function setup(discovery: Discovery) {
+function setup(discovery: Discovery, options = { prewarm: false }) {
   const factory = fakeFactory();
   const hosts = new HostService(ws, () => DEFAULT_SETTINGS, factory, quietLog);
   let current = discovery;
@@ -17,7 +17,7 @@ function setup(discovery: Discovery) {
   const service = new DeployService(ws, hosts, async () => {
     discoveries++;
     return current;
-  }, () => ({ prewarm: false }), quietLog);
+  }, () => options, quietLog);
   return {
     service,
     hosts,
@@ -111,13 +111,16 @@ describe('DeployService', () => {
     assert.deepEqual(outcome?.deployed, ['Hello', 'Orders']);
   });
 
-  it('redeploys what was deployed on a new host after an engine restart', async () => {
-    const t = setup({ functions: [hello, orders], problems: [] });
-    await t.service.deployAll();
-    await t.hosts.restart();
-    const fresh = t.factory.hosts[1];
-    await t.service.redeployAfterRestart(fresh, ['Hello', 'Orders']);
+  it('deploys every function to a new session without starting instances, whatever prewarm says', async () => {
+    const t = setup({ functions: [hello, orders], problems: [] }, { prewarm: true });
+    await t.hosts.ensure();
+    const fresh = t.factory.hosts[0];
+    const outcome = await t.service.deployOnStart(fresh);
+    assert.equal(outcome?.reason, 'start');
     assert.deepEqual(fresh.functions().map((d) => d.name), ['Hello', 'Orders']);
+    assert.deepEqual(fresh.prewarmed, [], 'nothing started');
+    assert.equal(t.service.state('Hello').kind, 'deployed');
+    assert.equal(await t.service.deployOnStart(fresh), undefined, 'a session something deployed to already is left as it is');
   });
 });
 

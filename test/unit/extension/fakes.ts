@@ -74,7 +74,10 @@ export class FakeHost extends EventEmitter implements EngineHost {
   instanceList: InstanceSnapshot[] = [];
   disposed = false;
 
-  async deploy(definitions: readonly FunctionDefinition[], options: { removeMissing?: boolean } = {}): Promise<DeployReport> {
+  /** The functions deploy() started an instance of (prewarm). */
+  prewarmed: string[] = [];
+
+  async deploy(definitions: readonly FunctionDefinition[], options: { removeMissing?: boolean; prewarm?: boolean } = {}): Promise<DeployReport> {
     this.deployCalls.push(definitions.map((d) => d.name));
     const failing = definitions.find((d) => this.failPackaging.has(d.name));
     if (failing) throw new LambdaDockError('WORKSPACE_BUILD_FAILED', `app.ts:3:7: ERROR: Expected ";" but found "x"`);
@@ -95,10 +98,13 @@ export class FakeHost extends EventEmitter implements EngineHost {
         }
       }
     }
+    if (options.prewarm) this.prewarmed.push(...report.functions.filter((f) => f.change !== 'unchanged').map((f) => f.name));
     this.emit('change');
     return report;
   }
-  async prewarm(): Promise<void> {}
+  async prewarm(name: string): Promise<void> {
+    this.prewarmed.push(name);
+  }
   async invoke(name: string, payload: Buffer): Promise<InvokeResult> {
     const failure = this.buildFailures.get(name);
     if (failure) throw buildFailed(name, failure);
@@ -160,8 +166,8 @@ export function managed(partial: Partial<ManagedContainer> & { id: string }): Ma
     status: 'Up 2 minutes',
     image: 'lambda-dock/nodejs-local:20',
     createdAt: new Date(1_700_000_000_000),
-    labels: {},
     stale: false,
     ...partial,
+    labels: { [LABELS.workspace]: '/ws', ...partial.labels },
   };
 }

@@ -63,14 +63,14 @@ describe('HostService', () => {
 
     const service = new HostService('/ws', () => settings, factory, quietLog);
     const restarted: unknown[] = [];
-    service.onDidRestart((host) => restarted.push(host));
+    service.onDidStartSession((host) => restarted.push(host));
     const first = await service.ensure();
     settings = { ...settings, maxConcurrencyPerFunction: 1 };
     await service.restart();
     assert.equal(factory.hosts[0].disposed, true);
     assert.notEqual(service.current, first);
     assert.equal(factory.options[1].maxConcurrencyPerFunction, 1);
-    assert.deepEqual(restarted, [service.current]);
+    assert.deepEqual(restarted, [first, service.current], 'each session announces itself, the restarted one too');
     await service.dispose();
   });
 

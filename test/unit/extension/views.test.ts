@@ -63,14 +63,50 @@ describe('the Functions view', () => {
     await hosts.dispose();
   });
 
-  it('shows nothing while the engine is unreachable, so the welcome content (Select Engine, Retry) shows', async () => {
+  it('keeps listing the functions while the engine is unreachable, under a first line that offers Select Engine', async () => {
     const { factory, hosts, deploys, store } = await functionsSetup();
     await deploys.refreshDiscovery();
     factory.unreachable = true;
     await hosts.ensure().catch(() => undefined);
     store.refresh();
-    assert.equal(store.snapshot.functions.length, 3);
-    assert.deepEqual(functionNodes(store.snapshot, NOW), []);
+    const nodes = functionNodes(store.snapshot, NOW);
+    assert.deepEqual(nodes.map((n) => n.label), ['No container engine is reachable', 'Hello', 'Broken', 'Image']);
+    assert.equal(nodes[0].contextValue, 'notice.unreachable');
+    assert.equal(nodes[0].command?.command, 'lambdaDock.selectEngine');
+    assert.match(nodes[0].tooltip ?? '', /No Docker or Podman engine answers/);
+  });
+
+  it('in an untrusted workspace lists the functions under a line that says nothing runs until it is trusted, and starts no engine', async () => {
+    const factory = fakeFactory();
+    const hosts = new HostService('/ws', () => DEFAULT_SETTINGS, factory, quietLog, false);
+    const deploys = new DeployService('/ws', hosts, async () => ({ functions: [definition('Hello', '/ws/hello')], problems: [] }), () => ({ prewarm: false }), quietLog);
+    const store = new FunctionsStore(deploys, hosts);
+    await deploys.refreshDiscovery();
+    await assert.rejects(hosts.ensure(), (error: Error & { code?: string }) => error.code === 'EDITOR_WORKSPACE_UNTRUSTED' && /not trusted/.test(error.message));
+    await assert.rejects(deploys.deployAll(), /not trusted/);
+    assert.equal(factory.hosts.length, 0, 'no engine session');
+    store.refresh();
+    const nodes = functionNodes(store.snapshot, NOW);
+    assert.deepEqual(nodes.map((n) => [n.label, n.contextValue]), [['This workspace is not trusted', 'notice.untrusted'], ['Hello', 'function.discovered']]);
+    assert.equal(nodes[0].command?.command, 'workbench.trust.manage');
+    hosts.trust();
+    assert.equal(hosts.state.kind, 'idle');
+    await hosts.ensure();
+    assert.equal(factory.hosts.length, 1);
+    await hosts.dispose();
+  });
+
+  it('opens the handler on click, and expands a function only when it has instances', async () => {
+    const { factory, deploys, store } = await functionsSetup();
+    await deploys.deployAll();
+    store.refresh();
+    const [cold] = functionNodes(store.snapshot, NOW);
+    assert.equal(cold.collapsible, 'none');
+    assert.deepEqual(cold.command, { command: 'lambdaDock.openHandler', title: 'Open Handler', arguments: ['Hello'] });
+    assert.deepEqual(cold.data, { kind: 'function', record: store.function('Hello') });
+    (factory.hosts[0] as FakeHost).instanceList = [{ instanceId: 'a1', functionName: 'Hello', fingerprint: 'f', state: 'idle', invocations: 1, startedAt: NOW }];
+    store.refresh();
+    assert.equal(functionNodes(store.snapshot, NOW)[0].collapsible, 'expanded');
   });
 
   it('shows discovered functions as not deployed before any deploy, without an engine', async () => {
@@ -89,7 +125,7 @@ describe('the Containers view', () => {
   it('lists the engine\'s containers grouped by function, marking stale ones and this window\'s own', async () => {
     const factory = fakeFactory();
     const hosts = new HostService('/ws', () => DEFAULT_SETTINGS, factory, quietLog);
-    const store = new ContainersStore(hosts, quietLog);
+    const store = new ContainersStore(hosts, quietLog, () => ['/ws']);
     await store.refresh();
     assert.deepEqual(store.snapshot.containers, [], 'no engine started: nothing listed');
 
@@ -106,7 +142,7 @@ describe('the Containers view', () => {
       ['Orders', '1 container · 1 running', 'containerGroup'],
     ]);
     assert.deepEqual(nodes[0].children?.map((c) => [c.id, c.contextValue]), [
-      ['container:c1', 'container.running'],
+      ['container:c1', 'container.running.own'],
       ['container:c2', 'container.stopped.stale'],
     ]);
     assert.match(nodes[0].children![0].description ?? '', /^running · this window · /);
@@ -119,23 +155,44 @@ describe('the Containers view', () => {
 
   it('marks containers with a scoped Docker socket and nests what they created through it', () => {
     const base = (id: string, extra: Partial<ContainerRecord>): ContainerRecord => ({
-      id, name: id, functionName: 'Builder', session: 's1', state: 'running', status: 'Up', image: 'img', createdAt: NOW - 1000, stale: false, ownSession: true, hasDockerSocket: false, ...extra,
+      id, name: id, functionName: 'Builder', session: 's1', state: 'running', status: 'Up', image: 'img', createdAt: NOW - 1000, stale: false, ownSession: true, workspace: '/ws', hasDockerSocket: false, ...extra,
     });
     const holder = base('holder', { hasDockerSocket: true, instanceId: 'i1' });
     const otherHolder = base('other-holder', { functionName: 'Other', hasDockerSocket: true, instanceId: 'i2' });
-    const child = base('child', { functionName: '', socketScope: scopeIdOf(functionSocketToken('Builder')) });
+    const child = base('child', { functionName: '', workspace: '', ownSession: false, socketScope: scopeIdOf(functionSocketToken('Builder')) });
     const orphan = base('orphan', { session: 's2', socketScope: 'scope-2' });
     const { roots, createdBy } = nestCreated([otherHolder, holder, child, orphan]);
     assert.deepEqual(roots.map((r) => r.id), ['other-holder', 'holder', 'orphan']);
     assert.deepEqual(createdBy.get('holder')?.map((c) => c.id), ['child'], 'matched by the scope of the holder\'s function');
     assert.equal(createdBy.get('other-holder'), undefined);
 
-    const nodes = containerNodes({ engine: ready, containers: [holder, child] }, NOW);
+    const nodes = containerNodes({ engine: ready, containers: [holder, child], workspaces: ['/ws'], showOtherWorkspaces: false }, NOW);
     const shown = nodes[0].children![0];
-    assert.equal(shown.contextValue, 'container.running.socket');
+    assert.equal(shown.contextValue, 'container.running.socket.own');
     assert.match(shown.description ?? '', /docker socket/);
     assert.equal(shown.collapsible, 'expanded');
     assert.deepEqual(shown.children?.map((c) => [c.id, c.description?.includes('created through a socket')]), [['container:child', true]]);
+  });
+
+  it('shows this workspace\'s containers (stale ones too, and what their sockets created); other workspaces\' behind the toggle', async () => {
+    const factory = fakeFactory();
+    const hosts = new HostService('/ws', () => DEFAULT_SETTINGS, factory, quietLog);
+    const store = new ContainersStore(hosts, quietLog, () => ['/ws']);
+    const host = (await hosts.ensure()) as FakeHost;
+    host.backend.containers = [
+      managed({ id: 'mine', functionName: 'Hello', labels: { 'lambda-dock.instance': 'i1' } }),
+      managed({ id: 'stale', functionName: 'Hello', session: 'dead00000000', stale: true }),
+      managed({ id: 'made', functionName: '', session: 'dead00000000', labels: { 'lambda-dock.workspace': '', 'lambda-dock.io/scope': 'x' } }),
+      managed({ id: 'theirs', functionName: 'Orders', session: 'other0000000', labels: { 'lambda-dock.workspace': '/elsewhere' } }),
+    ];
+    await store.refresh();
+    const ids = (nodes: ReturnType<typeof containerNodes>): string[] => nodes.flatMap((n) => [n.id, ...ids(n.children ?? [])]);
+    assert.deepEqual(ids(containerNodes(store.snapshot, NOW)), ['containers-of:(no function)', 'container:made', 'containers-of:Hello', 'container:mine', 'container:stale']);
+    store.setShowOtherWorkspaces(true);
+    const all = containerNodes(store.snapshot, NOW);
+    assert.equal(all.at(-1)?.label, 'Other workspaces');
+    assert.deepEqual(ids(all.at(-1)?.children ?? []), ['containers-of:other:Orders', 'container:theirs']);
+    await hosts.dispose();
   });
 
   it('keeps the last list and says why when listing fails', async () => {

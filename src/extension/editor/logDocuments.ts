@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 
-export const RESULT_SCHEME = 'lambda-dock-result';
+export const LOG_SCHEME = 'lambda-dock-logs';
 
 /**
- * Read-only documents for invocation results and container logs (a TextDocumentContentProvider: VS Code
- * opens them read-only). Each gets its own URI; only the most recent ones are kept in memory.
+ * Read-only documents for container logs (a TextDocumentContentProvider: VS Code opens them read-only).
+ * Each gets its own URI; only the most recent ones are kept in memory.
  */
-export class ResultDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly contents = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly registration: vscode.Disposable;
@@ -14,17 +14,17 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   readonly onDidChange = this.emitter.event;
 
   constructor(private readonly keep = 50) {
-    this.registration = vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this);
+    this.registration = vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, this);
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? 'This result is no longer kept: invoke the function again.';
+    return this.contents.get(uri.toString()) ?? 'These logs are no longer kept: show them again.';
   }
 
   /** Stores the text under a new URI (name.md, so Markdown colours it) and opens it beside the editor. */
   async open(name: string, text: string): Promise<vscode.TextEditor> {
     this.counter += 1;
-    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${this.counter}/${name.replace(/[^\w.-]/g, '_')}.md` });
+    const uri = vscode.Uri.from({ scheme: LOG_SCHEME, path: `/${this.counter}/${name.replace(/[^\w.-]/g, '_')}.md` });
     this.contents.set(uri.toString(), text);
     while (this.contents.size > this.keep) this.contents.delete(this.contents.keys().next().value as string);
     const document = await vscode.workspace.openTextDocument(uri);
