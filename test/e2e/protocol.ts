@@ -36,3 +36,20 @@ export interface SuiteResult {
   vscodeVersion: string;
   tests: TestOutcome[];
 }
+
+/** The scenario (see scenarios.ts) whose suite files run. */
+export const SCENARIO_ENV = 'LAMBDA_DOCK_E2E_SCENARIO';
+
+/**
+ * What the suite asks of the page (the runner drives it): a screenshot kept as an artifact, or the command
+ * palette's entries for a query, as a user would see them. The suite writes `<id>.request.json` and waits
+ * for `<id>.response.json`.
+ */
+export type PageRequest =
+  | { kind: 'screenshot'; name: string }
+  | { kind: 'palette'; query: string }
+  /** The visible text of the elements a CSS selector finds (a view's welcome content, notifications). */
+  | { kind: 'text'; selector: string };
+export type PageResponse = { ok: true; file?: string; entries?: string[] } | { ok: false; error: string };
+export const REQUEST_SUFFIX = '.request.json';
+export const RESPONSE_SUFFIX = '.response.json';

@@ -3,12 +3,12 @@
 // nothing: `npm run build` and scripts/build-e2e.mjs have run (npm run test:e2e does both).
 //
 //   tsx test/e2e/run.ts [--vsix=FILE] [--sidebar[=COMMAND_ID]|--sidebar=0] [--grep=REGEX] [--fixture=NAME]
-//                       [--timeout=SECONDS]
+//                       [--timeout=SECONDS] [--scenario=NAME]
 //
 // The sidebar screenshot runs by default once package.json contributes an activity-bar container.
 //
 // Exits non-zero when a test fails, when the suite does not finish in time, and when the editor could
-// not be started at all. Screenshots and logs go to test/e2e/.artifacts/.
+// not be started at all. Screenshots and logs go to test/e2e/.artifacts/<scenario>/.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,10 +20,13 @@ import {
   RELEASE_FILE,
   RESULT_DIR_ENV,
   RESULT_FILE,
+  SCENARIO_ENV,
   STARTED_FILE,
   WORKSPACE_ENV,
   type SuiteResult,
 } from './protocol';
+import { PageRequests } from './runner/pageRequests';
+import { scenarioNamed, type Scenario } from './scenarios';
 import { openWorkbench, runCommandFromPalette, screenshot, sideBarShows, waitForWorkbench, type Workbench } from './runner/browser';
 import { defaultCodeServerDir, startCodeServer, type RunningCodeServer } from './runner/codeServer';
 import { runInDesktop } from './runner/desktop';
@@ -38,6 +41,7 @@ interface Options {
   sidebarCommand: string | undefined;
   grep: string | undefined;
   fixture: string;
+  scenario: Scenario;
   timeoutMs: number;
   keep: boolean;
   /** Run the extension unpacked from this .vsix instead of the repository folder. */
@@ -73,6 +77,7 @@ function parseOptions(argv: string[]): Options {
     sidebarCommand: sidebar === undefined || sidebar === '0' ? undefined : sidebar === '' || sidebar === '1' ? DEFAULT_SIDEBAR_COMMAND : sidebar,
     grep: flag('grep') ?? process.env[GREP_ENV],
     fixture: flag('fixture') ?? process.env.LAMBDA_DOCK_E2E_FIXTURE ?? 'hello',
+    scenario: scenarioNamed(flag('scenario') ?? process.env[SCENARIO_ENV] ?? 'default'),
     timeoutMs: Number(flag('timeout') ?? process.env.LAMBDA_DOCK_E2E_TIMEOUT ?? 600) * 1000,
     keep: Boolean(process.env.LAMBDA_DOCK_E2E_KEEP),
     vsix: flag('vsix') || process.env.LAMBDA_DOCK_E2E_VSIX || undefined,
@@ -98,7 +103,7 @@ function preparePaths(options: Options): Paths {
   const fixture = path.join(repoRoot, 'test', 'e2e', 'fixtures', options.fixture);
   if (!fs.existsSync(fixture)) throw new Error(`no fixture workspace ${fixture}`);
 
-  const artifacts = path.join(repoRoot, 'test', 'e2e', '.artifacts');
+  const artifacts = path.join(repoRoot, 'test', 'e2e', '.artifacts', options.scenario.name);
   fs.rmSync(artifacts, { recursive: true, force: true });
   fs.mkdirSync(artifacts, { recursive: true });
 
@@ -107,7 +112,7 @@ function preparePaths(options: Options): Paths {
   const workspace = path.join(runDir, 'workspace', options.fixture);
   fs.cpSync(fixture, workspace, { recursive: true });
   const userDataDir = path.join(runDir, 'user-data');
-  writeUserSettings(userDataDir);
+  writeUserSettings(userDataDir, options.scenario.userSettings ?? {});
   const extensionsDir = path.join(runDir, 'extensions');
   fs.mkdirSync(extensionsDir, { recursive: true });
   const resultDir = path.join(runDir, 'result');
@@ -139,7 +144,7 @@ function unpackVsix(vsix: string, into: string): string {
   return into;
 }
 
-function writeUserSettings(userDataDir: string): void {
+function writeUserSettings(userDataDir: string, scenarioSettings: Record<string, unknown>): void {
   const settings = {
     'security.workspace.trust.enabled': false,
     'workbench.startupEditor': 'none',
@@ -151,6 +156,7 @@ function writeUserSettings(userDataDir: string): void {
     'extensions.ignoreRecommendations': true,
     'git.enabled': false,
     'chat.commandCenter.enabled': false,
+    ...scenarioSettings,
   };
   const dir = path.join(userDataDir, 'User');
   fs.mkdirSync(dir, { recursive: true });
@@ -158,7 +164,7 @@ function writeUserSettings(userDataDir: string): void {
 }
 
 function suiteEnv(options: Options, paths: Paths): Record<string, string> {
-  const env: Record<string, string> = { [RESULT_DIR_ENV]: paths.resultDir, [WORKSPACE_ENV]: paths.workspace };
+  const env: Record<string, string> = { [RESULT_DIR_ENV]: paths.resultDir, [WORKSPACE_ENV]: paths.workspace, [SCENARIO_ENV]: options.scenario.name, ...options.scenario.env };
   if (options.grep) env[GREP_ENV] = options.grep;
   return env;
 }
@@ -183,10 +189,10 @@ class ProgressEcho {
   }
 }
 
-async function waitFor(what: string, done: () => boolean, timeoutMs: number, alive: () => string | undefined, tick?: () => void): Promise<void> {
+async function waitFor(what: string, done: () => boolean, timeoutMs: number, alive: () => string | undefined, tick?: () => void | Promise<void>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    tick?.();
+    await tick?.();
     if (done()) return;
     const dead = alive();
     if (dead) throw new Error(`${dead} while waiting for ${what}`);
@@ -204,6 +210,7 @@ async function runInCodeServer(options: Options, paths: Paths): Promise<SuiteRes
     logFile: path.join(paths.artifacts, 'code-server.log'),
     env: { ...suiteEnv(options, paths), [HOLD_ENV]: '1' },
     startTimeoutMs: 60_000,
+    workspaceTrust: options.scenario.untrusted === true,
   });
   let workbench: Workbench | undefined;
   try {
@@ -213,6 +220,7 @@ async function runInCodeServer(options: Options, paths: Paths): Promise<SuiteRes
       ['extensionTestsPath', remote(paths.suiteIndex)],
     ];
     const url = `${server.origin}/?folder=${encodeURIComponent(paths.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    console.log(`e2e: scenario ${options.scenario.name} (${options.scenario.about})`);
     console.log(`e2e: code-server at ${server.origin}, extension from ${paths.extensionDir}, workspace ${paths.workspace}`);
     workbench = await openWorkbench(url, path.join(paths.artifacts, 'browser-console.log'));
     const page = workbench.page;
@@ -226,7 +234,11 @@ async function runInCodeServer(options: Options, paths: Paths): Promise<SuiteRes
       const exists = (name: string) => () => fs.existsSync(path.join(paths.resultDir, name));
       await waitFor('the extension host to start the suite', exists(STARTED_FILE), WORKBENCH_TIMEOUT_MS, alive);
       const progress = new ProgressEcho(path.join(paths.resultDir, PROGRESS_FILE));
-      await waitFor('the suite to finish', exists(RESULT_FILE), options.timeoutMs, alive, () => progress.flush());
+      const requests = new PageRequests(page, paths.resultDir, paths.artifacts);
+      await waitFor('the suite to finish', exists(RESULT_FILE), options.timeoutMs, alive, async () => {
+        progress.flush();
+        await requests.serve();
+      });
       progress.flush();
       await screenshot(page, path.join(paths.artifacts, 'workbench.png'));
     } catch (error) {

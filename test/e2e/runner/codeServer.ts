@@ -22,6 +22,8 @@ export interface CodeServerOptions {
   logFile: string;
   env: Record<string, string>;
   startTimeoutMs: number;
+  /** Keep VS Code's workspace trust on (the default run turns it off). */
+  workspaceTrust?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -52,7 +54,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
       '--extensions-dir', options.extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
     ],

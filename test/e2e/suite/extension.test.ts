@@ -11,8 +11,10 @@ import type { StaleCleanupReport } from '../../../src/extension/engine/container
 import type { LambdaDockApi, ShownItem } from '../../../src/extension/testApi';
 import type { DeployOutcome } from '../../../src/extension/workspace/deployService';
 import { WORKSPACE_ENV } from '../protocol';
+import { paletteEntries, screenshot } from './support/page';
 
 const EXTENSION_ID = 'lambda-dock.lambda-dock';
+let api: LambdaDockApi;
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -29,10 +31,12 @@ function item(items: ShownItem[], label: string): ShownItem | undefined {
   return items.find((i) => i.label === label);
 }
 
+/** The text a user reads in the function's result panel: the page's body without tags. */
 function resultText(summary: InvokeSummary): string {
-  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === summary.document);
-  assert.ok(document, `the result document ${summary.document} is open`);
-  return document.getText();
+  const shown = api.resultView(summary.view);
+  assert.ok(shown, `the result panel of ${summary.view} is open`);
+  const body = shown.html.slice(shown.html.indexOf('<body>'), shown.html.indexOf('<script'));
+  return body.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 }
 
 /** The fixture function's containers that this window's session started. */
@@ -51,7 +55,6 @@ async function exists(id: string): Promise<boolean> {
 
 describe('Lambda Dock sidebar, commands and run on save', function () {
   this.timeout(120_000);
-  let api: LambdaDockApi;
   let workspace: string;
   /** The image the engine ran the function in: the stale containers below use it too. */
   let runtimeImage = '';
@@ -80,6 +83,26 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     await until('the engine to be ready', () => api.engineState().kind === 'ready' || undefined);
   });
 
+  it('runs on the engine of the user\'s settings, not the one the workspace\'s .vscode/settings.json names', () => {
+    const state = api.engineState();
+    assert.equal(state.kind, 'ready');
+    assert.deepEqual([state.engine, state.endpoint], ['docker', '/var/run/docker.sock']);
+    assert.equal(vscode.workspace.getConfiguration('lambdaDock').get('dockerHost'), '', 'the checked-in dockerHost is not applied');
+    assert.equal(vscode.workspace.getConfiguration('lambdaDock').get('engine'), 'auto', 'nor its engine');
+  });
+
+  it('has the workspace deployed as soon as the engine starts (nothing started), and offers no Invoke Again or Stop Instance yet', async () => {
+    await until('the deploy at session start', () => api.lastDeploy()?.reason === 'start' || undefined);
+    assert.deepEqual(api.lastDeploy()?.deployed, ['HelloFunction', 'SocketFunction']);
+    assert.equal(item(api.functionItems(), 'HelloFunction')?.contextValue, 'function.deployed');
+    assert.deepEqual(api.instances(), [], 'no instance started');
+    const entries = await paletteEntries('Lambda Dock:');
+    assert.ok(entries.includes('Lambda Dock: Invoke Function...'), `the palette lists the commands (${entries.join(', ')})`);
+    for (const absent of ['Lambda Dock: Invoke Again', 'Lambda Dock: Stop Instance', 'Lambda Dock: Save Payload as Event', 'Lambda Dock: Retry Connecting to the Engine']) {
+      assert.equal(entries.includes(absent), false, `${absent} is not offered yet`);
+    }
+  });
+
   it('deploys the workspace and marks the function deployed', async () => {
     const outcome = await vscode.commands.executeCommand<DeployOutcome>('lambdaDock.deployWorkspace');
     assert.ok(outcome, 'Deploy Workspace returned its outcome');
@@ -92,21 +115,25 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.match(hello.description, /deployed/);
   });
 
-  it('invokes the function into a read-only result document, with one container running it', async () => {
+  it('invokes the function into its result panel, with one container running it', async () => {
     const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { greeting: 'hi' });
     assert.ok(summary, 'Invoke Function returned its summary');
     assert.equal(summary.status, 'ok');
     assert.deepEqual(JSON.parse(summary.payload), { statusCode: 200, body: 'hello' });
     assert.equal(summary.coldStart, true);
-    assert.ok(summary.document.startsWith('lambda-dock-result:'));
+    assert.equal(api.resultView('HelloFunction')?.visible, true, 'the panel shows beside the editor');
 
     const text = resultText(summary);
-    assert.match(text, /^# HelloFunction: succeeded/);
-    assert.match(text, /## Response\n\n```json\n\{\n {2}"statusCode": 200,\n {2}"body": "hello"\n\}/);
+    assert.match(text, /HelloFunction: succeeded/);
+    assert.match(text, /Response\s*\{\n {2}"statusCode": 200,\n {2}"body": "hello"\n\}/);
     assert.match(text, /START RequestId: /);
-    assert.match(text, /\| Duration \| [\d.]+ ms \|/);
-    assert.match(text, /\| Init Duration \| [\d.]+ ms \|/);
+    assert.match(text, /Duration[\d.]+ ms/);
+    assert.match(text, /Init Duration[\d.]+ ms/);
     assert.match(text, /"greeting": "hi"/);
+    const entries = await paletteEntries('Lambda Dock:');
+    for (const offered of ['Lambda Dock: Invoke Again', 'Lambda Dock: Stop Instance', 'Lambda Dock: Save Payload as Event']) {
+      assert.ok(entries.includes(offered), `${offered} is offered now (the palette lists ${entries.join(', ')})`);
+    }
 
     const session = api.sessionId();
     assert.ok(session);
@@ -128,7 +155,7 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.ok(group, 'the Containers view groups the container under its function');
     assert.equal(group.children.length, 1);
     assert.equal(group.children[0].id, `container:${containers[0].Id}`);
-    assert.equal(group.children[0].contextValue, 'container.running');
+    assert.equal(group.children[0].contextValue, 'container.running.own', 'an instance of this window: Remove, no Stop');
     assert.match(group.children[0].description, /running · this window/);
   });
 
@@ -154,7 +181,9 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.ok(start >= 0);
     edit.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(start + "'hello'".length)), "'hello again'");
     assert.ok(await vscode.workspace.applyEdit(edit));
-    assert.ok(await document.save());
+    // On a loaded machine save() may answer before the save is done: wait for the document's state.
+    await document.save();
+    await until('app.js to be saved', () => !document.isDirty || undefined);
     await until('the redeploy after the save', () => api.lastDeploy()?.reason === 'save' || undefined);
     assert.deepEqual(api.lastDeploy()?.deployed, ['HelloFunction']);
 
@@ -163,6 +192,54 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.deepEqual(JSON.parse(summary.payload), { statusCode: 200, body: 'hello again' });
     assert.equal(summary.coldStart, true, 'the new code runs in a new instance');
     assert.match(resultText(summary), /"body": "hello again"/);
+  });
+
+  it('shows a function error in the same panel, its trace linked to the workspace file that a click opens', async () => {
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { fail: 'asked to fail' });
+    assert.equal(summary?.status, 'error');
+    const resultTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Result: HelloFunction');
+    assert.equal(resultTabs().length, 1, 'one panel per function, reused for its next result');
+    const text = resultText(summary);
+    assert.match(text, /HelloFunction: failed \(TypeError\)/);
+    assert.match(text, /TypeError: asked to fail/);
+    const frame = api.resultView('HelloFunction')!.model.error!.frames.find((f) => f.locations.length > 0);
+    assert.ok(frame, 'a frame of the trace is mapped to a workspace file');
+    const [place] = frame.locations;
+    assert.equal(place.file, path.join(workspace, 'app.js'), '/var/task/app.js is the workspace\'s app.js');
+    assert.equal(place.line, 2);
+    assert.match(api.resultView('HelloFunction')!.html, /<a href="#" data-command="open" data-file="[^"]*app\.js" data-line="2"/);
+    await api.clickInResult('HelloFunction', { command: 'open', file: place.file, line: place.line, column: place.column });
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, place.file);
+    assert.equal(editor?.selection.active.line, 1);
+  });
+
+  it('parses a JSON body, and its buttons invoke again and save the payload', async () => {
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { json: true });
+    assert.equal(summary?.status, 'ok');
+    assert.match(resultText(summary), /"body": \{\n\s+"items": \[/);
+    assert.equal(api.resultView('HelloFunction')?.model.response?.bodyParsed, true);
+    await until('the result panel in view', () => api.resultView('HelloFunction')?.visible || undefined);
+    await screenshot('result-view');
+    const again = await api.clickInResult('HelloFunction', { command: 'invokeAgain' }) as InvokeSummary;
+    assert.equal(again.coldStart, false);
+    assert.notEqual(again.requestId, summary.requestId);
+    assert.equal(api.resultView('HelloFunction')?.model.requestId, again.requestId, 'the panel shows the newest result');
+    const file = await api.clickInResult('HelloFunction', { command: 'savePayload', name: 'from-panel' }) as string;
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { json: true });
+  });
+
+  it('opens an event template in an editor to change, and sends what the editor holds', async () => {
+    const file = await vscode.commands.executeCommand<string>('lambdaDock.editPayload', 'HelloFunction', { template: 'sqs' });
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, file);
+    assert.match(editor.document.getText(), /"eventSource": "aws:sqs"/);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(editor.document.uri, new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length)), '{ "edited": "in the editor" }');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeDraft');
+    assert.equal(summary?.status, 'ok');
+    assert.match(resultText(summary), /"edited": "in the editor"/);
   });
 
   it('opens the handler at its export', async () => {
@@ -229,7 +306,7 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     await api.refresh();
     const shown = item(api.containerItems(), 'SocketFunction')?.children.find((c) => c.id === `container:${container.Id}`);
     assert.ok(shown, 'the Containers view lists the socket holder');
-    assert.equal(shown.contextValue, 'container.running.socket');
+    assert.equal(shown.contextValue, 'container.running.socket.own');
     assert.match(shown.description, /docker socket/);
   });
 
@@ -242,7 +319,8 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
       });
     });
     const configuration = vscode.workspace.getConfiguration('lambdaDock');
-    await configuration.update('invokeApiPort', port, vscode.ConfigurationTarget.Workspace);
+    // A machine setting: only the user's settings may set it, never a workspace's.
+    await configuration.update('invokeApiPort', port, vscode.ConfigurationTarget.Global);
     try {
       const body = await until('the Invoke API to answer', async () => {
         try {
@@ -255,7 +333,7 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
       assert.deepEqual(body, { statusCode: 200, body: 'hello again' });
       assert.equal(api.sessionId(), session, 'a port change restarts the API only');
     } finally {
-      await configuration.update('invokeApiPort', undefined, vscode.ConfigurationTarget.Workspace);
+      await configuration.update('invokeApiPort', undefined, vscode.ConfigurationTarget.Global);
     }
     await until('the Invoke API to stop', async () => {
       try {
@@ -270,18 +348,24 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
   it('ending the session (as deactivate does) stops its instances and removes its liveness socket', async () => {
     const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', {});
     assert.equal(summary?.status, 'ok');
-    const session = api.sessionId()!;
-    const running = await containersOfSession(session);
-    assert.equal(running.length, 1);
-    const socket = running[0].Labels[LABELS.sessionSocket];
+    // The instances as the host knows them, each with its container id: no engine list that could lag.
+    const instances = api.instances().filter((i) => i.state !== 'stopped');
+    const served = instances.find((i) => i.instanceId === summary.instanceId);
+    assert.ok(served?.containerId, 'the instance that served the invoke has a container');
+    const socketHolder = instances.find((i) => i.functionName === 'SocketFunction');
+    assert.ok(socketHolder?.containerId, 'the socket holder still runs');
+    const containerIds = instances.map((i) => i.containerId).filter((id): id is string => id !== undefined);
+    const inspected = await docker.getContainer(served.containerId).inspect();
+    assert.equal(inspected.State.Running, true);
+    const socket = inspected.Config.Labels[LABELS.sessionSocket];
     assert.ok(fs.existsSync(socket), 'a live session holds its liveness socket');
-
-    const launched = () => docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${session}`, LABELS.instance] } });
-    assert.ok((await launched()).some((c) => c.Labels[LABELS.function] === 'SocketFunction'), 'the socket holder still runs');
 
     await api.endSession();
     assert.equal(api.engineState().kind, 'idle');
-    assert.deepEqual(await launched(), [], 'every instance of the session is gone, the socket holder too');
+    // endSession resolves once every instance is terminated (removed): each container is gone now.
+    for (const id of containerIds) assert.equal(await exists(id), false, `container ${id.slice(0, 12)} of the session is gone`);
+    const session = inspected.Config.Labels[LABELS.session];
+    assert.deepEqual(await docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${session}`] } }), [], 'nothing of the session is left');
     assert.equal(fs.existsSync(socket), false);
     await api.refresh();
     assert.match(item(api.functionItems(), 'HelloFunction')?.description ?? '', /not deployed/);

@@ -13,10 +13,12 @@ import {
   RELEASE_FILE,
   RESULT_DIR_ENV,
   RESULT_FILE,
+  SCENARIO_ENV,
   STARTED_FILE,
   type SuiteResult,
   type TestOutcome,
 } from '../protocol';
+import { scenarioFiles } from '../scenarios';
 
 const HOLD_LIMIT_MS = 120_000;
 
@@ -59,12 +61,14 @@ export async function run(): Promise<void> {
   if (process.env[HOLD_ENV]) await waitForFile(path.join(resultDir, RELEASE_FILE), HOLD_LIMIT_MS);
 }
 
+/** The compiled test files of this run's scenario (the default run: those outside scenarios/). */
 function testFiles(dir: string): string[] {
-  return fs
+  const all = fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.test.js'))
-    .sort()
-    .map((name) => path.join(dir, name));
+    .map((name) => name.split(path.sep).join('/'))
+    .sort();
+  return scenarioFiles(all, process.env[SCENARIO_ENV] ?? 'default').map((name) => path.join(dir, name));
 }
 
 type Reporter = new (runner: Mocha.Runner) => Mocha.reporters.Base;
