@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ERRORS, extensionError } from './errors';
 import { InvokeApiServer } from '../core/api/server';
@@ -74,8 +75,8 @@ export class LambdaDockContext implements vscode.Disposable {
       new DeployService(
         workspace,
         this.hosts,
-        (dir) => (dir ? discoverFunctions(dir) : Promise.resolve({ functions: [], problems: [] })),
-        () => ({ prewarm: this.settings.current.prewarm }),
+        (dir) => (dir ? discoverFunctions(dir, this.envVarsFile ? { envVarsFile: this.envVarsFile } : {}) : Promise.resolve({ functions: [], problems: [] })),
+        () => ({ prewarm: this.settings.current.prewarm, ...(this.envVarsFile ? { envVarsFile: this.envVarsFile } : {}) }),
         this.log,
         lazyPackager(this.log),
       ),
@@ -128,6 +129,13 @@ export class LambdaDockContext implements vscode.Disposable {
   set lastInvocation(value: LastInvocation | undefined) {
     this.lastInvocationValue = value;
     void vscode.commands.executeCommand('setContext', 'lambdaDock.hasLastInvocation', value !== undefined);
+  }
+
+  /** lambdaDock.envVarsFile as an absolute path (relative ones are the workspace folder's), or undefined. */
+  get envVarsFile(): string | undefined {
+    const setting = this.settings.current.envVarsFile;
+    if (!setting) return undefined;
+    return path.resolve(this.workspace ?? '', setting);
   }
 
   /** The engine, started on first use (a view shown, a command run). */
@@ -201,6 +209,11 @@ export class LambdaDockContext implements vscode.Disposable {
     if (services.has('deployOnSave')) {
       if (this.settings.current.deployOnSave) this.deployOnSave.start();
       else this.deployOnSave.stop();
+    }
+    // Another env-vars file: the definitions change; what is deployed is deployed again with them.
+    if (services.has('discovery')) {
+      if (this.hosts.current) await this.deploys.deployAll('deploy');
+      else await this.deploys.refreshDiscovery();
     }
     if (services.has('host')) await this.hosts.restart();
     else if (services.has('invokeApi')) await this.invokeApi.update(this.hosts.current);

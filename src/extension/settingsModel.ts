@@ -14,6 +14,8 @@ export interface LambdaDockSettings {
   invokeApiPort: number;
   runtimeImages: Record<string, string>;
   cleanupStaleOnStart: CleanupStaleChoice;
+  /** SAM's --env-vars file (absolute, or relative to the workspace folder); '' for none. */
+  envVarsFile: string;
 }
 
 export const DEFAULT_SETTINGS: LambdaDockSettings = {
@@ -26,10 +28,11 @@ export const DEFAULT_SETTINGS: LambdaDockSettings = {
   invokeApiPort: 0,
   runtimeImages: {},
   cleanupStaleOnStart: 'ask',
+  envVarsFile: '',
 };
 
 /** The long-lived services a setting belongs to: a change restarts only these. */
-export type SettingsService = 'host' | 'deployOnSave' | 'invokeApi';
+export type SettingsService = 'host' | 'deployOnSave' | 'invokeApi' | 'discovery';
 
 const SERVICE_OF: Record<keyof LambdaDockSettings, SettingsService | undefined> = {
   engine: 'host',
@@ -39,6 +42,7 @@ const SERVICE_OF: Record<keyof LambdaDockSettings, SettingsService | undefined> 
   runtimeImages: 'host',
   deployOnSave: 'deployOnSave',
   invokeApiPort: 'invokeApi',
+  envVarsFile: 'discovery',
   // Read when used: the next deploy, the next activation.
   prewarm: undefined,
   cleanupStaleOnStart: undefined,
@@ -58,6 +62,7 @@ export function readSettings(get: (key: keyof LambdaDockSettings) => unknown): L
     invokeApiPort: port(get('invokeApiPort')),
     runtimeImages: stringRecord(get('runtimeImages')),
     cleanupStaleOnStart: cleanup === 'always' || cleanup === 'never' ? cleanup : 'ask',
+    envVarsFile: typeof get('envVarsFile') === 'string' ? (get('envVarsFile') as string).trim() : '',
   };
 }
 

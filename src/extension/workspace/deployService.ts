@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { errorMessage } from '../../core/errors';
 import type { FunctionDefinition } from '../../core/functions/definition';
 import type { Logger } from '../../core/log';
@@ -61,7 +62,7 @@ export class DeployService implements Disposable {
     private readonly workspace: string,
     private readonly hosts: Pick<HostService, 'ensure' | 'current'>,
     private readonly discover: Discover,
-    private readonly options: () => { prewarm: boolean },
+    private readonly options: () => { prewarm: boolean; envVarsFile?: string },
     private readonly log: Logger,
     private readonly packager: Packager = unbuiltPackager,
   ) {}
@@ -156,10 +157,11 @@ export class DeployService implements Disposable {
       const host = this.hosts.current;
       if (!host || host.functions().length === 0) {
         // Still keep the tree and the diagnostics right when a template changes.
-        if (affectedFunctions(file, this.definitionsValue) === 'all') await this.runDiscovery();
+        if (affectedFunctions(file, this.definitionsValue) === 'all' || path.resolve(file) === this.options().envVarsFile) await this.runDiscovery();
         return undefined;
       }
-      const affected = affectedFunctions(file, this.definitionsValue, this.inputs);
+      // The env-vars file sets variables of every function, as a template does.
+      const affected = path.resolve(file) === this.options().envVarsFile ? 'all' : affectedFunctions(file, this.definitionsValue, this.inputs);
       if (affected === 'all') {
         await this.runDiscovery();
         return this.deployNames(host, 'save', this.definitionsValue.map((d) => d.name), true);

@@ -5,6 +5,7 @@ import { HostService } from '../../../src/extension/engine/hostService';
 import { DEFAULT_SETTINGS } from '../../../src/extension/settingsModel';
 import { affectedFunctions } from '../../../src/extension/workspace/affected';
 import { DeployService } from '../../../src/extension/workspace/deployService';
+import { BuildError } from '../../../src/core/workspace/errors';
 import { definition, fakeFactory, quietLog, type FakeHost } from './fakes';
 
 const ws = '/ws';
@@ -163,5 +164,47 @@ describe('DeployService with a build step', () => {
     const outcome = await service.deployForSave('/ws/shared/greeting.ts');
     assert.deepEqual(outcome?.deployed, ['Typed']);
     assert.deepEqual(packaged, ['Typed', 'Typed']);
+  });
+
+  it('a build that fails makes the deployed function answer with that failure, until a build succeeds', async () => {
+    const factory = fakeFactory();
+    const hosts = new HostService(ws, () => DEFAULT_SETTINGS, factory, quietLog);
+    const typed = definition('Typed', '/ws/.cache/typed', { build: { sourceDir: '/ws/typed' } });
+    let broken = false;
+    const service = new DeployService(ws, hosts, async () => ({ functions: [typed], problems: [] }), () => ({ prewarm: false }), quietLog, {
+      async package(d) {
+        if (broken) throw new BuildError('Typed does not build: app.ts:3:7: Unexpected "}"', undefined, { file: '/ws/typed/app.ts', line: 3 });
+        return { definition: { ...d, codeDir: '/cache/content/abc' }, inputs: [] };
+      },
+      dispose: async () => undefined,
+    });
+    await service.deployAll();
+    const host = factory.hosts[0] as FakeHost;
+    assert.equal((await host.invoke('Typed', Buffer.from('{}'))).status, 'ok');
+    broken = true;
+    const outcome = await service.deployForSave('/ws/typed/app.ts');
+    assert.deepEqual(outcome?.failed.map((f) => f.name), ['Typed']);
+    assert.deepEqual(host.buildFailureOf('Typed'), { message: 'Typed does not build: app.ts:3:7: Unexpected "}"', file: '/ws/typed/app.ts', line: 3 });
+    await assert.rejects(host.invoke('Typed', Buffer.from('{}')), /^LambdaDockError: Typed was not run because its last build failed \(its last good build is not used\): Typed does not build: app\.ts:3:7/);
+    broken = false;
+    await service.deployForSave('/ws/typed/app.ts');
+    assert.equal(host.buildFailureOf('Typed'), undefined);
+    assert.equal((await host.invoke('Typed', Buffer.from('{}'))).status, 'ok');
+  });
+
+  it('a save of the env-vars file discovers again and redeploys every function', async () => {
+    const factory = fakeFactory();
+    const hosts = new HostService(ws, () => DEFAULT_SETTINGS, factory, quietLog);
+    const hello = definition('Hello', '/ws/hello');
+    let discoveries = 0;
+    const service = new DeployService(ws, hosts, async () => {
+      discoveries++;
+      return { functions: [hello], problems: [] };
+    }, () => ({ prewarm: false, envVarsFile: '/ws/env.json' }), quietLog);
+    await service.deployAll();
+    const outcome = await service.deployForSave('/ws/env.json');
+    assert.equal(discoveries, 2);
+    assert.deepEqual(outcome?.deployed, ['Hello']);
+    assert.equal(await service.deployForSave('/ws/other.json'), undefined);
   });
 });

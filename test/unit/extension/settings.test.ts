@@ -38,6 +38,7 @@ describe('extension settings', () => {
     assert.deepEqual([...affectedServices(base, { ...base, runtimeImages: { 'nodejs20.x': 'x' } })], ['host']);
     assert.deepEqual([...affectedServices(base, { ...base, deployOnSave: false })], ['deployOnSave']);
     assert.deepEqual([...affectedServices(base, { ...base, invokeApiPort: 3001 })], ['invokeApi']);
+    assert.deepEqual([...affectedServices(base, { ...base, envVarsFile: 'env.json' })], ['discovery']);
     assert.deepEqual([...affectedServices(base, { ...base, prewarm: true, cleanupStaleOnStart: 'never' })], []);
     assert.deepEqual([...affectedServices(base, { ...base, idleTimeoutSeconds: 60, invokeApiPort: 1 })].sort(), ['host', 'invokeApi']);
   });
