@@ -12,6 +12,11 @@ export type Architecture = 'x86_64' | 'arm64';
 export interface LayerDefinition {
   name: string;
   dir: string;
+  /**
+   * Built as SAM's BuildMethod nodejsNN.x builds a layer: the folder (a package) goes to nodejs/, its
+   * production dependencies installed into nodejs/node_modules.
+   */
+  npmBuild?: boolean;
 }
 
 /** A function packaged as a container image (PackageType: Image). */

@@ -27,7 +27,8 @@ interface KeptContext {
 export class EsbuildBuilder {
   private readonly contexts = new Map<string, KeptContext>();
 
-  async build(definition: FunctionDefinition): Promise<BuildOutcome> {
+  /** `nodePaths`: folders esbuild also resolves packages from (dependencies installed apart from the source). */
+  async build(definition: FunctionDefinition, nodePaths: string[] = []): Promise<BuildOutcome> {
     const esbuild = definition.build?.esbuild;
     if (!esbuild || !definition.codeDir) {
       throw workspaceError(WORKSPACE_ERROR_CODES.buildFailed, `${definition.name} has no esbuild build; only functions with BuildMethod: esbuild or a TypeScript handler are built`);
@@ -49,6 +50,7 @@ export class EsbuildBuilder {
       write: true,
       logLevel: 'silent',
       absWorkingDir: definition.build?.sourceDir,
+      nodePaths,
       // ESM output must be .mjs: Lambda's Node.js runtime loads .js as CommonJS without a package.json.
       ...(esbuild.format === 'esm' ? { outExtension: { '.js': '.mjs' } } : {}),
     } satisfies BuildOptions;

@@ -1,8 +1,11 @@
-import type { FunctionDefinition } from '../functions/definition';
-import { storeFolder, storeMerged } from '../contentCache';
+import * as path from 'node:path';
+import type { FunctionDefinition, LayerDefinition } from '../functions/definition';
+import { storeFolder, storeMerged, type MergeSource, type StoredContent } from '../contentCache';
 import { EsbuildBuilder } from './esbuildBuilder';
 import { WORKSPACE_ERROR_CODES, workspaceError } from './errors';
 import { patternFilter } from './globPatterns';
+import { isNodeRuntime } from './handlerFile';
+import { installDependencies, missingDependencies } from './npmDependencies';
 
 /** How long each step of packaging one function took, in milliseconds. */
 export interface PackageTimings {
@@ -46,9 +49,13 @@ export class FunctionPackager {
     let filter: ((relativePath: string) => boolean) | undefined;
     let inputs: string[] = [];
     let incrementalBuild: boolean | undefined;
+    const node = isNodeRuntime(definition.runtime ?? '');
     if (definition.build?.esbuild) {
-      const outcome = await this.builder.build(definition);
-      timings.buildMs = outcome.durationMs;
+      // The bundle needs the dependencies too: missing ones are installed first and esbuild finds them there.
+      const missing = node ? missingDependencies(definition.build.sourceDir) : [];
+      const installed = missing.length ? await installDependencies(definition.build.sourceDir, { owner: definition.name, missing, ...(signal ? { signal } : {}) }) : undefined;
+      const outcome = await this.builder.build(definition, installed ? [path.join(installed.dir, 'node_modules')] : []);
+      timings.buildMs = outcome.durationMs + (installed?.durationMs ?? 0);
       inputs = outcome.inputs;
       incrementalBuild = outcome.incremental;
       if (outcome.sourcemap && !/--enable-source-maps/.test(environment.NODE_OPTIONS ?? '')) {
@@ -59,15 +66,32 @@ export class FunctionPackager {
       sourceDir = definition.build.sourceDir;
       filter = patternFilter(definition.build.patterns);
     }
-    const code = await storeFolder(sourceDir, { ...(filter ? { filter } : {}), ...(signal ? { signal } : {}) });
+    const storeOptions = { ...(signal ? { signal } : {}) };
+    let code: StoredContent;
+    const missing = node && !definition.build?.esbuild ? missingDependencies(sourceDir) : [];
+    if (missing.length) {
+      // As sam build: the production dependencies installed apart, the source's own node_modules not used.
+      const installed = await installDependencies(sourceDir, { owner: definition.name, missing, ...(signal ? { signal } : {}) });
+      timings.buildMs = installed.durationMs;
+      code = await storeMerged([
+        { dir: installed.dir, filter: (p) => p.startsWith('node_modules/') },
+        { dir: sourceDir, filter: (p) => !p.startsWith('node_modules/') && (filter?.(p) ?? true) },
+      ], storeOptions);
+    } else {
+      code = await storeFolder(sourceDir, { ...storeOptions, ...(filter ? { filter } : {}), ...(node && !definition.build?.esbuild ? { hoistedDependencies: true } : {}) });
+    }
+    // A change under a linked folder (a file: dependency, a workspace package) changes the code.
+    inputs.push(...(code.linkedFolders ?? []));
     timings.codeMs = code.durationMs;
     let layersDir: string | undefined;
     let layersHash: string | undefined;
     if (definition.layers.length) {
-      const layers = await storeMerged(definition.layers.map((layer) => layer.dir), signal ? { signal } : {});
+      const sources = await Promise.all(definition.layers.map((layer) => this.layerSources(layer, signal)));
+      const layers = await storeMerged(sources.flat(), storeOptions);
       timings.layersMs = layers.durationMs;
       layersDir = layers.dir;
       layersHash = layers.hash;
+      inputs.push(...(layers.linkedFolders ?? []));
     }
     const packaged: FunctionDefinition = {
       ...definition,
@@ -85,6 +109,20 @@ export class FunctionPackager {
       ...(incrementalBuild !== undefined ? { incrementalBuild } : {}),
       timings,
     };
+  }
+
+  /**
+   * What a layer puts under /opt. A layer built as SAM's BuildMethod nodejsNN.x has its folder, with its
+   * production dependencies installed, at nodejs/ (so its packages are in /opt/nodejs/node_modules).
+   */
+  private async layerSources(layer: LayerDefinition, signal?: AbortSignal): Promise<MergeSource[]> {
+    if (!layer.npmBuild) return [{ dir: layer.dir }];
+    const missing = missingDependencies(layer.dir);
+    const installed = missing.length ? await installDependencies(layer.dir, { owner: `layer ${layer.name}`, missing, ...(signal ? { signal } : {}) }) : undefined;
+    return [
+      ...(installed ? [{ dir: installed.dir, prefix: 'nodejs', filter: (p: string) => p.startsWith('node_modules/') }] : []),
+      { dir: layer.dir, prefix: 'nodejs', ...(installed ? { filter: (p: string) => !p.startsWith('node_modules/') } : { hoistedDependencies: true }) },
+    ];
   }
 
   async forget(name: string): Promise<void> {

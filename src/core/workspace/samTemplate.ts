@@ -213,8 +213,8 @@ class SamTemplate extends ProjectFileReader {
       esbuild: metadata.BuildMethod === 'esbuild' ? this.buildProperties(metadata) : undefined,
     }, this.problems);
     if (!resolved) return undefined;
-    if (metadata.BuildMethod !== undefined && metadata.BuildMethod !== 'esbuild' && !resolved.build) {
-      // Other build methods (npm install, makefile) are left to the user: the folder is used as it is.
+    if (metadata.BuildMethod !== undefined && metadata.BuildMethod !== 'esbuild' && !isNpmBuildMethod(metadata.BuildMethod) && !resolved.build) {
+      // Other build methods (makefile, a custom builder) are left to the user: the folder is used as it is.
       this.problem(['Resources', id, 'Metadata', 'BuildMethod'], WORKSPACE_ERROR_CODES.unsupported, `${id}: BuildMethod ${String(metadata.BuildMethod)} is not run by Lambda Dock; the code folder is used as it is (run your build, or use BuildMethod: esbuild)`, id);
     }
     definition.codeDir = resolved.codeDir;
@@ -272,7 +272,10 @@ class SamTemplate extends ProjectFileReader {
         this.problem(at, WORKSPACE_ERROR_CODES.unsupported, `layer ${id}: ${key} must be a local folder or zip; content in S3 cannot be used locally`);
       } else {
         const location = this.localPath(content, at, id, key, undefined);
-        if (location) layer = { name: id, dir: resolveLayerDir(location) };
+        const metadata = isObj(resource.Metadata) ? resource.Metadata : {};
+        // A folder already laid out for /opt (nodejs/node_modules, no package.json) is used as it is.
+        const npmBuild = isNpmBuildMethod(metadata.BuildMethod) && existsSync(path.join(location ?? '', 'package.json'));
+        if (location) layer = { name: id, dir: resolveLayerDir(location), ...(npmBuild ? { npmBuild: true } : {}) };
       }
     } catch (error) {
       this.unresolved(at, id, key, error, undefined);
@@ -363,6 +366,11 @@ class SamTemplate extends ProjectFileReader {
 }
 
 const CDK_ASSET_PATH = 'aws:asset:path';
+
+/** SAM's BuildMethod for Node.js (nodejs20.x...): npm installs the production dependencies. */
+function isNpmBuildMethod(method: unknown): boolean {
+  return typeof method === 'string' && /^nodejs\d+\.x$/.test(method);
+}
 
 /** The asset folder CDK recorded for a resource's code property (Metadata aws:asset:path and aws:asset:property). */
 function cdkAssetPath(metadata: Obj, property: string): string | undefined {

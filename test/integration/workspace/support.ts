@@ -10,7 +10,7 @@ const FIXTURES = path.resolve(__dirname, '../../fixtures/workspaces');
 /** A copy of a fixture in a temporary folder (tests change files), with a cache of its own. */
 export function copyFixture(name: string): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `lambda-dock-ws-${name}-`)), name);
-  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true, verbatimSymlinks: true });
   return dir;
 }
 
