@@ -35,6 +35,8 @@ export interface LaunchSpec {
   codeDir?: string;
   /** Host folder (the layers merged in attach order) mounted read-only at /opt. */
   layersDir?: string;
+  /** The runtime's AWS SDK (local Node.js image, process backend): the store folder on the host and the set in it. */
+  runtimeSdk?: { store: string; id: string };
   /** Host folder holding docker.sock, mounted at /var/run (the folder, so a restarted server is seen). */
   dockerSocketDir?: string;
 }

@@ -24,6 +24,7 @@ import { ENGINE_ERRORS, ignoreMissing, imageUnavailable } from './errors';
 import { ensureInstanceNetwork, type InstanceNetwork } from './instanceNetwork';
 import { ensureLocalNodeImage, localImageSource } from './localNodeImage';
 import { majorOf } from './nodeBinaries';
+import { RUNTIME_SDK_IN_IMAGE, RUNTIME_SDK_MOUNT, runtimeSdkPaths } from './runtimeSdk';
 import { followProgress } from './progress';
 import { Session } from './session';
 
@@ -108,6 +109,13 @@ export class DockerBackend implements LambdaBackend {
     if (bind && spec.codeDir) binds.push(`${spec.codeDir}:/var/task:ro`);
     if (bind && spec.layersDir) binds.push(`${spec.layersDir}:/opt:ro`);
     if (spec.dockerSocketDir) binds.push(`${spec.dockerSocketDir}:/var/run`);
+    const environment = { ...spec.environment };
+    if (bind && spec.runtimeSdk) {
+      const installed = runtimeSdkPaths(spec.runtimeSdk.store, spec.runtimeSdk.id).nodeModules;
+      if (fs.existsSync(installed)) binds.push(`${installed}:${RUNTIME_SDK_IN_IMAGE}:ro`);
+      binds.push(`${spec.runtimeSdk.store}:${RUNTIME_SDK_MOUNT}:ro`);
+      environment.LAMBDA_DOCK_RUNTIME_SDK = `${RUNTIME_SDK_MOUNT}/${spec.runtimeSdk.id}`;
+    }
     const labels: Record<string, string> = {
       [LABELS.function]: spec.functionName,
       [LABELS.session]: this.session.id,
@@ -131,7 +139,7 @@ export class DockerBackend implements LambdaBackend {
         Cmd: spec.command,
         Entrypoint: spec.entrypoint,
         WorkingDir: spec.workingDir,
-        Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
+        Env: Object.entries(environment).map(([k, v]) => `${k}=${v}`),
         Labels: labels,
         AttachStdout: true,
         AttachStderr: true,

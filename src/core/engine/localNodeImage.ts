@@ -3,10 +3,17 @@ import type Docker from 'dockerode';
 import type { Logger } from '../log';
 import { runtimeClientPath } from '../paths';
 import { majorOf, nodeBinaryForImage, type NodeBinary } from './nodeBinaries';
+import { RUNTIME_SDK_IN_IMAGE, RUNTIME_SDK_MOUNT } from './runtimeSdk';
 import { contentTag, ensureImportedImage, envChanges, hostFiles, sharedLibraries, type ImportedImage } from './rootFileSystem';
 
-const RECIPE_VERSION = '3';
+const RECIPE_VERSION = '4';
 const NODE_IN_IMAGE = '/usr/local/bin/node';
+const LOCAL_NODE_IMAGE_REPO = 'lambda-dock/nodejs-local';
+
+/** True for a tag of the local Node.js image (its instances get the runtime's SDK mounted, see runtimeSdk). */
+export function isLocalNodeImage(image: string): boolean {
+  return image.startsWith(`${LOCAL_NODE_IMAGE_REPO}:`);
+}
 
 /**
  * A Lambda-like Node.js image made on this machine from a node binary of the runtime's major (the host's,
@@ -30,8 +37,9 @@ export function lambdaNodePath(major: number): string {
 
 /** The tag names what went in, so a changed runtime client or node binary makes a new image. */
 export function localNodeImageTag(source: LocalImageSource): string {
+  const major = majorOf(source.node.version);
   const hash = contentTag(RECIPE_VERSION, [source.node.path], [fs.readFileSync(source.runtimeClient)]);
-  return `lambda-dock/nodejs-local:${majorOf(source.node.version)}-${hash}`;
+  return `${LOCAL_NODE_IMAGE_REPO}:${major}-${hash}`;
 }
 
 /** Builds the image if it is not there yet; returns its tag. */
@@ -53,7 +61,8 @@ function localNodeImage(source: LocalImageSource): ImportedImage {
     kind: 'local-nodejs',
     changes: [...envChanges(env), 'WORKDIR /var/task', `ENTRYPOINT ["${NODE_IN_IMAGE}", "/var/runtime/bootstrap.js"]`],
     rootFileSystem: () => ({
-      dirs: ['/usr/local/bin'],
+      // Mount points for the runtime's AWS SDK (see runtimeSdk): empty unless an instance mounts them.
+      dirs: ['/usr/local/bin', RUNTIME_SDK_MOUNT, RUNTIME_SDK_IN_IMAGE],
       files: [
         { target: NODE_IN_IMAGE, source: source.node.path, mode: 0o755 },
         { target: '/var/runtime/bootstrap.js', source: source.runtimeClient, mode: 0o644 },

@@ -1,7 +1,10 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { isNamed, type FunctionDefinition } from '../functions/definition';
-import type { LambdaBackend } from '../engine/backend';
+import type { LambdaBackend, LaunchSpec } from '../engine/backend';
+import { isLocalNodeImage } from '../engine/localNodeImage';
+import { runtimeNodeMajor } from '../engine/nodeBinaries';
+import { RuntimeSdkInstaller, runtimeSdkFor, runtimeSdkStore } from '../engine/runtimeSdk';
 import { detectEngine, type DetectOptions } from '../engine/detect';
 import { DockerBackend } from '../engine/dockerBackend';
 import { ProcessBackend } from '../engine/processBackend';
@@ -49,6 +52,8 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   /** Functions whose last build failed, by workspace name, with their deployed name. */
   private readonly buildFailures = new Map<string, { failure: BuildFailure; deployedName?: string }>();
   private readonly images: ImageResolver;
+  private readonly runtimeSdk: RuntimeSdkInstaller;
+  private runtimeSdkSkipped = false;
   private readonly log: Logger;
   private socketSpawner?: DockerSocketSpawner;
   private readonly socketTeardowns = new Set<Promise<void>>();
@@ -61,6 +66,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
     super();
     this.log = options.log ?? silentLogger;
     this.images = new ImageResolver(backend, options.runtimeImages ?? {}, tagged(this.log, 'images'));
+    this.runtimeSdk = new RuntimeSdkInstaller(tagged(this.log, 'runtime-sdk'));
   }
 
   static async start(options: FunctionHostOptions): Promise<FunctionHost> {
@@ -224,6 +230,23 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
     return socketPath ? path.dirname(socketPath) : undefined;
   }
 
+  /**
+   * The runtime's AWS SDK for a Node.js function where Lambda Dock runs it (the local image, the process
+   * backend; the official images carry their own), its install started in the background if need be.
+   */
+  private runtimeSdkFor(definition: FunctionDefinition, image: string): LaunchSpec['runtimeSdk'] {
+    const major = runtimeNodeMajor(definition.runtime);
+    if (major === undefined || definition.image || (this.backend.isolated && !isLocalNodeImage(image))) return undefined;
+    if (this.backend instanceof DockerBackend && !this.backend.canBindHostPaths) {
+      if (!this.runtimeSdkSkipped) this.log.info("the runtime's AWS SDK is not provided to local images on a remote engine: bundle the @aws-sdk clients a function uses");
+      this.runtimeSdkSkipped = true;
+      return undefined;
+    }
+    const sdk = runtimeSdkFor(major);
+    this.runtimeSdk.ensure(sdk);
+    return { store: runtimeSdkStore(), id: sdk.id };
+  }
+
   private async deployment(definition: FunctionDefinition): Promise<Deployment> {
     const packaged = await packageFunction(definition);
     const fingerprint = deployFingerprint(definition, packaged);
@@ -234,10 +257,12 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       taskRoot: isolated ? '/var/task' : (packaged.codeDir ?? this.options.workspace),
       launchSpec: async (instanceId, environment) => {
         const image = isolated ? await this.images.resolve(definition) : { image: '' };
+        const runtimeSdk = this.runtimeSdkFor(definition, image.image);
         const dockerSocketDir = definition.dockerSocket ? await this.spawnDockerSocket(definition, instanceId) : undefined;
         if (dockerSocketDir) environment.DOCKER_HOST = 'unix:///var/run/docker.sock';
         return {
           dockerSocketDir,
+          runtimeSdk,
           instanceId,
           functionName: definition.name,
           deployFingerprint: fingerprint,

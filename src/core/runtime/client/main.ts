@@ -4,9 +4,11 @@ import { callbackHandlerRefused, CALLBACK_WARNING, isCallbackHandler, runBuffere
 import { createContext, functionEnvironment } from './context';
 import { patchConsole } from './console';
 import { formatErrorForLog, serializeError } from './errors';
+import { registerEsmNodePath } from './esmNodePath';
 import { loadHandler, type Handler } from './handlerLoader';
 import { endMarkerLine } from './protocol';
 import { RuntimeApiClient, type NextInvocation } from './runtimeApiClient';
+import { runtimeSdkRoot, waitForRuntimeSdkOnRequire } from './runtimeSdk';
 import { installAwsLambdaGlobal, isStreamingHandler, ResponseStream } from './streaming';
 
 const api = new RuntimeApiClient(requiredEnv('AWS_LAMBDA_RUNTIME_API'));
@@ -93,9 +95,13 @@ async function main(): Promise<void> {
   const taskRoot = process.env.LAMBDA_TASK_ROOT ?? '/var/task';
   const handlerName = process.env._HANDLER ?? process.argv[2] ?? '';
 
+  const sdkRoot = runtimeSdkRoot();
+  if (sdkRoot) waitForRuntimeSdkOnRequire(sdkRoot);
+
   let handler: Handler;
   try {
-    handler = await loadHandler(taskRoot, handlerName);
+    // Only ES module handlers pay for the import hook (a loader thread): require() reads NODE_PATH itself.
+    handler = await loadHandler(taskRoot, handlerName, () => registerEsmNodePath(process.env.NODE_PATH, sdkRoot));
     if (isCallbackHandler(handler) && !isStreamingHandler(handler)) {
       if (!callbacksSupported) throw callbackHandlerRefused();
       if (process.env.AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING === undefined) console.warn(CALLBACK_WARNING);
