@@ -6,7 +6,10 @@ export const DEFAULT_INVOKE_API_PORT = 3001;
 /** The HTTP APIs' port when --api-port is not given. */
 export const DEFAULT_API_PORT = 3000;
 
-export function portOption(context: CommandContext, name: string, fallback: number): number {
+/** A port option: a number from 0 to 65535 (0: a free one), or `fallback` when not given. */
+export function portOption(context: CommandContext, name: string, fallback: number): number;
+export function portOption(context: CommandContext, name: string): number | undefined;
+export function portOption(context: CommandContext, name: string, fallback?: number): number | undefined {
   const raw = stringOption(context, name);
   if (raw === undefined) return fallback;
   const port = Number(raw);

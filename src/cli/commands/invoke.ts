@@ -6,6 +6,7 @@ import { functionNotFound } from '../../core/runtime/invokeErrors';
 import type { InvokeResult } from '../../core/runtime/invokeResult';
 import { stringOption, untilAborted, type CliCommand, type CommandContext } from '../command';
 import { readPayload } from '../payload';
+import { debugInvokeOptions, debugNeedsOneFunction, debugOptionsOf } from '../debugTarget';
 import { WORKSPACE_ERROR_CODES } from '../../core/workspace';
 import { DISCOVERY_OPTIONS, DISCOVERY_USAGE, discover, formatProblem, startHost } from '../startHost';
 import { packageFunctions } from '../../core/workspace/packager';
@@ -13,12 +14,16 @@ import { packageFunctions } from '../../core/workspace/packager';
 export const invokeCommand: CliCommand = {
   name: 'invoke',
   summary: 'Invoke a function (or every function with --all, each with events/FUNCTION.json) and print its response',
-  usage: `lambda-dock invoke FUNCTION [--payload JSON | --payload-file FILE] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n       lambda-dock invoke --all ${DISCOVERY_USAGE} [--workspace DIR] [--json]`,
+  usage:
+    `lambda-dock invoke FUNCTION [--payload JSON | --payload-file FILE] [--debug-port PORT] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
+    `       lambda-dock invoke --all ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
+    '       (--debug-port: wait for a debugger on 127.0.0.1:PORT before the handler runs; 0 picks a free port)',
   options: {
     ...DISCOVERY_OPTIONS,
     payload: { type: 'string' },
     'payload-file': { type: 'string' },
     all: { type: 'boolean' },
+    'debug-port': { type: 'string' },
   },
   async run(context) {
     const all = context.values.all === true;
@@ -26,6 +31,8 @@ export const invokeCommand: CliCommand = {
     if (!all && !name) throw new LambdaDockError('USAGE', 'Name the function to invoke: lambda-dock invoke FUNCTION (see lambda-dock functions), or use --all.');
     // Everything the user typed is checked before an instance starts, so bad input leaves nothing running.
     const explicitPayload = all ? undefined : readPayload(stringOption(context, 'payload'), stringOption(context, 'payload-file'));
+    const debug = debugOptionsOf(context);
+    if (debug && all) throw debugNeedsOneFunction();
     // Invoking one function, only its own problems matter; they are reported below as the error.
     const { functions, problems } = await discover(context, { quiet: !all });
     const targets = all ? functions : functions.filter((fn) => isNamed(fn, name));
@@ -53,7 +60,7 @@ export const invokeCommand: CliCommand = {
       const results: InvokeResult[] = [];
       for (const [i, fn] of targets.entries()) {
         context.signal.throwIfAborted();
-        const result = await untilAborted(host.invoke(fn.name, payloads[i]), context.signal);
+        const result = await untilAborted(host.invoke(fn.name, payloads[i], debug ? { debug: debugInvokeOptions(debug.port, fn) } : {}), context.signal);
         results.push(result);
         if (!context.json) printResult(context, result, all);
       }

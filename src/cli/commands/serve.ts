@@ -1,9 +1,12 @@
 import { InvokeApiServer } from '../../core/api/server';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, LambdaDockError } from '../../core/errors';
 import { ApiGatewayServer, type ServedRoute } from '../../core/gateway/apiGatewayServer';
 import type { FunctionHost } from '../../core/runtime/functionHost';
 import type { WorkspaceDeployReport } from '../../core/workspace/workspaceDeployer';
-import { untilAborted, untilInterrupted, type CliCommand, type CommandContext } from '../command';
+import { stringOption, untilAborted, untilInterrupted, type CliCommand, type CommandContext } from '../command';
+import { debugOptionsOf, printDebugTarget } from '../debugTarget';
+import { functionNotFound } from '../../core/runtime/invokeErrors';
+import type { DebugTarget } from '../../core/debug/debugTarget';
 import { printDeployReport } from '../deployReport';
 import { DEFAULT_API_PORT, DEFAULT_INVOKE_API_PORT, portOption } from '../ports';
 import { printRoutes } from '../routeListing';
@@ -36,23 +39,31 @@ export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the workspace\'s HTTP APIs (API Gateway REST and HTTP APIs) and Function URLs, and the Lambda Invoke API, on 127.0.0.1; redeploys on save',
   usage:
-    `lambda-dock serve [--api-port N] [--port N] [--function-url-port N] [--no-watch] [--prewarm] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
-    `       (--api-port defaults to ${DEFAULT_API_PORT}, --port (the Invoke API) to ${DEFAULT_INVOKE_API_PORT}; Function URLs take the ports after --port; 0 picks free ports)`,
+    `lambda-dock serve [--api-port N] [--port N] [--function-url-port N] [--no-watch] [--prewarm] [--debug FUNCTION [--debug-port N]] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
+    `       (--api-port defaults to ${DEFAULT_API_PORT}, --port (the Invoke API) to ${DEFAULT_INVOKE_API_PORT}; Function URLs take the ports after --port; 0 picks free ports;\n` +
+    '        --debug: every invocation of FUNCTION, from any caller, waits for a debugger on 127.0.0.1:--debug-port, 0 or none: a free port)',
   options: {
     ...DEPLOY_OPTIONS,
     port: { type: 'string', short: 'p' },
     'api-port': { type: 'string' },
     'function-url-port': { type: 'string' },
     'no-watch': { type: 'boolean' },
+    debug: { type: 'string' },
+    'debug-port': { type: 'string' },
   },
   async run(context) {
     const port = portOption(context, 'port', DEFAULT_INVOKE_API_PORT);
     const apiPort = portOption(context, 'api-port', DEFAULT_API_PORT);
     const functionUrlBasePort = portOption(context, 'function-url-port', port === 0 ? 0 : port + 1);
     const watch = context.values['no-watch'] !== true;
+    const debugFunction = stringOption(context, 'debug');
+    const debug = debugOptionsOf(context);
+    if (debug && !debugFunction) throw new LambdaDockError('USAGE', '--debug-port needs --debug FUNCTION: the function whose invocations wait for a debugger.');
     const { host, deployer } = await startDeployer(context);
     // The same region and account as the invokedFunctionArn FunctionHost gives handlers.
     const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+    const onDebugTarget = (target: DebugTarget) => printDebugTarget(target, deployer.definition(target.functionName));
+    host.on('debugTarget', onDebugTarget);
     const server = new InvokeApiServer({
       invoker: host,
       port,
@@ -84,6 +95,11 @@ export const serveCommand: CliCommand = {
     try {
       const first = watch ? await deployer.watch(context.signal) : await deployer.deploy(context.signal);
       if (first) printDeployReport(context, first);
+      if (debugFunction) {
+        if (!host.getFunction(debugFunction)) throw functionNotFound(debugFunction, host.functions().map((fn) => fn.name));
+        host.setDebugMode(debugFunction, { port: debug?.port ?? 0 });
+        context.log.warn(`Every invocation of ${debugFunction} waits for a debugger on 127.0.0.1:${debug?.port || '(a free port, printed when it starts)'}.`);
+      }
       apis.refresh();
       await untilAborted(Promise.all([server.start(), apis.start()]), context.signal);
       const state = stateOf(server, apis, host);
@@ -104,6 +120,7 @@ export const serveCommand: CliCommand = {
       throw error;
     } finally {
       settled.dispose();
+      host.off('debugTarget', onDebugTarget);
       await deployer.dispose();
       await Promise.all([
         server.close().catch((error: unknown) => context.log.warn(`closing the Invoke API: ${errorMessage(error)}`)),

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { InspectorSpec } from './inspector';
 
 export const LABELS = {
   function: 'lambda-dock.function',
@@ -39,6 +40,8 @@ export interface LaunchSpec {
   runtimeSdk?: { store: string; id: string };
   /** Host folder holding docker.sock, mounted at /var/run (the folder, so a restarted server is seen). */
   dockerSocketDir?: string;
+  /** A debugged instance: the Node.js inspector on 127.0.0.1 only, and the handler held until a debugger releases it. */
+  inspector?: InspectorSpec;
 }
 
 export interface InstanceExit {
@@ -62,6 +65,8 @@ export interface LaunchedInstance extends EventEmitter {
    * 'address', the only sources its Runtime API accepts.
    */
   readonly addresses?: readonly string[];
+  /** A debugged container's inspector port as published on 127.0.0.1 (a process's is the one it announces). */
+  readonly inspectorPort?: number;
 }
 
 /**

@@ -22,6 +22,7 @@ import type { EngineSelection } from './detect';
 import { EngineEvents, type ContainerEvent } from './engineEvents';
 import { ENGINE_ERRORS, ignoreMissing, imageUnavailable } from './errors';
 import { ensureInstanceNetwork, type InstanceNetwork } from './instanceNetwork';
+import { CONTAINER_INSPECTOR_PORT, inspectorEnvironment } from './inspector';
 import { ensureLocalNodeImage, localImageSource } from './localNodeImage';
 import { majorOf } from './nodeBinaries';
 import { RUNTIME_SDK_IN_IMAGE, RUNTIME_SDK_MOUNT, runtimeSdkPaths } from './runtimeSdk';
@@ -34,6 +35,7 @@ class DockerInstance extends EventEmitter implements LaunchedInstance {
   oomKilled = false;
   /** The cgroup file its peak memory is read from: unset until looked for, null when there is none. */
   peakMemoryFile?: string | null;
+  inspectorPort?: number;
   constructor(
     readonly id: string,
     readonly instanceId: string,
@@ -128,6 +130,10 @@ export class DockerBackend implements LambdaBackend {
     if (spec.dockerSocketDir) labels[LABELS.dockerSocket] = 'true';
     const memoryBytes = spec.memorySizeMB * 1024 * 1024;
     const podman = this.selection.kind === 'podman';
+    // The inspector runs any code it is sent: published on the host's loopback only, never on other addresses.
+    const inspectorPort = `${CONTAINER_INSPECTOR_PORT}/tcp`;
+    if (spec.inspector && !bind) throw debugNeedsLocalEngine(spec, this.selection.endpoint);
+    const environment = spec.inspector ? inspectorEnvironment(spec.inspector, `0.0.0.0:${CONTAINER_INSPECTOR_PORT}`, spec.environment) : spec.environment;
 
     let container: Docker.Container;
     let network: InstanceNetwork;
@@ -143,9 +149,11 @@ export class DockerBackend implements LambdaBackend {
         Labels: labels,
         AttachStdout: true,
         AttachStderr: true,
+        ...(spec.inspector ? { ExposedPorts: { [inspectorPort]: {} } } : {}),
         HostConfig: {
           // Without NET_RAW an instance cannot forge packets or ARP answers: it cannot borrow another's address.
           CapDrop: ['NET_RAW'],
+          ...(spec.inspector ? { PortBindings: { [inspectorPort]: [{ HostIp: '127.0.0.1', HostPort: spec.inspector.hostPort ? String(spec.inspector.hostPort) : '' }] } } : {}),
           Memory: memoryBytes,
           MemorySwap: memoryBytes,
           Tmpfs: { '/tmp': `rw,exec,size=${spec.ephemeralStorageMB}m` },
@@ -169,6 +177,7 @@ export class DockerBackend implements LambdaBackend {
       this.docker.modem.demuxStream(stream, outputSink(instance), outputSink(instance));
       await container.start();
       instance.addresses = await this.addressesOf(container, network.name);
+      if (spec.inspector) instance.inspectorPort = await publishedPort(container, inspectorPort);
     } catch (error) {
       await this.terminate(spec.instanceId);
       throw launchFailed(spec, error);
@@ -420,6 +429,22 @@ function outputSink(instance: DockerInstance): Writable {
       callback();
     },
   });
+}
+
+/** The host port the engine published a container port on (asked for as 0: the engine picked it). */
+async function publishedPort(container: Docker.Container, port: string): Promise<number> {
+  const info = await container.inspect();
+  const bindings = info.NetworkSettings.Ports?.[port] ?? [];
+  const published = Number(bindings.find((b) => b.HostIp === '127.0.0.1' || b.HostIp === '')?.HostPort ?? bindings[0]?.HostPort);
+  if (!Number.isInteger(published) || published <= 0) throw new Error(`the engine did not publish ${port} (${JSON.stringify(bindings)})`);
+  return published;
+}
+
+function debugNeedsLocalEngine(spec: LaunchSpec, endpoint: string): LambdaDockError {
+  return new LambdaDockError(
+    ENGINE_ERRORS.launchFailed,
+    `Cannot debug ${spec.functionName} on the engine at ${endpoint}: the inspector is published on 127.0.0.1 only, which is this machine's only for a local engine. Use a local Docker or Podman socket to debug.`,
+  );
 }
 
 function launchFailed(spec: LaunchSpec, error: unknown): LambdaDockError {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { runtimeClientPath } from '../paths';
+import { inspectorEnvironment } from './inspector';
 import type { InstanceExit, LambdaBackend, LaunchedInstance, LaunchSpec, ManagedContainer, RuntimeApiEndpoint, StaleReport } from './backend';
 
 class ProcessInstance extends EventEmitter implements LaunchedInstance {
@@ -37,9 +38,12 @@ export class ProcessBackend implements LambdaBackend {
     const nodePath = layers
       ? [path.join(layers, 'nodejs/node20/node_modules'), path.join(layers, 'nodejs/node_modules'), taskRoot]
       : [taskRoot];
+    let environment: Record<string, string> = { ...spec.environment, LAMBDA_TASK_ROOT: taskRoot, NODE_PATH: nodePath.join(path.delimiter), PATH: process.env.PATH ?? '' };
+    // On the host the inspector listens on loopback only; port 0 lets Node.js pick one, which it announces.
+    if (spec.inspector) environment = inspectorEnvironment(spec.inspector, `127.0.0.1:${spec.inspector.hostPort}`, environment);
     const child = spawn(process.execPath, [runtimeClientPath()], {
       cwd: taskRoot,
-      env: { ...spec.environment, LAMBDA_TASK_ROOT: taskRoot, NODE_PATH: nodePath.join(path.delimiter), PATH: process.env.PATH ?? '' },
+      env: environment,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const instance = new ProcessInstance(String(child.pid ?? spec.instanceId), spec.instanceId, child);

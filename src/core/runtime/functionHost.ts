@@ -12,6 +12,8 @@ import { LABELS } from '../engine/backend';
 import { DockerSocketSpawner, functionSocketToken } from '../sockets';
 import { Session } from '../engine/session';
 import { isLambdaDockError } from '../errors';
+import { inspectorVia } from '../engine/inspector';
+import { runtimeClientPath } from '../paths';
 import { silentLogger, tagged, type Logger } from '../log';
 import { FunctionPool, type Deployment } from './functionPool';
 import { ImageResolver } from './imageResolver';
@@ -20,6 +22,7 @@ import type { InvokeOptions, InvokeResult } from './invokeResult';
 import { MAX_SYNC_PAYLOAD_BYTES, type BuildFailure, type FunctionInvoker } from './invoker';
 import { deployFingerprint, packageFunction } from './packaging';
 import type { InstanceSnapshot } from './warmInstance';
+import type { DebugTarget } from '../debug/debugTarget';
 
 export interface FunctionHostOptions {
   workspace: string;
@@ -151,6 +154,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
           onInstanceGone: (instance) => this.tearDownSocket(instance.instanceId),
         });
         pool.on('change', () => this.emit('change'));
+        pool.on('debugTarget', (target: DebugTarget) => this.emit('debugTarget', target));
         this.pools.set(definition.name, pool);
       }
       this.images.prepull(definition);
@@ -176,6 +180,26 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
     const pool = this.poolOf(name);
     if (!pool) throw functionNotFound(name, [...this.pools.keys()]);
     await pool.prewarm();
+  }
+
+  /**
+   * A function's debug mode: while on, every invocation of it (from any caller: the Invoke API, Function
+   * URLs, the editor) runs on one debugged instance whose inspector listens on 127.0.0.1:port (0: a free
+   * port); 'debugTarget' (DebugTarget) is emitted each time such an instance starts. Undefined turns it off.
+   */
+  setDebugMode(name: string, options: { port?: number } | undefined): void {
+    const pool = this.pools.get(name);
+    if (!pool) throw functionNotFound(name, [...this.pools.keys()]);
+    pool.setDebugMode(options);
+  }
+
+  debugMode(name: string): { port: number } | undefined {
+    return this.pools.get(name)?.debugMode;
+  }
+
+  /** Stops one instance (a debug session that ended ends its instance this way); unknown ids are ignored. */
+  async terminateInstance(instanceId: string): Promise<void> {
+    await this.backend.terminate(instanceId);
   }
 
   async invoke(name: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult> {
@@ -251,11 +275,19 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
     const packaged = await packageFunction(definition);
     const fingerprint = deployFingerprint(definition, packaged);
     const isolated = this.backend.isolated;
+    const taskRoot = isolated ? '/var/task' : (packaged.codeDir ?? this.options.workspace);
     return {
       definition,
       fingerprint,
-      taskRoot: isolated ? '/var/task' : (packaged.codeDir ?? this.options.workspace),
-      launchSpec: async (instanceId, environment) => {
+      taskRoot,
+      debugPaths: {
+        remoteRoot: taskRoot,
+        ...(packaged.layersDir ? { remoteLayersRoot: isolated ? '/opt' : packaged.layersDir, layersDir: packaged.layersDir } : {}),
+        ...(packaged.codeDir ? { codeDir: packaged.codeDir } : {}),
+        // Our client is /var/runtime/bootstrap.js in an image; AWS's lives under /var/runtime too.
+        runtimeFiles: isolated ? ['/var/runtime/**'] : [runtimeClientPath()],
+      },
+      launchSpec: async (instanceId, environment, inspector) => {
         const image = isolated ? await this.images.resolve(definition) : { image: '' };
         const runtimeSdk = this.runtimeSdkFor(definition, image.image);
         const dockerSocketDir = definition.dockerSocket ? await this.spawnDockerSocket(definition, instanceId) : undefined;
@@ -273,6 +305,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
           ephemeralStorageMB: definition.ephemeralStorageMB,
           codeDir: packaged.codeDir,
           layersDir: packaged.layersDir,
+          ...(inspector ? { inspector: { hostPort: inspector.hostPort, via: inspectorVia(definition.runtime, !isolated || this.images.runsOurClient(image.image)) } } : {}),
         };
       },
     };

@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { lambdaFunctionName, type FunctionDefinition } from '../functions/definition';
-import type { LambdaBackend, LaunchSpec } from '../engine/backend';
+import type { LambdaBackend, LaunchedInstance, LaunchSpec } from '../engine/backend';
+import { inspectorAnnouncement } from '../engine/inspector';
 import type { Logger } from '../log';
+import type { DebugOptions, DebugTarget } from '../debug/debugTarget';
 import { engineFailure, tooManyRequests } from './invokeErrors';
 import type { InvokeOptions, InvokeResult, LambdaError } from './invokeResult';
 import { instanceEnvironment } from './lambdaEnvironment';
@@ -14,9 +16,11 @@ import { WarmInstance, type InstanceSnapshot } from './warmInstance';
 export interface Deployment {
   definition: FunctionDefinition;
   fingerprint: string;
-  /** Fills in the rest of the launch (image, mounts) for one instance. */
-  launchSpec(instanceId: string, environment: Record<string, string>): Promise<LaunchSpec>;
+  /** Fills in the rest of the launch (image, mounts, the inspector of a debugged instance) for one instance. */
+  launchSpec(instanceId: string, environment: Record<string, string>, inspector?: { hostPort: number }): Promise<LaunchSpec>;
   taskRoot: string;
+  /** What a debugger needs besides the inspector's address: how paths map, which files are the runtime's. */
+  debugPaths: Pick<DebugTarget, 'remoteRoot' | 'remoteLayersRoot' | 'codeDir' | 'layersDir' | 'runtimeFiles'>;
 }
 
 export interface PoolOptions {
@@ -34,6 +38,21 @@ interface Waiter {
   resolve(instance: WarmInstance): void;
 }
 
+/** How a debugged instance is launched, and who hears where its inspector is. */
+interface DebugLaunch {
+  port: number;
+  scope: DebugTarget['scope'];
+  onTarget: (target: DebugTarget) => void;
+}
+
+/** One debugged instance and the invocations queued for it: a debugger follows one invocation at a time. */
+interface DebugLane {
+  launch: DebugLaunch;
+  instance?: WarmInstance;
+  /** Settles when the lane's current invocation is done. */
+  busy: Promise<void>;
+}
+
 /**
  * The warm instances of one function. One invocation per instance at a time; with none idle, more are
  * launched in parallel up to the concurrency cap, and invocations past it wait. A redeploy sends new
@@ -47,6 +66,8 @@ export class FunctionPool extends EventEmitter {
   private launching = 0;
   private inFlight = 0;
   private disposed = false;
+  /** Debug mode: every invocation goes to this lane's one debugged instance. */
+  private debugLane?: DebugLane;
 
   constructor(
     private deployment: Deployment,
@@ -103,6 +124,26 @@ export class FunctionPool extends EventEmitter {
     this.release(instance);
   }
 
+  get debugMode(): { port: number } | undefined {
+    return this.debugLane ? { port: this.debugLane.launch.port } : undefined;
+  }
+
+  /**
+   * Debug mode on (options) or off (undefined): while on, every invocation, from any caller, runs on one
+   * debugged instance; 'debugTarget' (DebugTarget) is emitted each time such an instance starts listening.
+   */
+  setDebugMode(options: { port?: number } | undefined): void {
+    const previous = this.debugLane;
+    if (options) {
+      if (previous && previous.launch.port === (options.port ?? 0)) return;
+      this.debugLane = { launch: { port: options.port ?? 0, scope: 'function', onTarget: (target) => this.emit('debugTarget', target) }, busy: Promise.resolve() };
+    } else {
+      this.debugLane = undefined;
+    }
+    if (previous?.instance) void this.retire(previous.instance);
+    this.emit('change');
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     await Promise.all([...this.instances].map((instance) => this.retire(instance)));
@@ -110,25 +151,76 @@ export class FunctionPool extends EventEmitter {
 
   private async invokeCounted(payload: Buffer, options: InvokeOptions): Promise<InvokeResult> {
     const requestId = options.requestId ?? randomUUID();
+    if (options.debug) return this.invokeDebugged(requestId, payload, options, this.oneShotLane(options.debug));
+    if (this.debugLane) return this.invokeDebugged(requestId, payload, options, this.debugLane);
     let instance = this.takeIdle();
     let coldStart = false;
-    let initOutput = '';
     if (!instance) {
       if (this.instances.size + this.launching - this.retiringCount() < this.options.maxConcurrency) {
         coldStart = true;
         try {
           instance = await this.launch();
         } catch (error) {
-          const initFailure = (error as { lambdaError?: LambdaError; output?: string }).lambdaError;
-          if (!initFailure) throw engineFailure(this.definition.name, error);
-          initOutput = (error as { output?: string }).output ?? '';
-          return this.initErrorResult(requestId, initFailure, initOutput);
+          return this.launchFailure(requestId, error);
         }
       } else {
         instance = await new Promise<WarmInstance>((resolve) => this.waiters.push({ resolve }));
       }
     }
+    const result = await this.runOn(instance, requestId, payload, options, coldStart, false);
+    if (this.instances.has(instance)) this.release(instance);
+    return result;
+  }
 
+  private oneShotLane(debug: DebugOptions): DebugLane {
+    return { launch: { port: debug.port ?? 0, scope: 'invocation', onTarget: (target) => debug.onTarget?.(target) }, busy: Promise.resolve() };
+  }
+
+  /**
+   * Runs on the lane's debugged instance, launching it first when there is none (or it is of an older
+   * deploy), one invocation at a time. A one-shot lane's instance ends with its invocation.
+   */
+  private async invokeDebugged(requestId: string, payload: Buffer, options: InvokeOptions, lane: DebugLane): Promise<InvokeResult> {
+    const previous = lane.busy;
+    let done!: () => void;
+    lane.busy = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await previous;
+      let coldStart = false;
+      if (lane.instance && (lane.instance.state === 'stopped' || lane.instance.fingerprint !== this.fingerprint)) {
+        void this.retire(lane.instance);
+        lane.instance = undefined;
+      }
+      if (!lane.instance) {
+        coldStart = true;
+        try {
+          lane.instance = await this.launch(lane.launch);
+        } catch (error) {
+          return this.launchFailure(requestId, error);
+        }
+      }
+      const instance = lane.instance;
+      const result = await this.runOn(instance, requestId, payload, options, coldStart, true);
+      if (lane.launch.scope === 'invocation' || lane !== this.debugLane) {
+        lane.instance = undefined;
+        await this.retire(instance);
+      } else if (this.instances.has(instance)) {
+        instance.markIdle();
+      }
+      return result;
+    } finally {
+      done();
+    }
+  }
+
+  private launchFailure(requestId: string, error: unknown): InvokeResult {
+    const initFailure = (error as { lambdaError?: LambdaError }).lambdaError;
+    if (!initFailure) throw engineFailure(this.definition.name, error);
+    return this.initErrorResult(requestId, initFailure, (error as { output?: string }).output ?? '');
+  }
+
+  /** One invocation on an instance taken for it; a lost instance (timed out, exited) is retired. */
+  private async runOn(instance: WarmInstance, requestId: string, payload: Buffer, options: InvokeOptions, coldStart: boolean, debugged: boolean): Promise<InvokeResult> {
     const definition = this.definition;
     const outcome = await instance.invoke(
       {
@@ -139,12 +231,12 @@ export class FunctionPool extends EventEmitter {
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`,
         clientContext: options.clientContext,
       },
-      definition.timeoutSeconds,
+      // While a debugger holds it, an invocation is not timed out: it finishes when the debugger lets it.
+      debugged ? undefined : definition.timeoutSeconds,
       options.responseStream,
     );
     const maxMemoryUsedMB = outcome.maxMemoryKB ? Math.ceil(outcome.maxMemoryKB / 1024) : await this.memoryUsedMB(instance);
     if (outcome.lost) void this.retire(instance);
-    else this.release(instance);
 
     const report = {
       durationMs: round2(outcome.durationMs),
@@ -152,6 +244,7 @@ export class FunctionPool extends EventEmitter {
       ...(coldStart && instance.coldStartMs !== undefined ? { initDurationMs: round2(instance.coldStartMs) } : {}),
       memorySizeMB: definition.memorySizeMB,
       maxMemoryUsedMB,
+      ...(debugged ? { debugged } : {}),
     };
     const status = outcome.error ? 'error' : 'ok';
     return {
@@ -164,6 +257,7 @@ export class FunctionPool extends EventEmitter {
       report,
       coldStart,
       instanceId: instance.instanceId,
+      ...(debugged ? { debugged } : {}),
     };
   }
 
@@ -230,7 +324,7 @@ export class FunctionPool extends EventEmitter {
     return count;
   }
 
-  private async launch(): Promise<WarmInstance> {
+  private async launch(debug?: DebugLaunch): Promise<WarmInstance> {
     const { backend } = this.options;
     const deployment = this.deployment;
     const instanceId = randomBytes(6).toString('hex');
@@ -255,10 +349,23 @@ export class FunctionPool extends EventEmitter {
         taskRoot: deployment.taskRoot,
         hostEnv: process.env,
       });
-      const spec = await deployment.launchSpec(instanceId, environment);
+      const spec = await deployment.launchSpec(instanceId, environment, debug ? { hostPort: debug.port } : undefined);
       const launched = await backend.launch(spec);
       channel.admit(launched);
-      await instance.attach(launched, startedAt);
+      const ready = instance.attach(launched, startedAt);
+      if (debug) {
+        const inspector = await untilInspectorListens(launched, ready);
+        debug.onTarget({
+          functionName: deployment.definition.name,
+          instanceId,
+          address: '127.0.0.1',
+          port: launched.inspectorPort ?? inspector.port,
+          webSocketUrl: `ws://127.0.0.1:${launched.inspectorPort ?? inspector.port}/${inspector.id}`,
+          ...deployment.debugPaths,
+          scope: debug.scope,
+        });
+      }
+      await ready;
       this.options.log.debug(`${deployment.definition.name}: instance ${instanceId} ready in ${Date.now() - startedAt} ms`);
       return instance;
     } catch (error) {
@@ -310,6 +417,31 @@ export class FunctionPool extends EventEmitter {
   private async memoryUsedMB(instance: WarmInstance): Promise<number> {
     return (await this.options.backend.memoryUsedMB?.(instance.instanceId).catch(() => undefined)) ?? 0;
   }
+}
+
+/** Resolves when the runtime announces its inspector; rejects if the instance fails (ready rejects) first. */
+function untilInspectorListens(launched: LaunchedInstance, ready: Promise<void>): Promise<{ port: number; id: string }> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onOutput = (text: string) => {
+      output += text;
+      const found = inspectorAnnouncement(output);
+      if (!found) return;
+      launched.off('output', onOutput);
+      resolve(found);
+    };
+    launched.on('output', onOutput);
+    ready.then(
+      () => {
+        launched.off('output', onOutput);
+        reject(new Error('the instance became ready without opening the inspector'));
+      },
+      (error: unknown) => {
+        launched.off('output', onOutput);
+        reject(error);
+      },
+    );
+  });
 }
 
 function round2(value: number): number {

@@ -24,6 +24,8 @@ export class ImageResolver {
   /** Images known to be on the machine (or being pulled now), by URI. */
   private readonly present = new Map<string, Promise<void>>();
   private readonly pullsStarted = new Set<string>();
+  /** Images that run our runtime client (the local Node.js image): a debugged instance waits in the client. */
+  private readonly ourClientImages = new Set<string>();
 
   constructor(
     private readonly backend: LambdaBackend,
@@ -38,6 +40,11 @@ export class ImageResolver {
     }
     const command = definition.handler ? [definition.handler] : undefined;
     return this.runtimeImage(definition.runtime ?? '').then((image) => ({ image, command }));
+  }
+
+  /** Whether instances of this image run our runtime client (true for every process-backend instance). */
+  runsOurClient(image: string): boolean {
+    return !(this.backend instanceof DockerBackend) || this.ourClientImages.has(image);
   }
 
   /** Starts pulling what a function will need, in the background; reports progress to the log. */
@@ -67,7 +74,11 @@ export class ImageResolver {
     const official = officialImage(runtime);
     if (!(this.backend instanceof DockerBackend)) return official ?? runtime;
     if (official && (await this.backend.imageExists(official))) return official;
-    if (isNodeRuntime(runtime)) return this.backend.localNodeImage(runtimeNodeMajor(runtime), this.log);
+    if (isNodeRuntime(runtime)) {
+      const local = await this.backend.localNodeImage(runtimeNodeMajor(runtime), this.log);
+      this.ourClientImages.add(local);
+      return local;
+    }
     if (!official) {
       throw new LambdaDockError('UNKNOWN_RUNTIME', `Unknown runtime "${runtime}": use a Lambda runtime identifier such as nodejs20.x or python3.12, or set an image for it (lambdaDock.runtimeImages).`);
     }

@@ -11,9 +11,13 @@ export interface InvokeReport {
   billedDurationMs: number;
   /** Present on a cold start only. */
   initDurationMs?: number;
+  /** Ran under a debugger: the REPORT says so, and no timeout applied. */
+  debugged?: boolean;
   memorySizeMB: number;
   maxMemoryUsedMB: number;
 }
+
+import type { DebugOptions } from '../debug/debugTarget';
 
 export interface InvokeResult {
   requestId: string;
@@ -27,6 +31,8 @@ export interface InvokeResult {
   report: InvokeReport;
   coldStart: boolean;
   instanceId: string;
+  /** Ran on a debugged instance: its timeout was not enforced. */
+  debugged?: boolean;
 }
 
 export interface InvokeOptions {
@@ -40,6 +46,11 @@ export interface InvokeOptions {
    * streamed response is buffered into the result's payload.
    */
   responseStream?: ResponseStreamSink;
+  /**
+   * Run on a debugged instance of its own (ended after the invocation), which waits for a debugger before
+   * the handler runs; its timeout is not enforced.
+   */
+  debug?: DebugOptions;
 }
 
 export interface ResponseStreamSink {

@@ -15,6 +15,7 @@ export function formatReport(requestId: string, report: InvokeReport, status?: '
     `Max Memory Used: ${report.maxMemoryUsedMB} MB`,
   ];
   if (report.initDurationMs !== undefined) parts.push(`Init Duration: ${report.initDurationMs.toFixed(2)} ms`);
+  if (report.debugged) parts.push('Debugged: timeout not enforced');
   if (status) parts.push(`Status: ${status}`);
   return parts.join('\t');
 }

@@ -114,8 +114,11 @@ export class WarmInstance extends EventEmitter {
     });
   }
 
-  /** Runs one invocation; never rejects: every failure is an outcome. */
-  invoke(invocation: DispatchedInvocation, timeoutSeconds: number, stream?: ResponseStreamSink): Promise<InstanceOutcome> {
+  /**
+   * Runs one invocation; never rejects: every failure is an outcome. Without timeoutSeconds no deadline
+   * applies (a debugger may hold the invocation as long as it likes).
+   */
+  invoke(invocation: DispatchedInvocation, timeoutSeconds: number | undefined, stream?: ResponseStreamSink): Promise<InstanceOutcome> {
     this.setState('busy');
     this.invocations += 1;
     const started = process.hrtime.bigint();
@@ -149,7 +152,8 @@ export class WarmInstance extends EventEmitter {
         if (answer.kind === 'response') finish({ body: answer.body, lost: false, durationMs }, true);
         else finish({ error: answer.error, lost: false, durationMs }, true);
       };
-      const timer = setTimeout(() => finish({ error: timeoutError(requestId, timeoutSeconds), lost: true, durationMs: elapsedMs() }, false), timeoutSeconds * 1000);
+      const timer =
+        timeoutSeconds === undefined ? undefined : setTimeout(() => finish({ error: timeoutError(requestId, timeoutSeconds), lost: true, durationMs: elapsedMs() }, false), timeoutSeconds * 1000);
       this.channel.on('answer', onAnswer);
       this.launched?.once('exit', onExit);
       this.channel.dispatch(invocation);

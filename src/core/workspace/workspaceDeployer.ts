@@ -214,6 +214,11 @@ export class WorkspaceDeployer extends EventEmitter {
     };
   }
 
+  /** A function as the workspace describes it (before packaging), from the last discovery. */
+  definition(name: string): FunctionDefinition | undefined {
+    return this.discovered.get(name);
+  }
+
   private async buildImage(definition: FunctionDefinition, signal?: AbortSignal): Promise<number | undefined> {
     if (!(this.host.backend instanceof DockerBackend) || !definition.image) return undefined;
     const result = await buildFunctionImage(this.host.backend.docker, definition.image, {

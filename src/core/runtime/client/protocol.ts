@@ -23,3 +23,9 @@ export function endMarkerPrefix(requestId: string): string {
 export function endMarkerLine(requestId: string, maxRssKB: number): string {
   return `${endMarkerPrefix(requestId)}${maxRssKB}\n`;
 }
+
+/**
+ * Set (to `host:port`) on a debugged instance that runs our client: the client opens the Node.js inspector
+ * there and waits for a debugger to release it before it loads the handler.
+ */
+export const INSPECT_ENV = 'LAMBDA_DOCK_INSPECT';

@@ -1,0 +1,179 @@
+import * as assert from 'node:assert/strict';
+import { ProcessBackend } from '../../../src/core/engine/processBackend';
+import type { DebugTarget } from '../../../src/core/debug/debugTarget';
+import { FunctionHost } from '../../../src/core/runtime/functionHost';
+import type { InvokeResult } from '../../../src/core/runtime/invokeResult';
+import { ensureAwsRicImage } from '../support/awsRicImage';
+import { containerExists, docker, json, makeFunction, parse, requireEngine, startDockerHost } from '../support/engine';
+import { attachAndBreak, InspectorClient, type Paused } from '../support/inspectorClient';
+
+/** The handler's `const greeting = ...` line (0-based, as the inspector counts). */
+const BREAK_LINE = 2;
+const handlerSource = `exports.handler = async (event) => {
+  const name = event.name ?? 'nobody';
+  const greeting = 'hello ' + name;
+  return { greeting };
+};
+`;
+const esmSource = `export const handler = async (event) => {
+  const name = event.name ?? 'nobody';
+  const greeting = 'hello ' + name;
+  return { greeting };
+};
+`;
+
+/**
+ * Debugs one invocation as an inspector-protocol debugger does: waits for the target, attaches, sets a
+ * breakpoint by URL, releases the runtime, sees the pause at that line, reads a variable, holds the pause
+ * for `holdMs`, resumes; returns the invocation's result, the target and the pause.
+ */
+async function debugOnce(host: FunctionHost, name: string, file: string, holdMs = 0): Promise<{ result: InvokeResult; target: DebugTarget; paused: Paused; url: string | undefined; value: unknown }> {
+  let announce!: (target: DebugTarget) => void;
+  const announced = new Promise<DebugTarget>((resolve) => (announce = resolve));
+  const invocation = host.invoke(name, json({ name: 'debugger' }), { debug: { onTarget: announce } });
+  const target = await Promise.race([announced, invocation.then((r) => Promise.reject(new Error(`ended before a debugger attached: ${r.logs}`)))]);
+  const client = await InspectorClient.connect(target.webSocketUrl);
+  try {
+    const paused = await attachAndBreak(client, `${file.replace(/\./g, '\\.')}$`, BREAK_LINE);
+    const evaluated = await client.send<{ result: { value: unknown } }>('Debugger.evaluateOnCallFrame', { callFrameId: paused.callFrames[0].callFrameId, expression: 'name' });
+    if (holdMs) await new Promise((resolve) => setTimeout(resolve, holdMs));
+    await client.send('Debugger.resume');
+    return { result: await invocation, target, paused, url: client.frameUrl(paused), value: evaluated.result.value };
+  } finally {
+    client.close();
+  }
+}
+
+describe('Debugging an invocation through the Node.js inspector', function () {
+  describe('in the local Node.js image (our runtime client)', () => {
+    let host: FunctionHost;
+    const fn = makeFunction('DebugLocal', { 'app.js': handlerSource }, { timeoutSeconds: 1 });
+    const esm = makeFunction('DebugLocalEsm', { 'app.mjs': esmSource });
+    before(async () => {
+      host = await startDockerHost();
+      await host.deploy([fn, esm]);
+    });
+    after(async () => host?.dispose());
+
+    it('stops at a breakpoint set before the handler runs, on 127.0.0.1 only, and returns the result once resumed', async () => {
+      const { result, target, paused, url, value } = await debugOnce(host, 'DebugLocal', 'app.js');
+      assert.equal(target.address, '127.0.0.1');
+      assert.match(target.webSocketUrl, new RegExp(`^ws://127\\.0\\.0\\.1:${target.port}/[0-9a-f-]+$`));
+      assert.equal(target.remoteRoot, '/var/task');
+      assert.equal(url, 'file:///var/task/app.js');
+      assert.equal(paused.callFrames[0].location.lineNumber, BREAK_LINE);
+      assert.equal(value, 'debugger');
+      assert.equal(result.status, 'ok', result.logs);
+      assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });
+      assert.match(result.logs, /\tDebugged: timeout not enforced/);
+      // The instance was for this invocation alone.
+      assert.equal(host.instances().filter((i) => i.functionName === 'DebugLocal').length, 0);
+    });
+
+    it('publishes the inspector on the host\'s loopback only', async () => {
+      let announce!: (target: DebugTarget) => void;
+      const announced = new Promise<DebugTarget>((resolve) => (announce = resolve));
+      const invocation = host.invoke('DebugLocal', json({}), { debug: { onTarget: announce } });
+      const target = await announced;
+      const instance = host.instances().find((i) => i.instanceId === target.instanceId);
+      const info = await docker.getContainer(instance!.containerId!).inspect();
+      assert.deepEqual(info.HostConfig.PortBindings, { '9229/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
+      assert.deepEqual(info.NetworkSettings.Ports['9229/tcp']?.map((b) => b.HostIp), ['127.0.0.1']);
+      const client = await InspectorClient.connect(target.webSocketUrl);
+      await client.send('Runtime.runIfWaitingForDebugger');
+      assert.equal((await invocation).status, 'ok');
+      client.close();
+      assert.equal(await containerExists(instance!.containerId!), false);
+    });
+
+    it('does not time out an invocation paused longer than its timeout', async () => {
+      const { result } = await debugOnce(host, 'DebugLocal', 'app.js', 1500);
+      assert.equal(result.status, 'ok', result.logs);
+      assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });
+      assert.ok(result.report.durationMs >= 1500, `held ${result.report.durationMs} ms`);
+    });
+
+    it('stops in an ES module handler', async () => {
+      const { result, url, value } = await debugOnce(host, 'DebugLocalEsm', 'app.mjs');
+      assert.equal(url, 'file:///var/task/app.mjs');
+      assert.equal(value, 'debugger');
+      assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });
+    });
+
+    it('in debug mode sends every invocation to one debugged instance, and stops at each', async () => {
+      const targets: DebugTarget[] = [];
+      const onTarget = (target: DebugTarget) => targets.push(target);
+      host.on('debugTarget', onTarget);
+      try {
+        host.setDebugMode('DebugLocal', {});
+        const first = host.invoke('DebugLocal', json({ name: 'one' }));
+        while (targets.length === 0) await new Promise((resolve) => host.once('debugTarget', resolve));
+        assert.equal(targets[0].scope, 'function');
+        const client = await InspectorClient.connect(targets[0].webSocketUrl);
+        const firstPause = await attachAndBreak(client, 'app\\.js$', BREAK_LINE);
+        assert.equal(firstPause.callFrames[0].location.lineNumber, BREAK_LINE);
+        await client.send('Debugger.resume');
+        assert.deepEqual(parse((await first).payload), { greeting: 'hello one' });
+        const secondPause = client.next<Paused>('Debugger.paused');
+        const second = host.invoke('DebugLocal', json({ name: 'two' }));
+        assert.equal((await secondPause).callFrames[0].location.lineNumber, BREAK_LINE);
+        await client.send('Debugger.resume');
+        const secondResult = await second;
+        assert.deepEqual(parse(secondResult.payload), { greeting: 'hello two' });
+        assert.equal(secondResult.coldStart, false);
+        assert.equal(secondResult.instanceId, (await first).instanceId);
+        assert.equal(targets.length, 1);
+        host.setDebugMode('DebugLocal', undefined);
+        await client.closed;
+        const plain = await host.invoke('DebugLocal', json({ name: 'plain' }));
+        assert.equal(plain.debugged, undefined);
+        assert.doesNotMatch(plain.logs, /Debugged/);
+      } finally {
+        host.off('debugTarget', onTarget);
+        host.setDebugMode('DebugLocal', undefined);
+      }
+    });
+  });
+
+  describe('in an image that runs AWS\'s own runtime client (NODE_OPTIONS)', () => {
+    let host: FunctionHost;
+    const fn = makeFunction('DebugRic', { 'app.js': handlerSource }, { runtime: 'nodejs22.x', timeoutSeconds: 1 });
+    before(async function () {
+      this.timeout(15 * 60_000);
+      await requireEngine();
+      const image = await ensureAwsRicImage(docker);
+      host = await startDockerHost({ runtimeImages: { 'nodejs22.x': image.tag } });
+      await host.deploy([fn]);
+    });
+    after(async () => host?.dispose());
+
+    it('stops at the breakpoint, is not timed out while paused, and returns the result', async () => {
+      const { result, url, value, target } = await debugOnce(host, 'DebugRic', 'app.js', 1500);
+      assert.equal(target.address, '127.0.0.1');
+      assert.equal(url, 'file:///var/task/app.js');
+      assert.equal(value, 'debugger');
+      assert.equal(result.status, 'ok', result.logs);
+      assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });
+      assert.match(result.logs, /\tDebugged: timeout not enforced/);
+    });
+  });
+
+  describe('in the process backend (node on the host)', () => {
+    let host: FunctionHost;
+    const fn = makeFunction('DebugProcess', { 'app.js': handlerSource }, { timeoutSeconds: 1 });
+    before(async () => {
+      host = await FunctionHost.start({ workspace: fn.codeDir!, backend: new ProcessBackend() });
+      await host.deploy([fn]);
+    });
+    after(async () => host?.dispose());
+
+    it('listens on 127.0.0.1, stops at the breakpoint and returns the result', async () => {
+      const { result, url, value, target } = await debugOnce(host, 'DebugProcess', 'app.js', 1500);
+      assert.equal(target.address, '127.0.0.1');
+      assert.equal(url, `file://${target.remoteRoot}/app.js`);
+      assert.equal(value, 'debugger');
+      assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });
+      assert.equal(host.instances().length, 0);
+    });
+  });
+});
