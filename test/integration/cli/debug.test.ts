@@ -111,7 +111,7 @@ describe('lambda-dock with --debug-port and a plain inspector-protocol client', 
   it('serve --debug FUNCTION sends its invocations to a debugged instance on --debug-port', async () => {
     const workspace = workspaceWithFunction();
     const port = await freePort();
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-watch', '--debug', 'Greeter', '--debug-port', String(port), '--json', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--api-port', '0', '--no-watch', '--debug', 'Greeter', '--debug-port', String(port), '--json', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout = new Output(child.stdout!);
     const stderr = new Output(child.stderr!);
     try {
