@@ -111,7 +111,10 @@ export class DockerBackend implements LambdaBackend {
     if (bind && spec.codeDir) binds.push(`${spec.codeDir}:/var/task:ro`);
     if (bind && spec.layersDir) binds.push(`${spec.layersDir}:/opt:ro`);
     if (spec.dockerSocketDir) binds.push(`${spec.dockerSocketDir}:/var/run`);
-    const environment = { ...spec.environment };
+    // The inspector runs any code it is sent: published on the host's loopback only, never on other addresses.
+    const inspectorPort = `${CONTAINER_INSPECTOR_PORT}/tcp`;
+    if (spec.inspector && !bind) throw debugNeedsLocalEngine(spec, this.selection.endpoint);
+    const environment = spec.inspector ? inspectorEnvironment(spec.inspector, `0.0.0.0:${CONTAINER_INSPECTOR_PORT}`, spec.environment) : { ...spec.environment };
     if (bind && spec.runtimeSdk) {
       const installed = runtimeSdkPaths(spec.runtimeSdk.store, spec.runtimeSdk.id).nodeModules;
       if (fs.existsSync(installed)) binds.push(`${installed}:${RUNTIME_SDK_IN_IMAGE}:ro`);
@@ -130,10 +133,6 @@ export class DockerBackend implements LambdaBackend {
     if (spec.dockerSocketDir) labels[LABELS.dockerSocket] = 'true';
     const memoryBytes = spec.memorySizeMB * 1024 * 1024;
     const podman = this.selection.kind === 'podman';
-    // The inspector runs any code it is sent: published on the host's loopback only, never on other addresses.
-    const inspectorPort = `${CONTAINER_INSPECTOR_PORT}/tcp`;
-    if (spec.inspector && !bind) throw debugNeedsLocalEngine(spec, this.selection.endpoint);
-    const environment = spec.inspector ? inspectorEnvironment(spec.inspector, `0.0.0.0:${CONTAINER_INSPECTOR_PORT}`, spec.environment) : spec.environment;
 
     let container: Docker.Container;
     let network: InstanceNetwork;
