@@ -6,13 +6,11 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type Docker from 'dockerode';
-import { LABELS } from '../src/core/engine/backend';
 import { DockerBackend } from '../src/core/engine/dockerBackend';
-import { Session } from '../src/core/engine/session';
 import { withLambdaDefaults, type FunctionDefinition } from '../src/core/functions/definition';
 import { FunctionHost } from '../src/core/runtime/functionHost';
 import type { InvokeResult } from '../src/core/runtime/invokeResult';
+import { FloorServer, floorRequest as request } from './lib/floorServer';
 import { median, minimumRow, percentile, ratioRow, writeReport, type BenchRow } from './lib/results';
 
 const COLD_SAMPLES = Number(process.env.BENCH_COLD_SAMPLES ?? 7);
@@ -21,76 +19,10 @@ const BURST = 10;
 const BURST_SAMPLES = Number(process.env.BENCH_BURST_SAMPLES ?? 3);
 const CALLERS = 8;
 const THROUGHPUT_MS = Number(process.env.BENCH_THROUGHPUT_MS ?? 5000);
-const FLOOR_PORT = 8080;
-const FLOOR_SERVER = `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>s.end('{"ok":true}'))}).listen(${FLOOR_PORT})`;
 const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 10 * 60_000);
 const PAYLOAD = Buffer.from('{"bench":true}');
-
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-
-/** The floor container: the same image, a Node.js HTTP server instead of the runtime client. */
-class FloorServer {
-  private constructor(
-    readonly container: Docker.Container,
-    readonly address: string,
-  ) {}
-
-  /** create + start + first answer, timed as one: the cold-start floor. */
-  static async start(backend: DockerBackend, image: string): Promise<{ server: FloorServer; ms: number }> {
-    const docker = backend.docker;
-    const started = now();
-    const container = await docker.createContainer({
-      name: `lambda-dock-bench-floor-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
-      Image: image,
-      Entrypoint: ['/usr/local/bin/node', '-e', FLOOR_SERVER],
-      // The session's labels: if this run dies, the next session's reapStale removes the container.
-      Labels: { [LABELS.session]: backend.session.id, [LABELS.sessionSocket]: backend.session.livenessSocket, [LABELS.host]: Session.hostname, 'lambda-dock.bench': 'floor' },
-    });
-    try {
-      await container.start();
-      const info = await container.inspect();
-      const address = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress;
-      if (!address) throw new Error(`the floor container ${container.id} has no IP address`);
-      const server = new FloorServer(container, address);
-      await server.firstAnswer(5000);
-      return { server, ms: now() - started };
-    } catch (error) {
-      await container.remove({ force: true }).catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /** Retries until the server answers; a refused connection comes back at once, so the wait is tight. */
-  private async firstAnswer(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    const agent = new http.Agent({ keepAlive: false });
-    for (;;) {
-      try {
-        await request(agent, this.address);
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((r) => setTimeout(r, 1));
-      }
-    }
-  }
-
-  async remove(): Promise<void> {
-    await this.container.remove({ force: true }).catch(() => undefined);
-  }
-}
-
-function request(agent: http.Agent, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host, port: FLOOR_PORT, method: 'POST', path: '/', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': PAYLOAD.length } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`floor server answered ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end(PAYLOAD);
-  });
-}
 
 function writeFunction(workspace: string): string {
   const dir = path.join(workspace, 'fn');
