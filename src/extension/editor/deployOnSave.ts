@@ -2,14 +2,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/log';
+import { WorkspaceWatcher } from '../../core/workspace/workspaceWatcher';
 import type { DeployService } from '../workspace/deployService';
 
 /**
- * Run on save: a saved file under a function's code redeploys that function (a template redeploys all).
- * Only while lambdaDock.deployOnSave is on; start() and stop() follow the setting.
+ * Run on save: a file changed under a function's code redeploys that function (a template redeploys all),
+ * whether the editor saved it or something else wrote it (git checkout, a formatter, npm install): core's
+ * WorkspaceWatcher reports what changed on disk. Only while lambdaDock.deployOnSave is on; start() and
+ * stop() follow the setting.
  */
 export class DeployOnSave implements vscode.Disposable {
-  private subscription: vscode.Disposable | undefined;
+  private watcher: WorkspaceWatcher | undefined;
 
   constructor(
     private readonly workspace: string,
@@ -18,24 +21,27 @@ export class DeployOnSave implements vscode.Disposable {
   ) {}
 
   get running(): boolean {
-    return this.subscription !== undefined;
+    return this.watcher !== undefined;
   }
 
   start(): void {
-    if (this.subscription) return;
-    this.subscription = vscode.workspace.onDidSaveTextDocument((document) => {
-      if (document.uri.scheme !== 'file') return;
-      const file = document.uri.fsPath;
-      if (!isInside(file, this.workspace)) return;
-      void this.deploys.deployForSave(file).catch((error: unknown) => this.log.error(`redeploying after saving ${file} failed: ${errorMessage(error)}`, error));
+    if (this.watcher || !this.workspace) return;
+    const watcher = new WorkspaceWatcher(this.workspace, { debounceMs: 50 });
+    this.watcher = watcher;
+    watcher.on('changes', (files: string[]) => {
+      const inside = files.filter((file) => isInside(file, this.workspace));
+      if (inside.length === 0) return;
+      void this.deploys.deployForChanges(inside).catch((error: unknown) => this.log.error(`redeploying after changes to ${inside.join(', ')} failed: ${errorMessage(error)}`, error));
     });
+    watcher.on('error', (error: unknown) => this.log.warn(`watching ${this.workspace} for changes: ${errorMessage(error)}`));
+    void watcher.start().catch((error: unknown) => this.log.error(`watching ${this.workspace} for changes failed`, error));
     this.log.info('deploy on save is on');
   }
 
   stop(): void {
-    if (!this.subscription) return;
-    this.subscription.dispose();
-    this.subscription = undefined;
+    if (!this.watcher) return;
+    this.watcher.dispose();
+    this.watcher = undefined;
     this.log.info('deploy on save is off');
   }
 

@@ -153,25 +153,44 @@ export class DeployService implements Disposable {
    * deployed (a save never starts the engine). Undefined when the save affects nothing deployed.
    */
   deployForSave(file: string): Promise<DeployOutcome | undefined> {
+    return this.deployForChanges([file]);
+  }
+
+  /**
+   * Files changed on disk, by the editor or not (git checkout, a formatter, npm install): redeploys the
+   * functions they affect once, as a save does.
+   */
+  deployForChanges(files: readonly string[]): Promise<DeployOutcome | undefined> {
     return this.serialized(async () => {
       const host = this.hosts.current;
+      const affected = this.affectedBy(files, host ? this.inputs : new Map());
       if (!host || host.functions().length === 0) {
         // Still keep the tree and the diagnostics right when a template changes.
-        if (affectedFunctions(file, this.definitionsValue) === 'all' || path.resolve(file) === this.options().envVarsFile) await this.runDiscovery();
+        if (affected === 'all') await this.runDiscovery();
         return undefined;
       }
-      // The env-vars file sets variables of every function, as a template does.
-      const affected = path.resolve(file) === this.options().envVarsFile ? 'all' : affectedFunctions(file, this.definitionsValue, this.inputs);
       if (affected === 'all') {
         await this.runDiscovery();
         return this.deployNames(host, 'save', this.definitionsValue.map((d) => d.name), true);
       }
       const deployed = new Set(host.functions().map((d) => d.name));
-      const names = affected.filter((name) => deployed.has(name) || this.states.get(name)?.kind === 'error');
+      const names = [...affected].filter((name) => deployed.has(name) || this.states.get(name)?.kind === 'error');
       if (names.length === 0) return undefined;
-      this.log.info(`[deploy] ${file} saved: redeploying ${names.join(', ')}`);
+      this.log.info(`[deploy] ${files.length === 1 ? files[0] : `${files.length} files`} changed: redeploying ${names.join(', ')}`);
       return this.deployNames(host, 'save', names, false);
     });
+  }
+
+  /** 'all' when a project file or the env-vars file changed (the env-vars file sets every function's variables). */
+  private affectedBy(files: readonly string[], inputs: ReadonlyMap<string, string[]>): 'all' | Set<string> {
+    const names = new Set<string>();
+    for (const file of files) {
+      if (path.resolve(file) === this.options().envVarsFile) return 'all';
+      const affected = affectedFunctions(file, this.definitionsValue, inputs);
+      if (affected === 'all') return 'all';
+      for (const name of affected) names.add(name);
+    }
+    return names;
   }
 
   /** The engine session ended: nothing is deployed any more (the definitions stay). */

@@ -194,6 +194,21 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.match(resultText(summary), /"body": "hello again"/);
   });
 
+  it('redeploys a handler changed on disk outside the editor (a git checkout, a formatter), as a save does', async () => {
+    const file = path.join(workspace, 'app.js');
+    const deployedBefore = api.lastDeploy();
+    // Another program writes the file: no editor save happens.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("'hello again'", "'hello from disk'"));
+    await until('the redeploy after the change on disk', () => (api.lastDeploy() !== deployedBefore && api.lastDeploy()?.reason === 'save') || undefined);
+    assert.deepEqual(api.lastDeploy()?.deployed, ['HelloFunction']);
+    const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', {});
+    assert.deepEqual(JSON.parse(summary!.payload), { statusCode: 200, body: 'hello from disk' });
+    // Back as the later tests expect it, through the same path.
+    const deployedAfter = api.lastDeploy();
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("'hello from disk'", "'hello again'"));
+    await until('the redeploy after the file is put back', () => (api.lastDeploy() !== deployedAfter && api.lastDeploy()?.reason === 'save') || undefined);
+  });
+
   it('shows a function error in the same panel, its trace linked to the workspace file that a click opens', async () => {
     const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { fail: 'asked to fail' });
     assert.equal(summary?.status, 'error');

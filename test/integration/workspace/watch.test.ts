@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deployFixture, json, nextDeploy, parse, type DeployedWorkspace } from './support';
@@ -72,5 +73,39 @@ describe('watching a workspace', () => {
     report = await redeployed;
     assert.equal(report.functions[0].change, 'changed');
     assert.match((parse((await ws.host.invoke('HelloWorldFunction', json({}))).payload) as { body: string }).body, /hello again/);
+  });
+
+  it('picks up files changed outside the editor as a save is: a git checkout of another branch', async () => {
+    ws = await deployFixture('sam-globals');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: ws!.dir, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-qm', 'one');
+    git('checkout', '-qb', 'other');
+    fs.writeFileSync(path.join(ws.dir, 'orders', 'index.js'), "exports.handler = async () => ({ orders: ['from the other branch'] });\n");
+    git('commit', '-qam', 'two');
+    git('checkout', '-q', 'main');
+    await ws.deployer.watch();
+    const redeployed = nextDeploy(ws.deployer);
+    git('checkout', '-q', 'other');
+    const report = await redeployed;
+    assert.deepEqual(report.changedFiles, [path.join('orders', 'index.js')], 'nothing under .git is reported');
+    assert.deepEqual(report.functions.map((f) => [f.name, f.change]), [['OrdersFunction', 'changed']]);
+    assert.deepEqual(parse((await ws.host.invoke('OrdersFunction', json({}))).payload), { orders: ['from the other branch'] });
+  });
+
+  it('notices a dependency install in a function\'s folder once, not file by file, and runs with what it installed', async () => {
+    ws = await deployFixture('npm-deps');
+    await ws.deployer.watch();
+    const fnDir = path.join(ws.dir, 'install-fn');
+    const redeployed = nextDeploy(ws.deployer, 120_000);
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--omit=dev'], { cwd: fnDir, stdio: 'pipe' });
+    const report = await redeployed;
+    // A new node_modules is reported as that folder (an install into an existing one, as the packages it touched).
+    assert.ok(report.changedFiles.includes(path.join('install-fn', 'node_modules')), report.changedFiles.join(', '));
+    assert.ok(report.changedFiles.every((file) => !/node_modules\/.+\//.test(file)), `not file by file: ${report.changedFiles.join(', ')}`);
+    assert.deepEqual(report.functions.map((f) => [f.name, f.change]), [['InstallFunction', 'changed']]);
+    const result = await ws.host.invoke('InstallFunction', json({ value: 1 }));
+    assert.deepEqual(parse(result.payload), { isNumber: true, devDependencyPackaged: false });
   });
 });
