@@ -113,6 +113,8 @@ async function identify(endpoint: string, timeoutMs: number): Promise<{ kind: En
   return { kind: podman ? 'podman' : 'docker', apiVersion: String(body.ApiVersion ?? '') };
 }
 
+const ANSWER_TIMEOUT_MS = 15_000;
+
 function getJson(endpoint: string, requestPath: string, timeoutMs: number): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const target = endpoint.startsWith('/') ? { socketPath: endpoint, path: requestPath } : { ...urlParts(endpoint), path: requestPath };
@@ -129,6 +131,9 @@ function getJson(endpoint: string, requestPath: string, timeoutMs: number): Prom
       });
     });
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    // A socket that accepted the connection is an engine, perhaps a busy one (Podman's service starts its
+    // work per request): give its answer longer than a connect gets, so load does not read as "not running".
+    request.on('socket', (socket) => socket.once('connect', () => request.setTimeout(Math.max(timeoutMs, ANSWER_TIMEOUT_MS))));
     request.on('error', reject);
   });
 }

@@ -41,6 +41,22 @@ describe('engine detection', () => {
     }
   });
 
+  it('waits for a busy engine that accepted the connection, past the time a connect gets', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ld-detect-'));
+    const socket = path.join(dir, 'docker.sock');
+    const connectTimeoutMs = 200;
+    const server = http.createServer((_request, response) => {
+      setTimeout(() => response.end(JSON.stringify({ ApiVersion: '1.41', Components: [{ Name: 'Engine' }] })), connectTimeoutMs * 3);
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      const found = await detectEngine({ timeoutMs: connectTimeoutMs, env: { ...empty, DOCKER_HOST: `unix://${socket}` } });
+      assert.equal(found.kind, 'docker');
+    } finally {
+      server.close();
+    }
+  });
+
   it('says Docker is not running at DOCKER_HOST when nothing answers there', async () => {
     await assert.rejects(detectEngine({ env: { ...empty, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } }), /^LambdaDockError: Docker is not running at unix:\/\/\/nonexistent\/docker.sock: start it/);
   });
