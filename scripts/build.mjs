@@ -28,6 +28,9 @@ const entries = [
 ];
 
 await Promise.all(entries.map((entry) => build({ ...common, ...entry })));
+// The Python runtime client runs as it is, in the local Python image or as a child process: standard library only.
+fs.mkdirSync('dist/runtime/python', { recursive: true });
+fs.copyFileSync('src/core/runtime/python/bootstrap.py', 'dist/runtime/python/bootstrap.py');
 
 // esbuild cannot be bundled (it drives a native binary), and the .vsix carries no node_modules: ship esbuild
 // and this platform's binary beside the bundles, where require('esbuild') from dist/ finds them.

@@ -32,6 +32,13 @@ export function runtimeClientPath(): string {
   return file;
 }
 
+/** Our Python runtime client (copied into dist by `npm run build`), standard library only. */
+export function pythonRuntimeClientPath(): string {
+  const file = path.join(packageRoot(), 'dist', 'runtime', 'python', 'bootstrap.py');
+  if (!fs.existsSync(file)) throw new Error(`lambda-dock: ${file} is missing; run 'npm run build' first`);
+  return file;
+}
+
 /** Persistent caches (code, layers): $LAMBDA_DOCK_CACHE_DIR, else $XDG_CACHE_HOME/lambda-dock. */
 export function cacheDir(): string {
   const base = process.env.LAMBDA_DOCK_CACHE_DIR

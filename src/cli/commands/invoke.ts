@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { LambdaDockError } from '../../core/errors';
 import { isNamed, type FunctionDefinition } from '../../core/functions/definition';
 import { functionNotFound } from '../../core/runtime/invokeErrors';
-import type { InvokeResult } from '../../core/runtime/invokeResult';
+import { errorStack, type InvokeResult } from '../../core/runtime/invokeResult';
 import { stringOption, untilAborted, type CliCommand, type CommandContext } from '../command';
 import { readPayload } from '../payload';
 import { debugInvokeOptions, debugNeedsOneFunction, debugOptionsOf } from '../debugTarget';
@@ -105,7 +105,7 @@ export function jsonResult(result: InvokeResult): Record<string, unknown> {
     requestId: result.requestId,
     status: result.status,
     payload: result.status === 'ok' ? parsedPayload(result) : null,
-    error: result.error ? { errorType: result.error.errorType, errorMessage: result.error.errorMessage, trace: result.error.trace ?? [] } : null,
+    error: result.error ? { errorType: result.error.errorType, errorMessage: result.error.errorMessage, trace: errorStack(result.error) } : null,
     logs: result.logs,
     report: {
       durationMs: result.report.durationMs,

@@ -1,4 +1,4 @@
-import type { EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { InspectorSpec } from './inspector';
 
 export const LABELS = {
@@ -22,6 +22,8 @@ export const LABELS = {
 export interface LaunchSpec {
   instanceId: string;
   functionName: string;
+  /** The function's runtime identifier; undefined for image functions. The process backend picks its program by it. */
+  runtime?: string;
   deployFingerprint: string;
   workspace: string;
   image: string;
@@ -67,6 +69,36 @@ export interface LaunchedInstance extends EventEmitter {
   readonly addresses?: readonly string[];
   /** A debugged container's inspector port as published on 127.0.0.1 (a process's is the one it announces). */
   readonly inspectorPort?: number;
+}
+
+/**
+ * The base of the backends' instances: output emitted before anyone listens for 'output' is kept and handed
+ * to the first listener. A runtime that starts in a millisecond (a compiled bootstrap) writes its init log
+ * before launch() has even returned.
+ */
+export abstract class OutputBufferingInstance extends EventEmitter {
+  private early: string[] | undefined = [];
+
+  constructor() {
+    super();
+    this.once('newListener', (event: string) => {
+      if (event !== 'output') return;
+      // newListener fires before the listener is added; output arrives from I/O callbacks, after this microtask.
+      queueMicrotask(() => {
+        const early = this.early ?? [];
+        this.early = undefined;
+        for (const text of early) super.emit('output', text);
+      });
+    });
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'output' && this.early) {
+      this.early.push(args[0] as string);
+      return true;
+    }
+    return super.emit(event, ...args);
+  }
 }
 
 /**

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
@@ -9,6 +8,7 @@ import { errorMessage, LambdaDockError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import {
   LABELS,
+  OutputBufferingInstance,
   type InstanceExit,
   type LambdaBackend,
   type LaunchedInstance,
@@ -22,14 +22,17 @@ import type { EngineSelection } from './detect';
 import { EngineEvents, type ContainerEvent } from './engineEvents';
 import { ENGINE_ERRORS, ignoreMissing, imageUnavailable } from './errors';
 import { ensureInstanceNetwork, type InstanceNetwork } from './instanceNetwork';
+import type { HostPython } from './hostPython';
 import { CONTAINER_INSPECTOR_PORT, inspectorEnvironment } from './inspector';
+import { ensureLocalCustomRuntimeImage } from './localCustomRuntimeImage';
 import { ensureLocalNodeImage, localImageSource } from './localNodeImage';
+import { ensureLocalPythonImage } from './localPythonImage';
 import { majorOf } from './nodeBinaries';
 import { RUNTIME_SDK_IN_IMAGE, RUNTIME_SDK_MOUNT, runtimeSdkPaths } from './runtimeSdk';
 import { followProgress } from './progress';
 import { Session } from './session';
 
-class DockerInstance extends EventEmitter implements LaunchedInstance {
+class DockerInstance extends OutputBufferingInstance implements LaunchedInstance {
   terminateRequested = false;
   addresses?: readonly string[];
   oomKilled = false;
@@ -98,6 +101,15 @@ export class DockerBackend implements LambdaBackend {
   /** The local image for a Node.js major (by default the host's): built on first use, see localNodeImage. */
   async localNodeImage(major = majorOf(process.versions.node), log: Logger = silentLogger): Promise<string> {
     return ensureLocalNodeImage(this.docker, this.session.id, await localImageSource(major, log));
+  }
+
+  localPythonImage(python: HostPython): Promise<string> {
+    return ensureLocalPythonImage(this.docker, this.session.id, python);
+  }
+
+  /** The local custom-runtime image, with the shared libraries this bootstrap (a host file) links. */
+  localCustomRuntimeImage(bootstrap: string | undefined): Promise<string> {
+    return ensureLocalCustomRuntimeImage(this.docker, this.session.id, bootstrap);
   }
 
   runtimeApiEndpoint(): Promise<RuntimeApiEndpoint> {

@@ -7,6 +7,8 @@ export const ENGINE_ERRORS = {
   imageUnavailable: 'IMAGE_UNAVAILABLE',
   launchFailed: 'LAUNCH_FAILED',
   nodeUnavailable: 'NODE_UNAVAILABLE',
+  pythonNotFound: 'PYTHON_NOT_FOUND',
+  bootstrapMissing: 'BOOTSTRAP_MISSING',
 } as const;
 
 export function engineNotFound(tried: string[]): LambdaDockError {

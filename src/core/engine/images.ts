@@ -16,3 +16,20 @@ export function officialImage(runtime: string): string | undefined {
 export function isNodeRuntime(runtime: string | undefined): boolean {
   return runtime !== undefined && /^nodejs\d+\.x$/.test(runtime);
 }
+
+export function isPythonRuntime(runtime: string | undefined): boolean {
+  return runtime !== undefined && /^python3\.\d+$/.test(runtime);
+}
+
+/** provided.al2023, provided.al2, provided: a `bootstrap` executable is the runtime. */
+export function isCustomRuntime(runtime: string | undefined): boolean {
+  return runtime === 'provided' || runtime?.startsWith('provided.') === true;
+}
+
+/** What a runtime runs in when its official image is not on the machine, for messages; undefined: nothing local. */
+export function localImageKind(runtime: string | undefined): string | undefined {
+  if (isNodeRuntime(runtime)) return 'the local Node.js image';
+  if (isPythonRuntime(runtime)) return 'the local Python image';
+  if (isCustomRuntime(runtime)) return 'the local custom-runtime image';
+  return undefined;
+}

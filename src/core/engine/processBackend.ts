@@ -1,11 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
-import { runtimeClientPath } from '../paths';
+import { silentLogger, type Logger } from '../log';
+import { pythonRuntimeClientPath, runtimeClientPath } from '../paths';
+import { findBootstrap } from './customRuntime';
+import { hostPython, pythonMismatchNote } from './hostPython';
+import { isCustomRuntime, isPythonRuntime } from './images';
 import { inspectorEnvironment } from './inspector';
-import type { InstanceExit, LambdaBackend, LaunchedInstance, LaunchSpec, ManagedContainer, RuntimeApiEndpoint, StaleReport } from './backend';
+import { OutputBufferingInstance, type InstanceExit, type LambdaBackend, type LaunchedInstance, type LaunchSpec, type ManagedContainer, type RuntimeApiEndpoint, type StaleReport } from './backend';
 
-class ProcessInstance extends EventEmitter implements LaunchedInstance {
+class ProcessInstance extends OutputBufferingInstance implements LaunchedInstance {
   terminateRequested = false;
   exitInfo?: InstanceExit;
   constructor(
@@ -18,14 +21,18 @@ class ProcessInstance extends EventEmitter implements LaunchedInstance {
 }
 
 /**
- * The embedded default when no engine is reachable: our runtime client as a child process on the host.
- * Not isolated: the function sees the host's files, network and Node.js, and no memory limit applies.
+ * The embedded default when no engine is reachable: our runtime client as a child process on the host (the
+ * Node.js one with this Node.js, the Python one with the host's python3), or a custom runtime's bootstrap
+ * itself. Not isolated: the function sees the host's files, network and tools, and no memory limit applies.
  */
 export class ProcessBackend implements LambdaBackend {
   readonly name = 'process';
   readonly isolated = false;
   readonly endpoint = '';
   private readonly instances = new Map<string, ProcessInstance>();
+  private readonly noted = new Set<string>();
+
+  constructor(private readonly log: Logger = silentLogger) {}
 
   /** Every local process shares loopback's address: a child proves itself by its secret path instead. */
   async runtimeApiEndpoint(): Promise<RuntimeApiEndpoint> {
@@ -34,14 +41,11 @@ export class ProcessBackend implements LambdaBackend {
 
   async launch(spec: LaunchSpec): Promise<LaunchedInstance> {
     const taskRoot = spec.codeDir ?? process.cwd();
-    const layers = spec.layersDir;
-    const nodePath = layers
-      ? [path.join(layers, 'nodejs/node20/node_modules'), path.join(layers, 'nodejs/node_modules'), taskRoot]
-      : [taskRoot];
-    let environment: Record<string, string> = { ...spec.environment, LAMBDA_TASK_ROOT: taskRoot, NODE_PATH: nodePath.join(path.delimiter), PATH: process.env.PATH ?? '' };
+    const { command, args, env } = await this.program(spec, taskRoot);
+    let environment: Record<string, string> = { ...spec.environment, LAMBDA_TASK_ROOT: taskRoot, PATH: process.env.PATH ?? '', ...env };
     // On the host the inspector listens on loopback only; port 0 lets Node.js pick one, which it announces.
     if (spec.inspector) environment = inspectorEnvironment(spec.inspector, `127.0.0.1:${spec.inspector.hostPort}`, environment);
-    const child = spawn(process.execPath, [runtimeClientPath()], {
+    const child = spawn(command, args, {
       cwd: taskRoot,
       env: environment,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,6 +64,26 @@ export class ProcessBackend implements LambdaBackend {
       child.once('error', reject);
     });
     return instance;
+  }
+
+  /** What runs the function: our Node.js or Python client, or a custom runtime's bootstrap. */
+  private async program(spec: LaunchSpec, taskRoot: string): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
+    const layers = spec.layersDir;
+    if (isPythonRuntime(spec.runtime)) {
+      // -B: the code folder is the read-only content cache, as /var/task is read-only on Lambda.
+      const python = await hostPython();
+      const note = pythonMismatchNote(spec.runtime!, python, 'as local processes');
+      if (note && !this.noted.has(spec.runtime!)) {
+        this.noted.add(spec.runtime!);
+        this.log.warn(note);
+      }
+      return { command: python.executable, args: ['-B', pythonRuntimeClientPath()], env: layers ? { _LAMBDA_DOCK_OPT: layers } : {} };
+    }
+    if (isCustomRuntime(spec.runtime)) {
+      return { command: findBootstrap(spec.functionName, spec.codeDir, layers).hostPath, args: [], env: {} };
+    }
+    const nodePath = layers ? [path.join(layers, 'nodejs/node20/node_modules'), path.join(layers, 'nodejs/node_modules'), taskRoot] : [taskRoot];
+    return { command: process.execPath, args: [runtimeClientPath()], env: { NODE_PATH: nodePath.join(path.delimiter) } };
   }
 
   async terminate(instanceId: string): Promise<void> {

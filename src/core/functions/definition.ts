@@ -57,6 +57,8 @@ export interface FunctionBuild {
   esbuild?: EsbuildOptions;
   /** serverless.yml package patterns: copy only the matching files of sourceDir into codeDir. */
   patterns?: string[];
+  /** A Python function's requirements.txt (absolute): installed with pip beside the code, as `sam build` does. */
+  pipRequirements?: string;
 }
 
 /**

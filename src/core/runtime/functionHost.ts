@@ -91,7 +91,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
     } catch (error) {
       if (!options.fallbackToProcess || !isLambdaDockError(error, 'ENGINE_NOT_FOUND')) throw error;
       options.log?.warn('[engine] no Docker or Podman engine answers: running functions as local processes, NOT isolated from this machine');
-      return new ProcessBackend();
+      return new ProcessBackend(tagged(options.log ?? silentLogger, 'process'));
     }
   }
 
@@ -288,7 +288,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
         runtimeFiles: isolated ? ['/var/runtime/**'] : [runtimeClientPath()],
       },
       launchSpec: async (instanceId, environment, inspector) => {
-        const image = isolated ? await this.images.resolve(definition) : { image: '' };
+        const image = isolated ? await this.images.resolve(definition, packaged) : { image: '' };
         const runtimeSdk = this.runtimeSdkFor(definition, image.image);
         const dockerSocketDir = definition.dockerSocket ? await this.spawnDockerSocket(definition, instanceId) : undefined;
         if (dockerSocketDir) environment.DOCKER_HOST = 'unix:///var/run/docker.sock';
@@ -297,6 +297,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
           runtimeSdk,
           instanceId,
           functionName: definition.name,
+          runtime: definition.runtime,
           deployFingerprint: fingerprint,
           workspace: this.options.workspace,
           ...image,

@@ -1,7 +1,9 @@
 import type { FunctionDefinition } from '../functions/definition';
 import { DockerBackend } from '../engine/dockerBackend';
 import { LambdaDockError } from '../errors';
-import { isNodeRuntime, officialImage } from '../engine/images';
+import { findBootstrap } from '../engine/customRuntime';
+import { hostPython, pythonMismatchNote } from '../engine/hostPython';
+import { isCustomRuntime, isNodeRuntime, isPythonRuntime, localImageKind, officialImage } from '../engine/images';
 import { runtimeNodeMajor } from '../engine/nodeBinaries';
 import type { LambdaBackend } from '../engine/backend';
 import type { Logger } from '../log';
@@ -15,11 +17,12 @@ export interface ResolvedImage {
 
 /**
  * Which image runs a function: its own (PackageType Image), an override for its runtime, the official AWS
- * image when it is on the machine, else for Node.js the local image built from the host's Node.js (while the
- * official one is pulled in the background for next time), else the official image pulled now.
+ * image when it is on the machine, else a local image (Node.js and Python built from the host's own, custom
+ * runtimes from the host's shell tools and the libraries their bootstrap links) while the official one is
+ * pulled in the background for next time, else the official image pulled now.
  */
 export class ImageResolver {
-  /** The image each runtime resolves to: it depends on the runtime alone, not on the function's handler. */
+  /** The image each runtime resolves to: it depends on the runtime alone (and a custom runtime's bootstrap), not on the handler. */
   private readonly byRuntime = new Map<string, Promise<string>>();
   /** Images known to be on the machine (or being pulled now), by URI. */
   private readonly present = new Map<string, Promise<void>>();
@@ -33,13 +36,22 @@ export class ImageResolver {
     private readonly log: Logger,
   ) {}
 
-  resolve(definition: FunctionDefinition): Promise<ResolvedImage> {
+  /** `code` is where the packaged code and merged layers are on the host (a custom runtime's bootstrap is looked for there). */
+  async resolve(definition: FunctionDefinition, code: { codeDir?: string; layersDir?: string } = { codeDir: definition.codeDir }): Promise<ResolvedImage> {
     if (definition.image) {
       const { uri, command, entryPoint, workingDirectory } = definition.image;
-      return this.ensurePresent(uri).then(() => ({ image: uri, command, entrypoint: entryPoint, workingDir: workingDirectory }));
+      await this.ensurePresent(uri);
+      return { image: uri, command, entrypoint: entryPoint, workingDir: workingDirectory };
+    }
+    const runtime = definition.runtime ?? '';
+    if (isCustomRuntime(runtime)) {
+      // The bootstrap is the entrypoint, in the official image as in ours; the handler reaches it as _HANDLER.
+      const bootstrap = findBootstrap(definition.name, code.codeDir, code.layersDir);
+      const image = await remembered(this.byRuntime, `${runtime}\0${bootstrap.hostPath}`, () => this.resolveRuntime(runtime, bootstrap.hostPath));
+      return { image, entrypoint: [bootstrap.instancePath] };
     }
     const command = definition.handler ? [definition.handler] : undefined;
-    return this.runtimeImage(definition.runtime ?? '').then((image) => ({ image, command }));
+    return { image: await this.runtimeImage(runtime), command };
   }
 
   /** Whether instances of this image run our runtime client (true for every process-backend instance). */
@@ -58,14 +70,14 @@ export class ImageResolver {
         if (p.status !== lastStatus) this.log.debug(`pull ${image}: ${(lastStatus = p.status)}`);
       })
       .then((pulled) => pulled && this.log.info(`pulled ${image}`))
-      .catch((error: unknown) => this.log.info(`${image} could not be pulled in the background (${(error as Error).message}); ${isNodeRuntime(definition.runtime) ? 'the local Node.js image is used instead' : 'functions that need it will fail to start'}`));
+      .catch((error: unknown) => this.log.info(`${image} could not be pulled in the background (${(error as Error).message}); ${localImageKind(definition.runtime) ? `${localImageKind(definition.runtime)} is used instead` : 'functions that need it will fail to start'}`));
   }
 
   private runtimeImage(runtime: string): Promise<string> {
     return remembered(this.byRuntime, runtime, () => this.resolveRuntime(runtime));
   }
 
-  private async resolveRuntime(runtime: string): Promise<string> {
+  private async resolveRuntime(runtime: string, bootstrap?: string): Promise<string> {
     const override = this.overrides[runtime];
     if (override) {
       await this.ensurePresent(override);
@@ -79,6 +91,13 @@ export class ImageResolver {
       this.ourClientImages.add(local);
       return local;
     }
+    if (isPythonRuntime(runtime)) {
+      const python = await hostPython();
+      const note = pythonMismatchNote(runtime, python, 'in the local Python image');
+      if (note) this.log.warn(note);
+      return this.backend.localPythonImage(python);
+    }
+    if (isCustomRuntime(runtime)) return this.backend.localCustomRuntimeImage(bootstrap);
     if (!official) {
       throw new LambdaDockError('UNKNOWN_RUNTIME', `Unknown runtime "${runtime}": use a Lambda runtime identifier such as nodejs20.x or python3.12, or set an image for it (lambdaDock.runtimeImages).`);
     }

@@ -2,7 +2,16 @@
 export interface LambdaError {
   errorType: string;
   errorMessage: string;
+  /** Node.js runtimes' stack. */
   trace?: string[];
+  /** Python runtimes' stack (one entry per frame) and the request id they add. */
+  stackTrace?: string[];
+  requestId?: string;
+}
+
+/** An error's stack as lines, whichever runtime wrote it (Python's entries end with a newline each). */
+export function errorStack(error: LambdaError): string[] {
+  return error.trace ?? (error.stackTrace ?? []).map((frame) => frame.replace(/\n$/, ''));
 }
 
 /** The REPORT line's figures for one invocation. */

@@ -268,12 +268,17 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer>
 function parseError(body: Buffer, request: http.IncomingMessage): LambdaError {
   const headerType = request.headers['lambda-runtime-function-error-type'];
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as Partial<LambdaError>;
-    return {
-      errorType: String(parsed.errorType ?? headerType ?? 'Unknown'),
-      errorMessage: String(parsed.errorMessage ?? ''),
-      ...(Array.isArray(parsed.trace) ? { trace: parsed.trace.map(String) } : {}),
-    };
+    const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    // The runtime's own fields in its own order, as Lambda passes them on (Python: errorMessage first).
+    const error: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(parsed)) {
+      if (key === 'errorType' || key === 'errorMessage') error[key] = String(value ?? '');
+      else if ((key === 'trace' || key === 'stackTrace') && Array.isArray(value)) error[key] = value.map(String);
+      else if (key === 'requestId' && typeof value === 'string') error[key] = value;
+    }
+    error.errorType ??= String(headerType ?? 'Unknown');
+    error.errorMessage ??= '';
+    return error as unknown as LambdaError;
   } catch {
     return { errorType: String(headerType ?? 'Unknown'), errorMessage: body.toString('utf8') };
   }

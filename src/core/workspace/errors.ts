@@ -28,6 +28,8 @@ export const WORKSPACE_ERROR_CODES = {
   badArchive: 'WORKSPACE_BAD_ARCHIVE',
   /** esbuild reported errors. */
   buildFailed: 'WORKSPACE_BUILD_FAILED',
+  /** pip could not install a Python function's requirements.txt. */
+  dependenciesFailed: 'WORKSPACE_DEPENDENCIES_FAILED',
   /** The engine could not build a function's image. */
   imageBuildFailed: 'WORKSPACE_IMAGE_BUILD_FAILED',
   /** An env-vars file (--env-vars, lambdaDock.envVarsFile) that cannot be read or is not in SAM's shape. */

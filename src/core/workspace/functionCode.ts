@@ -5,6 +5,7 @@ import type { EsbuildOptions, FunctionBuild } from '../functions/definition';
 import { cacheDir } from '../paths';
 import { errorMessage } from '../errors';
 import { WORKSPACE_ERROR_CODES } from './errors';
+import { isPythonRuntime } from '../engine/images';
 import { BUILDABLE_EXTENSIONS, findHandlerFile, handlerModule, isNodeRuntime, nodeTarget } from './handlerFile';
 import { isMalformed, parseHandlerName } from '../runtime/client/handlerResolution';
 import type { Problem } from './problem';
@@ -75,8 +76,14 @@ export function resolveCode(spec: CodeSpec, problems: Problem[]): ResolvedCode |
     return { codeDir: buildOutputDir(spec.file, spec.functionName), build: { sourceDir, esbuild } };
   }
   checkHandler(spec, sourceDir, problem);
-  if (spec.patterns?.length) {
-    return { codeDir: buildOutputDir(spec.file, spec.functionName), build: { sourceDir, patterns: spec.patterns } };
+  // A Python function's requirements.txt is installed beside its code, as `sam build` does.
+  const requirements = isPythonRuntime(spec.runtime) ? path.join(sourceDir, 'requirements.txt') : undefined;
+  const pipRequirements = requirements && fs.existsSync(requirements) ? requirements : undefined;
+  if (spec.patterns?.length || pipRequirements) {
+    return {
+      codeDir: buildOutputDir(spec.file, spec.functionName),
+      build: { sourceDir, ...(spec.patterns?.length ? { patterns: spec.patterns } : {}), ...(pipRequirements ? { pipRequirements } : {}) },
+    };
   }
   return { codeDir: sourceDir };
 }

@@ -6,6 +6,7 @@ import { WORKSPACE_ERROR_CODES, workspaceError } from './errors';
 import { patternFilter } from './globPatterns';
 import { isNodeRuntime } from './handlerFile';
 import { installDependencies, missingDependencies } from './npmDependencies';
+import { installRequirements } from './pipInstaller';
 
 /** How long each step of packaging one function took, in milliseconds. */
 export interface PackageTimings {
@@ -34,7 +35,7 @@ export interface PackagedFunction {
   timings: PackageTimings;
 }
 
-/** Builds (esbuild, package patterns) and packages functions into the content-addressed cache. */
+/** Builds (esbuild, package patterns, pip requirements) and packages functions into the content-addressed cache. */
 export class FunctionPackager {
   private readonly builder = new EsbuildBuilder();
 
@@ -69,7 +70,13 @@ export class FunctionPackager {
     const storeOptions = { ...(signal ? { signal } : {}) };
     let code: StoredContent;
     const missing = node && !definition.build?.esbuild ? missingDependencies(sourceDir) : [];
-    if (missing.length) {
+    if (definition.build?.pipRequirements) {
+      sourceDir = definition.build.sourceDir;
+      const installed = await installRequirements(definition.name, definition.build.pipRequirements, signal);
+      timings.buildMs = installed.durationMs;
+      // The packages go in first and the function's own files over them, as `sam build` lays its output out.
+      code = await storeMerged([{ dir: installed.dir }, { dir: sourceDir, ...(filter ? { filter } : {}) }], storeOptions);
+    } else if (missing.length) {
       // As sam build: the production dependencies installed apart, the source's own node_modules not used.
       const installed = await installDependencies(sourceDir, { owner: definition.name, missing, ...(signal ? { signal } : {}) });
       timings.buildMs = installed.durationMs;

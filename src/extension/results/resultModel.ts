@@ -1,5 +1,5 @@
 import type { FunctionDefinition } from '../../core/functions/definition';
-import type { InvokeResult } from '../../core/runtime/invokeResult';
+import { errorStack, type InvokeResult } from '../../core/runtime/invokeResult';
 import { traceLocations, type TraceLocation } from './traceLocations';
 
 /** What the result view shows of one invocation: plain data, rendered by resultHtml. */
@@ -36,7 +36,7 @@ export function resultModel(result: InvokeResult, payload: Buffer, invokedAt: Da
     model.error = {
       type: error?.errorType ?? 'Error',
       message: error?.errorMessage ?? result.payload.toString('utf8'),
-      frames: (error?.trace ?? []).map((text) => ({ text, locations: traceLocations(text, definition) })),
+      frames: (error ? errorStack(error) : []).map((text) => ({ text, locations: traceLocations(text, definition) })),
     };
   }
   return model;

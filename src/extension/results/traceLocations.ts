@@ -15,6 +15,8 @@ export interface TraceLocation {
 
 /** `/var/task/app.js:10:5`, `file:///opt/nodejs/x.mjs:3:1`, `/src/app.ts:7:9`: a path, a line, maybe a column. */
 const FRAME_PLACE = /(?:file:\/\/)?(\/[^\s():]+):(\d+)(?::(\d+))?/g;
+/** Python's frames: `File "/var/task/app.py", line 9, in handler`. */
+const PYTHON_FRAME_PLACE = /File "(\/[^"]+)", line (\d+)()/g;
 
 /**
  * The places a stack frame names, mapped to the host's files: /var/task/... is the function's code (its
@@ -25,11 +27,11 @@ const FRAME_PLACE = /(?:file:\/\/)?(\/[^\s():]+):(\d+)(?::(\d+))?/g;
 export function traceLocations(frame: string, definition: FunctionDefinition | undefined): TraceLocation[] {
   if (!definition) return [];
   const found: TraceLocation[] = [];
-  for (const match of frame.matchAll(FRAME_PLACE)) {
+  for (const match of [...frame.matchAll(FRAME_PLACE), ...frame.matchAll(PYTHON_FRAME_PLACE)]) {
     const file = hostFile(match[1], definition);
     if (!file) continue;
     const start = match.index + match[0].indexOf(match[1]);
-    found.push({ start, end: match.index + match[0].length, file, line: Number(match[2]), column: Number(match[3] ?? 1) });
+    found.push({ start, end: match.index + match[0].length, file, line: Number(match[2]), column: Number(match[3] || 1) });
   }
   return found;
 }

@@ -99,4 +99,13 @@ describe('the result view', () => {
     assert.equal(hostFile('/var/task/missing.js', fn), undefined);
     assert.deepEqual(traceLocations('at x (/var/task/app.js:1:1)', undefined), []);
   });
+
+  it("links Python frames (File \"/var/task/app.py\", line N) to the function's file", () => {
+    fs.writeFileSync(path.join(ws, 'app.py'), 'def handler(e, c):\n    raise ValueError("x")\n');
+    const frame = '  File "/var/task/app.py", line 2, in handler\n    raise ValueError("x")\n';
+    const [location] = traceLocations(frame, definition('Py', ws));
+    assert.equal(location.file, path.join(ws, 'app.py'));
+    assert.equal(location.line, 2);
+    assert.equal(frame.slice(location.start, location.end), '/var/task/app.py", line 2');
+  });
 });

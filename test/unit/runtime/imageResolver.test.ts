@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { DockerBackend } from '../../../src/core/engine/dockerBackend';
 import type { FunctionDefinition } from '../../../src/core/functions/definition';
 import { silentLogger } from '../../../src/core/log';
@@ -26,6 +30,14 @@ function fakeDocker(present: Set<string>) {
     async localNodeImage() {
       calls.push('local');
       return 'lambda-dock/nodejs-local:test';
+    },
+    async localPythonImage(python: { version: string }) {
+      calls.push(`local python ${python.version}`);
+      return `lambda-dock/python-local:${python.version}-test`;
+    },
+    async localCustomRuntimeImage(bootstrap: string) {
+      calls.push(`local provided ${path.basename(path.dirname(bootstrap))}`);
+      return `lambda-dock/provided-local:${path.basename(path.dirname(bootstrap))}`;
     },
   });
   return { backend, calls };
@@ -62,9 +74,9 @@ describe('ImageResolver', () => {
   it('pulls a missing official image without asking the engine about it twice', async () => {
     const { backend, calls } = fakeDocker(new Set());
     const resolver = new ImageResolver(backend, {}, silentLogger);
-    const resolved = await resolver.resolve(fn('P', { runtime: 'python3.12', handler: 'app.handler' }));
-    assert.equal(resolved.image, 'public.ecr.aws/lambda/python:3.12');
-    assert.deepEqual(calls, ['exists public.ecr.aws/lambda/python:3.12', 'pull public.ecr.aws/lambda/python:3.12']);
+    const resolved = await resolver.resolve(fn('J', { runtime: 'java21', handler: 'example.Handler::handleRequest' }));
+    assert.equal(resolved.image, 'public.ecr.aws/lambda/java:21');
+    assert.deepEqual(calls, ['exists public.ecr.aws/lambda/java:21', 'pull public.ecr.aws/lambda/java:21']);
   });
 
   it("checks a function's own image once, and again after a failed pull", async () => {
@@ -85,5 +97,52 @@ describe('ImageResolver', () => {
     await assert.rejects(retrying.resolve(fn('J', { image: { uri: 'gone:1' } })), /no registry/);
     await assert.rejects(retrying.resolve(fn('J', { image: { uri: 'gone:1' } })), /no registry/);
     assert.deepEqual(failing.calls, ['prepull gone:1', 'prepull gone:1']);
+  });
+
+  it("runs Python in the local Python image when the official one is missing, and says once that the host's Python differs", async () => {
+    const { backend, calls } = fakeDocker(new Set());
+    const warnings: string[] = [];
+    const resolver = new ImageResolver(backend, {}, { ...silentLogger, warn: (m) => warnings.push(m) });
+    const hostVersion = execFileSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim();
+    const other = hostVersion === '3.12' ? '3.13' : '3.12';
+    const [a, b] = await Promise.all([
+      resolver.resolve(fn('A', { runtime: `python${other}`, handler: 'a.handler' })),
+      resolver.resolve(fn('B', { runtime: `python${other}`, handler: 'pkg/b.main' })),
+    ]);
+    assert.deepEqual(a, { image: `lambda-dock/python-local:${hostVersion}-test`, command: ['a.handler'] });
+    assert.deepEqual(b.command, ['pkg/b.main']);
+    assert.deepEqual(calls, [`exists public.ecr.aws/lambda/python:${other}`, `local python ${hostVersion}`]);
+    assert.deepEqual(warnings, [`python${other} functions run in the local Python image on this machine's Python ${hostVersion}, not ${other}: code or packages that need ${other} may behave differently`]);
+
+    const same = fakeDocker(new Set());
+    const quiet: string[] = [];
+    await new ImageResolver(same.backend, {}, { ...silentLogger, warn: (m) => quiet.push(m) }).resolve(fn('C', { runtime: `python${hostVersion}`, handler: 'c.handler' }));
+    assert.deepEqual(quiet, []);
+  });
+
+  it("starts a custom runtime's bootstrap as the entrypoint: the official image's when present, else a local image per bootstrap", async () => {
+    const codeDir = (name: string) => {
+      const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ld-resolver-')), name);
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'bootstrap'), '#!/bin/sh\n', { mode: 0o755 });
+      return dir;
+    };
+    const { backend, calls } = fakeDocker(new Set());
+    const resolver = new ImageResolver(backend, {}, silentLogger);
+    const first = codeDir('first');
+    assert.deepEqual(await resolver.resolve(fn('G', { runtime: 'provided.al2023', handler: 'bootstrap', codeDir: first })), { image: 'lambda-dock/provided-local:first', entrypoint: ['/var/task/bootstrap'] });
+    const layer = codeDir('layer');
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ld-resolver-'));
+    assert.deepEqual(await resolver.resolve(fn('L', { runtime: 'provided.al2023', handler: 'x' }), { codeDir: empty, layersDir: layer }), { image: 'lambda-dock/provided-local:layer', entrypoint: ['/opt/bootstrap'] });
+    assert.deepEqual(calls, ['exists public.ecr.aws/lambda/provided:al2023', 'local provided first', 'exists public.ecr.aws/lambda/provided:al2023', 'local provided layer']);
+
+    const official = fakeDocker(new Set(['public.ecr.aws/lambda/provided:al2']));
+    assert.deepEqual(await new ImageResolver(official.backend, {}, silentLogger).resolve(fn('O', { runtime: 'provided.al2', handler: 'x', codeDir: first })), { image: 'public.ecr.aws/lambda/provided:al2', entrypoint: ['/var/task/bootstrap'] });
+
+    await assert.rejects(resolver.resolve(fn('N', { runtime: 'provided.al2023', handler: 'x', codeDir: empty })), (error: Error & { lambdaError?: { errorType: string } }) => {
+      assert.equal(error.lambdaError?.errorType, 'Runtime.InvalidEntrypoint');
+      assert.match(error.message, /^N: a custom runtime needs an executable named bootstrap/);
+      return true;
+    });
   });
 });

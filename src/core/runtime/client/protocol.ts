@@ -1,4 +1,5 @@
-// What the runtime client and the host agree on beyond the Lambda Runtime API. Bundled into the client that
+// What the runtime clients and the host agree on beyond the Lambda Runtime API (the Python client,
+// src/core/runtime/python/bootstrap.py, writes the same; a unit test keeps them in step). Bundled into the client that
 // runs inside an instance: no imports.
 
 /** The product our client names in its User-Agent: the host knows by it that end markers will follow. */
