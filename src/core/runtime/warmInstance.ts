@@ -82,7 +82,7 @@ export class WarmInstance extends EventEmitter {
     return new Promise<void>((resolve, reject) => {
       const fail = (error: LambdaError) => {
         cleanup();
-        reject(Object.assign(new Error(error.errorMessage), { lambdaError: error, output: this.output }));
+        this.whenInitLogComplete(() => reject(Object.assign(new Error(error.errorMessage), { lambdaError: error, output: this.output })));
       };
       const onReady = () => {
         cleanup();
@@ -112,6 +112,28 @@ export class WarmInstance extends EventEmitter {
       this.channel.once('initError', onInitError);
       launched.once('exit', onExit);
     });
+  }
+
+  /**
+   * After an init failure the runtime exits (Lambda's clients and ours do): its log, which travels apart from
+   * the init error, is complete once it has exited and its output has been quiet a moment.
+   */
+  private whenInitLogComplete(done: () => void): void {
+    let quiet: NodeJS.Timeout | undefined;
+    const finish = () => {
+      clearTimeout(deadline);
+      clearTimeout(quiet);
+      this.onOutput = undefined;
+      this.launched?.off('exit', startQuiet);
+      done();
+    };
+    const startQuiet = () => {
+      quiet = setTimeout(finish, QUIET_MS);
+      this.onOutput = () => quiet?.refresh();
+    };
+    const deadline = setTimeout(finish, MARKER_WAIT_MS);
+    if (!this.launched || this.launched.exitInfo) startQuiet();
+    else this.launched.once('exit', startQuiet);
   }
 
   /**

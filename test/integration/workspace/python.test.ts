@@ -42,7 +42,7 @@ describe('a SAM workspace with Python and custom-runtime functions', () => {
     assert.equal((parse(result.payload) as { status: string }).status, 'repriced');
   });
 
-  it('says in one message which requirement pip could not get, and deploys nothing for that function', async () => {
+  it('says in one message which requirement pip could not get, and does not run the function until it builds', async () => {
     ws = await deployFixture('sam-python');
     await ws.deployer.watch();
     const requirements = path.join(ws.dir, 'orders', 'requirements.txt');
@@ -53,8 +53,10 @@ describe('a SAM workspace with Python and custom-runtime functions', () => {
     assert.equal(orders.change, 'failed');
     assert.match(orders.error!, /^OrdersFunction: pip could not install .*requirements\.txt: .*lambda-dock-no-such-package==9\.9\.9.*\. Fix the requirement, or pip's configuration \(pip config list\)/);
     assert.equal(orders.error!.split('\n').length, 1, 'one line');
-    // The last good deploy keeps serving.
-    const result = await ws.host.invoke('OrdersFunction', json({ items: [{ price: 1 }] }));
-    assert.equal((parse(result.payload) as { total: number }).total, 1);
+    await assert.rejects(ws.host.invoke('OrdersFunction', json({})), (error: Error) => {
+      assert.ok(error.message.startsWith('OrdersFunction was not run because its last build failed'), error.message);
+      assert.ok(error.message.includes(orders.error!), error.message);
+      return true;
+    });
   });
 });
