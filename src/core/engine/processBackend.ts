@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { silentLogger, type Logger } from '../log';
-import { pythonRuntimeClientPath, runtimeClientPath } from '../paths';
+import { pythonRuntimeClientPath } from '../paths';
 import { findBootstrap } from './customRuntime';
 import { hostPython, pythonMismatchNote } from './hostPython';
 import { isCustomRuntime, isPythonRuntime } from './images';
 import { inspectorEnvironment } from './inspector';
+import { nodeProgram } from './processNode';
 import { OutputBufferingInstance, type InstanceExit, type LambdaBackend, type LaunchedInstance, type LaunchSpec, type ManagedContainer, type RuntimeApiEndpoint, type StaleReport } from './backend';
 
 class ProcessInstance extends OutputBufferingInstance implements LaunchedInstance {
@@ -73,17 +73,20 @@ export class ProcessBackend implements LambdaBackend {
       // -B: the code folder is the read-only content cache, as /var/task is read-only on Lambda.
       const python = await hostPython();
       const note = pythonMismatchNote(spec.runtime!, python, 'as local processes');
-      if (note && !this.noted.has(spec.runtime!)) {
-        this.noted.add(spec.runtime!);
-        this.log.warn(note);
-      }
+      if (note) this.noteOnce(spec.runtime!, note);
       return { command: python.executable, args: ['-B', pythonRuntimeClientPath()], env: layers ? { _LAMBDA_DOCK_OPT: layers } : {} };
     }
     if (isCustomRuntime(spec.runtime)) {
       return { command: findBootstrap(spec.functionName, spec.codeDir, layers).hostPath, args: [], env: {} };
     }
-    const nodePath = layers ? [path.join(layers, 'nodejs/node20/node_modules'), path.join(layers, 'nodejs/node_modules'), taskRoot] : [taskRoot];
-    return { command: process.execPath, args: [runtimeClientPath()], env: { NODE_PATH: nodePath.join(path.delimiter) } };
+    return nodeProgram(spec, taskRoot, (runtime, message) => this.noteOnce(runtime, message));
+  }
+
+  /** Says something about a runtime in the log once per backend. */
+  private noteOnce(key: string, message: string): void {
+    if (this.noted.has(key)) return;
+    this.noted.add(key);
+    this.log.warn(message);
   }
 
   async terminate(instanceId: string): Promise<void> {
