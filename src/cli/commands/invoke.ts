@@ -53,10 +53,12 @@ export const invokeCommand: CliCommand = {
     }
     const payloads = targets.map((fn) => explicitPayload ?? samplePayload(context, fn));
 
+    // Built (esbuild, package patterns, dependencies) and packaged before an engine starts: a build that
+    // fails is reported with its file and line, and nothing runs.
+    const packaged = await untilAborted(packageFunctions(targets, context.signal), context.signal);
     const host = await startHost(context);
     try {
-      // Built (esbuild, package patterns) and packaged first: the engine mounts what the workspace area packaged.
-      await untilAborted(host.deploy(await packageFunctions(targets, context.signal)), context.signal);
+      await untilAborted(host.deploy(packaged), context.signal);
       const results: InvokeResult[] = [];
       for (const [i, fn] of targets.entries()) {
         context.signal.throwIfAborted();

@@ -90,6 +90,17 @@ describe('the lambda-dock command line', function () {
       assert.deepEqual(await containersFor(workspace), []);
     });
 
+    it('a function that does not build, named with the file and line esbuild stopped at', async () => {
+      const workspace = makeFolder({
+        'template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.handler\n      Runtime: nodejs20.x\n',
+        'src/app.ts': 'export const handler = async (): Promise<number> => {\n  return 1 +;\n};\n',
+      });
+      const run = await lambdaDock(['invoke', 'Fn', '--workspace', workspace, '--json']);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /^lambda-dock: Fn does not build: app\.ts:2:\d+: Unexpected ";"; fix the source and save again\n$/);
+      assert.deepEqual(await containersFor(workspace), []);
+    });
+
     it('an engine that is not running', async () => {
       const run = await lambdaDock(['invoke', 'HelloFunction', '--workspace', EXAMPLES], { LAMBDA_DOCK_CONTAINER_CLI: 'podman', DOCKER_HOST: 'unix:///nonexistent/podman.sock' });
       assert.equal(run.code, 1);

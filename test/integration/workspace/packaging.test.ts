@@ -58,6 +58,13 @@ describe('packaging as Lambda gets it: linked packages and dependencies built as
     assert.equal(fs.statSync(path.join(cache, 'dependencies', installs[0])).mtimeMs, installedAt);
   });
 
+  it('an esbuild build bundles dependencies installed apart from its folder', async () => {
+    const dir = copyFixture('npm-deps');
+    const payload = await invoke(dir, 'BundledInstallFunction', { value: 9 }, { LAMBDA_DOCK_CACHE_DIR: freshCache() });
+    assert.deepEqual(payload, { bundled: true });
+    assert.equal(fs.existsSync(path.join(dir, 'typed-fn/node_modules')), false);
+  });
+
   it('a lock file is installed with npm ci, at the versions it pins', async () => {
     const dir = copyFixture('npm-deps');
     const payload = await invoke(dir, 'LockedFunction', { value: 3 }, { LAMBDA_DOCK_CACHE_DIR: freshCache() });
