@@ -23,6 +23,7 @@ import { EngineEvents, type ContainerEvent } from './engineEvents';
 import { ENGINE_ERRORS, ignoreMissing, imageUnavailable } from './errors';
 import { ensureInstanceNetwork, type InstanceNetwork } from './instanceNetwork';
 import type { HostPython } from './hostPython';
+import { chooseRuntimeApiEndpoint } from './runtimeApiEndpoint';
 import { CONTAINER_INSPECTOR_PORT, inspectorEnvironment } from './inspector';
 import { ensureLocalCustomRuntimeImage } from './localCustomRuntimeImage';
 import { ensureLocalNodeImage, localImageSource } from './localNodeImage';
@@ -375,27 +376,21 @@ export class DockerBackend implements LambdaBackend {
     if (spec.layersDir) await container.putArchive(tarFs.pack(spec.layersDir) as unknown as NodeJS.ReadableStream, { path: '/opt' });
   }
 
-  private async findRuntimeApiEndpoint(): Promise<RuntimeApiEndpoint> {
-    const override = process.env.LAMBDA_DOCK_RUNTIME_API_HOST;
-    if (override) {
-      const reason = `LAMBDA_DOCK_RUNTIME_API_HOST is set (${override}), so connections are not checked against instance addresses`;
-      return { bindAddress: process.env.LAMBDA_DOCK_RUNTIME_API_BIND ?? '127.0.0.1', advertisedHost: override, identity: { kind: 'unverified', reason } };
-    }
-    const hostAlias = this.selection.kind === 'podman' ? 'host.containers.internal' : 'host.docker.internal';
-    const unverified = (reason: string): RuntimeApiEndpoint => ({ bindAddress: '127.0.0.1', advertisedHost: hostAlias, identity: { kind: 'unverified', reason } });
-    if (!this.canBindHostPaths) return unverified(`the engine at ${this.endpoint} runs on another machine, whose containers reach this one through ${hostAlias}`);
-    const info = (await this.docker.info()) as { SecurityOptions?: string[] };
-    if (info.SecurityOptions?.some((option) => option.includes('name=rootless'))) {
-      return unverified(`the ${this.name} engine is rootless: its containers reach this machine through a user-mode network proxy that hides their addresses`);
-    }
-    const { gateway } = await this.instanceNetwork();
-    // Bound to the instances' bridge: its containers reach it, other machines do not.
-    if (await canBind(gateway)) return { bindAddress: gateway, advertisedHost: gateway, identity: { kind: 'address' } };
-    // Podman brings a bridge up with its first container: until then listen everywhere, serving only the instance's address.
-    if (this.selection.kind === 'podman') return { bindAddress: gateway, fallbackBindAddress: '0.0.0.0', advertisedHost: gateway, identity: { kind: 'address' } };
-    // Docker Desktop and other engines in a VM: the bridge is inside the VM, and the host is reached by name.
-    return unverified(`the engine's bridge ${gateway} is not on this machine (Docker Desktop or another engine in a VM), so connections arrive from its proxy, not from the instances' addresses`);
+  private findRuntimeApiEndpoint(): Promise<RuntimeApiEndpoint> {
+    const host = process.env.LAMBDA_DOCK_RUNTIME_API_HOST;
+    return chooseRuntimeApiEndpoint({
+      kind: this.selection.kind,
+      endpoint: this.endpoint,
+      local: this.canBindHostPaths,
+      override: host ? { host, bind: process.env.LAMBDA_DOCK_RUNTIME_API_BIND } : undefined,
+      rootless: async () => ((await this.docker.info()) as { SecurityOptions?: string[] }).SecurityOptions?.some((o) => o.includes('name=rootless')) ?? false,
+      gateway: async () => {
+        const { gateway } = await this.instanceNetwork();
+        return { address: gateway, bindable: await canBind(gateway) };
+      },
+    });
   }
+
 }
 
 /** Where Docker and Podman keep a container's peak memory, under cgroup v1 and v2. */
