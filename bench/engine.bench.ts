@@ -1,5 +1,7 @@
 // The engine benchmarks of issue 2, each beside a floor measured in the same run on the same image:
-// cold start, warm latency, a cold burst of 10, warm throughput with 8 callers. Run: npx tsx bench/engine.bench.ts
+// cold start, warm latency, a cold burst of 10, warm throughput with 8 callers; and (issue 13) Python's cold
+// start and warm latency in the local Python image beside the same floors, interleaved with the Node.js samples.
+// Run: npx tsx bench/engine.bench.ts
 // (npm run bench runs it after building dist/runtime/bootstrap.js, which the local Node.js image contains).
 // Benchmarks report, tests assert: this exits 0 when a target is missed, and says MISSED.
 import * as fs from 'node:fs';
@@ -24,15 +26,22 @@ const PAYLOAD = Buffer.from('{"bench":true}');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
-function writeFunction(workspace: string): string {
-  const dir = path.join(workspace, 'fn');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'index.js'), 'exports.handler = async (event) => ({ ok: true, event });\n');
-  return dir;
+type Language = 'node' | 'python';
+
+/** The same function in each language: it returns the event it was given. */
+function writeFunctions(workspace: string): Record<Language, string> {
+  const node = path.join(workspace, 'fn');
+  fs.mkdirSync(node, { recursive: true });
+  fs.writeFileSync(path.join(node, 'index.js'), 'exports.handler = async (event) => ({ ok: true, event });\n');
+  const python = path.join(workspace, 'fn-python');
+  fs.mkdirSync(python, { recursive: true });
+  fs.writeFileSync(path.join(python, 'index.py'), 'def handler(event, context):\n    return {"ok": True, "event": event}\n');
+  return { node, python };
 }
 
-function definition(name: string, codeDir: string, workspace: string): FunctionDefinition {
-  return withLambdaDefaults({ name, runtime: 'nodejs20.x', handler: 'index.handler', codeDir, timeoutSeconds: 30, source: { file: path.join(workspace, 'bench'), line: 1 } });
+function definition(name: string, codeDir: string, workspace: string, language: Language = 'node'): FunctionDefinition {
+  const runtime = language === 'node' ? 'nodejs20.x' : 'python3.12';
+  return withLambdaDefaults({ name, runtime, handler: 'index.handler', codeDir, timeoutSeconds: 30, source: { file: path.join(workspace, 'bench'), line: 1 } });
 }
 
 function check(result: InvokeResult, cold?: boolean): InvokeResult {
@@ -43,7 +52,8 @@ function check(result: InvokeResult, cold?: boolean): InvokeResult {
 
 async function main(): Promise<void> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-dock-bench-'));
-  const codeDir = writeFunction(workspace);
+  const codeDirs = writeFunctions(workspace);
+  const codeDir = codeDirs.node;
   const host = await FunctionHost.start({ workspace });
   const floors: FloorServer[] = [];
   let functionCount = 0;
@@ -52,6 +62,12 @@ async function main(): Promise<void> {
     const name = `${prefix}${++functionCount}`;
     await host.deploy([definition(name, codeDir, workspace)]);
     return name;
+  };
+  /** One fresh function per language, deployed together (a deploy retires what it does not name). */
+  const freshPair = async (prefix: string): Promise<Record<Language, string>> => {
+    const names = { node: `${prefix}${++functionCount}`, python: `${prefix}py${functionCount}` };
+    await host.deploy([definition(names.node, codeDirs.node, workspace), definition(names.python, codeDirs.python, workspace, 'python')]);
+    return names;
   };
   try {
     if (!(host.backend instanceof DockerBackend)) throw new Error('the engine benchmarks need a Docker or Podman engine');
@@ -71,6 +87,9 @@ async function main(): Promise<void> {
       });
     })();
     const first = await firstInHost;
+    // The same for Python: the first launch builds the local Python image.
+    const firstPython = await freshPair('firstpy');
+    check(await host.invoke(firstPython.python, PAYLOAD), true);
     const warmupFloor = await FloorServer.start(backend, image);
     await warmupFloor.server.remove();
 
@@ -78,16 +97,22 @@ async function main(): Promise<void> {
     progress(`cold start: ${COLD_SAMPLES} samples`);
     const coldMs: number[] = [];
     const initMs: number[] = [];
+    const pythonColdMs: number[] = [];
+    const pythonInitMs: number[] = [];
     const floorColdMs: number[] = [];
     for (let i = 0; i < COLD_SAMPLES; i++) {
       const floor = await FloorServer.start(backend, image);
       floorColdMs.push(floor.ms);
       await floor.server.remove();
-      const name = await freshFunction('cold');
-      const started = now();
-      const result = check(await host.invoke(name, PAYLOAD), true);
+      const names = await freshPair('cold');
+      let started = now();
+      const result = check(await host.invoke(names.node, PAYLOAD), true);
       coldMs.push(now() - started);
       initMs.push(result.report.initDurationMs ?? NaN);
+      started = now();
+      const python = check(await host.invoke(names.python, PAYLOAD), true);
+      pythonColdMs.push(now() - started);
+      pythonInitMs.push(python.report.initDurationMs ?? NaN);
     }
     rows.push(
       ratioRow('cold start (median)', median(coldMs), median(floorColdMs), 'container + node http server answers', 1.3, 'ms', {
@@ -97,19 +122,27 @@ async function main(): Promise<void> {
         firstInNewHostMs: first.invoke,
       }),
     );
+    const pythonColdRow = ratioRow('Python cold start (median)', median(pythonColdMs), median(floorColdMs), 'container + node http server answers', 1.3, 'ms', {
+      samples: pythonColdMs.map((v) => v.toFixed(1)).join(' '),
+      initDurationMedianMs: median(pythonInitMs),
+    });
 
     // 2. Warm latency: sequential invokes of one warm function against keep-alive round trips into a container.
     progress(`warm latency: ${WARM_INVOKES} invokes`);
-    const warmName = await freshFunction('warm');
+    const warmNames = await freshPair('warm');
+    const warmName = warmNames.node;
     check(await host.invoke(warmName, PAYLOAD), true);
+    check(await host.invoke(warmNames.python, PAYLOAD), true);
     const floorServer = (await FloorServer.start(backend, image)).server;
     floors.push(floorServer);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const warmMs: number[] = [];
+    const pythonWarmMs: number[] = [];
     const floorWarmMs: number[] = [];
     for (let i = 0; i < 100; i++) {
       await request(agent, floorServer.address);
       check(await host.invoke(warmName, PAYLOAD), false);
+      check(await host.invoke(warmNames.python, PAYLOAD), false);
     }
     for (let done = 0; done < WARM_INVOKES; done += 100) {
       for (let i = 0; i < 100; i++) {
@@ -122,10 +155,17 @@ async function main(): Promise<void> {
         check(await host.invoke(warmName, PAYLOAD), false);
         warmMs.push(now() - started);
       }
+      for (let i = 0; i < 100; i++) {
+        const started = now();
+        check(await host.invoke(warmNames.python, PAYLOAD), false);
+        pythonWarmMs.push(now() - started);
+      }
     }
+    pythonWarmMs.sort((a, b) => a - b);
     warmMs.sort((a, b) => a - b);
     floorWarmMs.sort((a, b) => a - b);
     rows.push(ratioRow('warm invoke p50', percentile(warmMs, 50), percentile(floorWarmMs, 50), 'keep-alive HTTP round trip', 3));
+    const pythonWarmRow = ratioRow('Python warm invoke p50', percentile(pythonWarmMs, 50), percentile(floorWarmMs, 50), 'keep-alive HTTP round trip', 3, 'ms', { p99: round3(percentile(pythonWarmMs, 99)) });
     const p99 = percentile(warmMs, 99);
     const floorP99 = percentile(floorWarmMs, 99);
     rows.push({ measure: 'warm invoke p99', value: round3(p99), unit: 'ms', floor: round3(floorP99), floorLabel: 'keep-alive HTTP round trip', ratio: round3(p99 / floorP99), target: 'reported', pass: true });
@@ -195,7 +235,7 @@ async function main(): Promise<void> {
       }),
     );
 
-    writeReport('engine', [rows[0], rows[1], rows[2], rows[4], rows[5], rows[3]], `${backend.name} ${backend.endpoint}`);
+    writeReport('engine', [rows[0], rows[1], rows[2], rows[4], rows[5], rows[3], pythonColdRow, pythonWarmRow], `${backend.name} ${backend.endpoint}`);
   } finally {
     await Promise.all(floors.map((f) => f.remove()));
     await host.dispose();

@@ -138,6 +138,14 @@ describe('affectedFunctions', () => {
     assert.deepEqual(affectedFunctions('/ws/a/.lambda-dock/events/A/x.json', [a]), []);
   });
 
+  it("maps a saved .py file (or requirements.txt) to its Python function, built from its source folder", () => {
+    const py = definition('Py', '/cache/build/py', { runtime: 'python3.12', build: { sourceDir: '/ws/py', pipRequirements: '/ws/py/requirements.txt' } });
+    const custom = definition('Custom', '/ws/custom', { runtime: 'provided.al2023', handler: 'bootstrap' });
+    assert.deepEqual(affectedFunctions('/ws/py/pkg/orders.py', [a, py, custom]), ['Py']);
+    assert.deepEqual(affectedFunctions('/ws/py/requirements.txt', [a, py, custom]), ['Py']);
+    assert.deepEqual(affectedFunctions('/ws/custom/bootstrap', [a, py, custom]), ['Custom']);
+  });
+
   it('treats project files as affecting everything', () => {
     assert.equal(affectedFunctions('/ws/template.yaml', [a]), 'all');
     assert.equal(affectedFunctions('/ws/sub/serverless.yml', [a]), 'all');
