@@ -168,12 +168,17 @@ export class ApiGatewayServer {
     }
     const cors = api.kind === 'http' && api.cors ? corsHeaders(api.cors, origin, false) : {};
     const extra = { ...ids, ...cors };
-    let body: Buffer;
-    try {
-      body = await readBody(req, MAX_SYNC_PAYLOAD_BYTES, 'API request');
-    } catch {
-      answer(answers.tooLarge, extra);
-      return;
+    let body: Buffer = EMPTY;
+    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
+      try {
+        body = await readBody(req, MAX_SYNC_PAYLOAD_BYTES, 'API request');
+      } catch {
+        answer(answers.tooLarge, extra);
+        return;
+      }
+    } else {
+      // No body framing: the request has none, and waiting for its 'end' would only cost turns of the loop.
+      req.resume();
     }
     const request = gatewayRequest(req, body, requestId, `${this.host}:${this.port}`);
     const scope = this.eventScope(match, request);
@@ -237,6 +242,8 @@ export class ApiGatewayServer {
     });
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function idHeaders(kind: 'rest' | 'http', requestId: string): OutgoingHttpHeaders {
   return kind === 'rest' ? { 'x-amzn-requestid': requestId } : { 'apigw-requestid': requestId };
