@@ -18,6 +18,7 @@ import { PayloadDrafts } from './invoke/payloadDrafts';
 import { ResultPanels } from './results/resultPanels';
 import { StatusBar } from './editor/statusBar';
 import { ExtensionLog } from './log';
+import { apiGatewayFactory, ApiGatewayService } from './routes/apiGatewayService';
 import { ContainersStore } from './model/containersStore';
 import { FunctionsStore } from './model/functionsStore';
 import { Settings } from './settings';
@@ -55,6 +56,8 @@ export class LambdaDockContext implements vscode.Disposable {
   readonly diagnostics: Diagnostics;
   readonly deployOnSave: DeployOnSave;
   readonly invokeApi: InvokeApiService;
+  /** The workspace's HTTP APIs (API Gateway routes), started on first use. */
+  readonly apiGateway: ApiGatewayService;
   private lastInvocationValue: LastInvocation | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
@@ -91,6 +94,11 @@ export class LambdaDockContext implements vscode.Disposable {
     this.diagnostics = this.own(new Diagnostics());
     this.deployOnSave = this.own(new DeployOnSave(workspace, this.deploys, this.log.component('save')));
     this.invokeApi = new InvokeApiService(invokeApiFactory, () => this.settings.current.invokeApiPort, this.log);
+    this.apiGateway = this.own(new ApiGatewayService(apiGatewayFactory, () => this.settings.current.apiPort, this.log));
+    this.own(this.apiGateway.onDidChange(() => this.updateStatus()));
+    // Routes follow the workspace: a deploy or a saved template changes what the APIs serve.
+    this.own(this.deploys.onDidChange(() => this.apiGateway.refresh()));
+    this.own(this.hosts.onDidChangeState((state) => void this.apiGateway.hostChanged(state.kind === 'ready' ? this.hosts.current : undefined)));
 
     this.own(this.hosts.onDidChangeState((state) => {
       void vscode.commands.executeCommand('setContext', 'lambdaDock.engineState', state.kind);
@@ -104,7 +112,7 @@ export class LambdaDockContext implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', 'lambdaDock.hasInstances', running);
     }));
     // The Invoke API serves whichever host runs: it starts with the engine and follows its restarts.
-    this.own(this.hosts.onDidChangeState((state) => void this.invokeApi.update(state.kind === 'ready' ? this.hosts.current : undefined)));
+    this.own(this.hosts.onDidChangeState((state) => void this.invokeApi.update(state.kind === 'ready' ? this.hosts.current : undefined).then(() => this.updateStatus())));
     this.own(this.deploys.onDidChange(() => {
       void vscode.commands.executeCommand('setContext', 'lambdaDock.noFunctions', this.deploys.discovered && this.deploys.definitions.length === 0);
       this.updateDiagnostics();
@@ -174,6 +182,7 @@ export class LambdaDockContext implements vscode.Disposable {
     this.disposed = true;
     this.deployOnSave.stop();
     await this.invokeApi.update(undefined);
+    await this.apiGateway.stop();
     await this.hosts.dispose();
     this.dispose();
   }
@@ -217,6 +226,7 @@ export class LambdaDockContext implements vscode.Disposable {
     }
     if (services.has('host')) await this.hosts.restart();
     else if (services.has('invokeApi')) await this.invokeApi.update(this.hosts.current);
+    if (services.has('apiGateway') && !services.has('host')) await this.apiGateway.restart();
     this.updateStatus();
   }
 
@@ -234,6 +244,8 @@ export class LambdaDockContext implements vscode.Disposable {
       deploying: this.deploys.running,
       ...(this.deploys.lastOutcome ? { last: this.deploys.lastOutcome } : {}),
       deployOnSave: this.deployOnSave.running,
+      ...(this.apiGateway.url ? { apiUrl: this.apiGateway.url } : {}),
+      ...(this.invokeApi.endpoint ? { invokeApiUrl: this.invokeApi.endpoint } : {}),
     });
   }
 }

@@ -12,6 +12,8 @@ export interface LambdaDockSettings {
   prewarm: boolean;
   /** 0: the Invoke API is off. */
   invokeApiPort: number;
+  /** The HTTP APIs' port (started on first use); 0: a free port. */
+  apiPort: number;
   runtimeImages: Record<string, string>;
   cleanupStaleOnStart: CleanupStaleChoice;
   /** SAM's --env-vars file (absolute, or relative to the workspace folder); '' for none. */
@@ -26,13 +28,14 @@ export const DEFAULT_SETTINGS: LambdaDockSettings = {
   maxConcurrencyPerFunction: 10,
   prewarm: false,
   invokeApiPort: 0,
+  apiPort: 3000,
   runtimeImages: {},
   cleanupStaleOnStart: 'ask',
   envVarsFile: '',
 };
 
 /** The long-lived services a setting belongs to: a change restarts only these. */
-export type SettingsService = 'host' | 'deployOnSave' | 'invokeApi' | 'discovery';
+export type SettingsService = 'host' | 'deployOnSave' | 'invokeApi' | 'discovery' | 'apiGateway';
 
 const SERVICE_OF: Record<keyof LambdaDockSettings, SettingsService | undefined> = {
   engine: 'host',
@@ -43,6 +46,7 @@ const SERVICE_OF: Record<keyof LambdaDockSettings, SettingsService | undefined> 
   deployOnSave: 'deployOnSave',
   invokeApiPort: 'invokeApi',
   envVarsFile: 'discovery',
+  apiPort: 'apiGateway',
   // Read when used: the next deploy, the next activation.
   prewarm: undefined,
   cleanupStaleOnStart: undefined,
@@ -60,6 +64,7 @@ export function readSettings(get: (key: keyof LambdaDockSettings) => unknown): L
     maxConcurrencyPerFunction: positiveInteger(get('maxConcurrencyPerFunction'), DEFAULT_SETTINGS.maxConcurrencyPerFunction),
     prewarm: get('prewarm') === true,
     invokeApiPort: port(get('invokeApiPort')),
+    apiPort: get('apiPort') === undefined ? DEFAULT_SETTINGS.apiPort : port(get('apiPort')),
     runtimeImages: stringRecord(get('runtimeImages')),
     cleanupStaleOnStart: cleanup === 'always' || cleanup === 'never' ? cleanup : 'ask',
     envVarsFile: typeof get('envVarsFile') === 'string' ? (get('envVarsFile') as string).trim() : '',

@@ -5,6 +5,7 @@ import { refresh, retryEngine, selectEngine, showLog } from './engine';
 import { savePayloadAsEvent } from './events';
 import { openHandler, showFunctionLogs, stopInstance } from './functions';
 import { editPayload, invokeAgain, invokeDraft, invokeFunction } from './invoke';
+import { copyRouteUrl, openRouteInBrowser, sendRequest } from '../routes/routeCommands';
 
 /** Every command of the extension; package.json's contributes.commands lists the same ids. */
 export const COMMANDS: CommandSpec[] = [
@@ -27,6 +28,9 @@ export const COMMANDS: CommandSpec[] = [
   showOtherWorkspaces,
   hideOtherWorkspaces,
   showLog,
+  sendRequest,
+  copyRouteUrl,
+  openRouteInBrowser,
 ];
 
 export function registerCommands(env: CommandEnv): void {

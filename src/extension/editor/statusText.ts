@@ -7,9 +7,23 @@ export interface StatusInput {
   deploying: boolean;
   last?: DeployOutcome;
   deployOnSave: boolean;
+  /** Where the HTTP APIs listen, once started. */
+  apiUrl?: string;
+  /** Where the Invoke API listens, when it is on. */
+  invokeApiUrl?: string;
 }
 
 export function statusText(input: StatusInput): { text: string; tooltip: string; error: boolean } {
+  const text = baseStatus(input);
+  if (input.engine.kind === 'unreachable') return text;
+  const servers = [
+    input.apiUrl ? `HTTP APIs: ${input.apiUrl}` : 'HTTP APIs: start on first Send Request (lambdaDock.apiPort)',
+    input.invokeApiUrl ? `Invoke API: ${input.invokeApiUrl}` : 'Invoke API: off (lambdaDock.invokeApiPort)',
+  ];
+  return { ...text, tooltip: `${text.tooltip}\n${servers.join('\n')}` };
+}
+
+function baseStatus(input: StatusInput): { text: string; tooltip: string; error: boolean } {
   const { engine, last } = input;
   const saveNote = input.deployOnSave ? 'Saving a function\'s file redeploys it.' : 'Deploy on save is off (lambdaDock.deployOnSave).';
   if (engine.kind === 'unreachable') return { text: '$(error) Lambda Dock: no engine', tooltip: engine.message, error: true };

@@ -1,4 +1,5 @@
 import type { InstanceSnapshot } from '../../core/runtime/warmInstance';
+import { routeRecords } from '../routes/routeRecords';
 import type { HostService } from '../engine/hostService';
 import { Emitter, type Disposable } from '../util/emitter';
 import type { DeployService } from '../workspace/deployService';
@@ -62,6 +63,7 @@ export class FunctionsStore implements Disposable {
       source: definition.source,
       state: this.deploys.state(definition.name),
       problems: this.deploys.problemsOf(definition.name).map((p) => p.message),
+      routes: routeRecords(definition),
       instances: (byFunction.get(definition.name) ?? []).sort((a, b) => a.startedAt - b.startedAt),
     }));
     return { engine: this.hosts.state, discovered: this.deploys.discovered, functions };

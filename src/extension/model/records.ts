@@ -14,7 +14,20 @@ export interface FunctionRecord {
   state: FunctionDeployState;
   /** Discovery's problems about this function (a missing handler file...). */
   problems: string[];
+  /** The API Gateway routes that invoke it (REST and HTTP APIs), in the order the template lists them. */
+  routes: RouteRecord[];
   instances: InstanceRecord[];
+}
+
+/** One route of a function as the Functions view shows it and route commands act on it. */
+export interface RouteRecord {
+  functionName: string;
+  method: string;
+  /** '/orders/{id}' or '$default'. */
+  path: string;
+  apiId: string;
+  apiKind: 'rest' | 'http';
+  stage: string;
 }
 
 /** A warm instance as the engine reports it (its deploy fingerprint is not shown). */

@@ -1,5 +1,6 @@
 import type { EngineState } from '../engine/hostService';
 import type { FunctionRecord, FunctionsSnapshot, InstanceRecord } from '../model/records';
+import { routeNode } from '../routes/routeNodes';
 import { formatAge, NODE_PREFIX, plural, type TreeNode } from './treeNode';
 
 /**
@@ -47,7 +48,7 @@ export function engineNotice(engine: EngineState): TreeNode | undefined {
 
 export function functionNode(fn: FunctionRecord, now: number): TreeNode {
   const kind = fn.image ? 'image' : (fn.runtime ?? 'unknown runtime');
-  const children = fn.instances.map((instance) => instanceNode(instance, now));
+  const children = [...fn.routes.map(routeNode), ...fn.instances.map((instance) => instanceNode(instance, now))];
   const error = fn.state.kind === 'error' ? fn.state.reason : fn.problems[0];
   const state = error ? 'error' : fn.state.kind;
   const stateText = {

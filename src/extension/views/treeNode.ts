@@ -1,9 +1,10 @@
-import type { ContainerRecord, FunctionRecord, InstanceRecord } from '../model/records';
+import type { ContainerRecord, FunctionRecord, InstanceRecord, RouteRecord } from '../model/records';
 
 /** What a node is about: the record a command run from its menu receives (no id parsed back from a string). */
 export type NodeData =
   | { kind: 'function'; record: FunctionRecord }
   | { kind: 'instance'; record: InstanceRecord }
+  | { kind: 'route'; record: RouteRecord }
   | { kind: 'container'; record: ContainerRecord }
   | { kind: 'containerGroup'; functionName: string }
   /** A line that tells the state of the view (no engine, untrusted workspace) and offers the fix on click. */
@@ -31,6 +32,8 @@ export interface TreeNode {
 export const NODE_PREFIX = {
   function: 'function:',
   instance: 'instance:',
+  /** A function's API route: route:FUNCTION|API|METHOD|PATH. */
+  route: 'route:',
   container: 'container:',
   /** The Containers view's group of one function's containers. */
   containerGroup: 'containers-of:',

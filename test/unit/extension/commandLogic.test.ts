@@ -16,7 +16,7 @@ const container: ContainerRecord = {
 
 describe('command arguments', () => {
   it('takes a function from a name, the record a function, instance or container node carries, or { functionName }', () => {
-    const fn: FunctionRecord = { name: 'Hello', source: { file: '/ws/template.yaml', line: 3 }, state: { kind: 'discovered' }, problems: [], instances: [] };
+    const fn: FunctionRecord = { name: 'Hello', source: { file: '/ws/template.yaml', line: 3 }, state: { kind: 'discovered' }, problems: [], routes: [], instances: [] };
     assert.equal(functionNameOf('Hello'), 'Hello');
     assert.equal(functionNameOf({ id: 'function:Other', data: { kind: 'function', record: fn } }), 'Hello', 'the record, not the id');
     assert.equal(functionNameOf({ data: { kind: 'instance', record: instance } }), 'Orders');
