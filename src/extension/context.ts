@@ -97,7 +97,10 @@ export class LambdaDockContext implements vscode.Disposable {
     this.apiGateway = this.own(new ApiGatewayService(apiGatewayFactory, () => this.settings.current.apiPort, this.log));
     this.own(this.apiGateway.onDidChange(() => this.updateStatus()));
     // Routes follow the workspace: a deploy or a saved template changes what the APIs serve.
-    this.own(this.deploys.onDidChange(() => this.apiGateway.refresh()));
+    this.own(this.deploys.onDidChange(() => {
+      this.apiGateway.refresh();
+      void vscode.commands.executeCommand('setContext', 'lambdaDock.hasRoutes', this.deploys.definitions.some((d) => (d.routes?.length ?? 0) > 0));
+    }));
     this.own(this.hosts.onDidChangeState((state) => void this.apiGateway.hostChanged(state.kind === 'ready' ? this.hosts.current : undefined)));
 
     this.own(this.hosts.onDidChangeState((state) => {
