@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import type { SendRequestSummary } from '../../../src/extension/routes/routeCommands';
 import type { LambdaDockApi } from '../../../src/extension/testApi';
 import { WORKSPACE_ENV } from '../protocol';
-import { paletteEntries } from './support/page';
 
 const EXTENSION_ID = 'lambda-dock.lambda-dock';
 
@@ -90,11 +89,6 @@ describe('API routes in the Functions view: Send Request and Copy URL', function
     const routes = routed.children.filter((c) => c.contextValue.startsWith('route.'));
     assert.deepEqual(routes.map((r) => [r.label, r.contextValue]), [['GET /orders/{id}', 'route.get'], ['POST /orders', 'route.other']]);
     assert.match(routes[0].description, /REST API ServerlessRestApi/);
-    const entries = await until('Send Request in the palette', async () => {
-      const listed = await paletteEntries('Lambda Dock: Send');
-      return listed.includes('Lambda Dock: Send Request') ? listed : undefined;
-    });
-    assert.ok(entries.includes('Lambda Dock: Send Request'), 'the palette offers Send Request once a function has a route');
   });
 
   it('Send Request starts the HTTP APIs, sends the request and shows the response with the function\'s log', async () => {
