@@ -31,7 +31,8 @@ export function handlerModule(handler: string, runtime?: string): string {
  */
 export function findHandlerFile(dir: string, handler: string, runtime: string | undefined, extensions = NODE_MODULE_EXTENSIONS): string | undefined {
   if (isNodeRuntime(runtime)) return extensions === NODE_MODULE_EXTENSIONS ? nodeHandlerFile(dir, handler) : firstExisting(dir, handlerModule(handler, runtime), extensions);
-  if (runtime?.startsWith('python')) return firstExisting(dir, handlerModule(handler).replace(/\./g, '/'), ['.py']);
+  // Python imports the module path with dots or slashes, as a module file or a package's __init__.py.
+  if (runtime?.startsWith('python')) return firstExisting(dir, handlerModule(handler).replace(/\./g, '/'), ['.py', '/__init__.py']);
   return '';
 }
 
