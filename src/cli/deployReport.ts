@@ -27,6 +27,7 @@ export function printDeployReport(context: CommandContext, report: WorkspaceDepl
     ].filter(Boolean).join(', ');
     context.out(`  ${fn.name.padEnd(width)}  ${fn.change.padEnd(9)}  ${steps}`);
     if (fn.error) context.out(`    ${fn.error}`);
+    for (const warning of fn.warnings ?? []) context.log.warn(warning);
   }
   for (const name of report.removed) context.out(`  ${name.padEnd(width)}  removed`);
   for (const problem of report.problems) context.log.warn(formatProblem(problem, context.workspace));

@@ -55,7 +55,7 @@ export const invokeCommand: CliCommand = {
 
     // Built (esbuild, package patterns, dependencies) and packaged before an engine starts: a build that
     // fails is reported with its file and line, and nothing runs.
-    const packaged = await untilAborted(packageFunctions(targets, context.signal), context.signal);
+    const packaged = await untilAborted(packageFunctions(targets, context.signal, (warning) => context.log.warn(warning)), context.signal);
     const host = await startHost(context);
     try {
       await untilAborted(host.deploy(packaged), context.signal);

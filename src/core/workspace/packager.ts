@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { FunctionDefinition, LayerDefinition } from '../functions/definition';
-import { storeFolder, storeMerged, type MergeSource, type StoredContent } from '../contentCache';
+import { storeFolder, storeMerged, type LinkNote, type MergeSource, type StoredContent } from '../contentCache';
 import { EsbuildBuilder } from './esbuildBuilder';
 import { WORKSPACE_ERROR_CODES, workspaceError } from './errors';
 import { patternFilter } from './globPatterns';
@@ -29,6 +29,8 @@ export interface PackagedFunction {
   layersHash?: string;
   /** Files whose change calls for a rebuild (the bundle's inputs), besides the code and layer folders. */
   inputs: string[];
+  /** What the user should know that did not stop the packaging: links left out (dangling, or a loop). */
+  warnings: string[];
   /** False when the code's content was already in the cache (the build produced the same bytes). */
   codeChanged: boolean;
   incrementalBuild?: boolean;
@@ -41,7 +43,7 @@ export class FunctionPackager {
 
   async package(definition: FunctionDefinition, signal?: AbortSignal): Promise<PackagedFunction> {
     const timings: PackageTimings = { codeMs: 0, layersMs: 0 };
-    if (definition.image) return { definition, inputs: [], codeChanged: false, timings };
+    if (definition.image) return { definition, inputs: [], warnings: [], codeChanged: false, timings };
     if (!definition.codeDir) {
       throw workspaceError(WORKSPACE_ERROR_CODES.missingProperty, `${definition.name} has neither code nor an image; set CodeUri or an image`);
     }
@@ -89,6 +91,7 @@ export class FunctionPackager {
     }
     // A change under a linked folder (a file: dependency, a workspace package) changes the code.
     inputs.push(...(code.linkedFolders ?? []));
+    const warnings = (code.linkNotes ?? []).map((note) => linkWarning(definition.name, note));
     timings.codeMs = code.durationMs;
     let layersDir: string | undefined;
     let layersHash: string | undefined;
@@ -99,6 +102,7 @@ export class FunctionPackager {
       layersDir = layers.dir;
       layersHash = layers.hash;
       inputs.push(...(layers.linkedFolders ?? []));
+      warnings.push(...(layers.linkNotes ?? []).map((note) => linkWarning(`${definition.name}'s layers`, note)));
     }
     const packaged: FunctionDefinition = {
       ...definition,
@@ -112,6 +116,7 @@ export class FunctionPackager {
       codeHash: code.hash,
       ...(layersDir ? { layersDir, layersHash } : {}),
       inputs,
+      warnings,
       codeChanged: code.copied,
       ...(incrementalBuild !== undefined ? { incrementalBuild } : {}),
       timings,
@@ -141,15 +146,26 @@ export class FunctionPackager {
   }
 }
 
+/** A link left out of a function's code, said so that a missing module at run time is not a mystery. */
+function linkWarning(owner: string, note: LinkNote): string {
+  return note.reason === 'dangling'
+    ? `${owner}: ${note.relativePath} is a link to ${note.target}, which does not exist; it is left out of the code (reinstall, or fix the link)`
+    : `${owner}: ${note.relativePath} is a link to ${note.target}, a folder that holds the code itself; it is left out of the code (a loop)`;
+}
+
 /**
  * Builds and packages definitions once (no kept build contexts): for one-shot commands such as invoke.
  * The returned definitions are what FunctionHost.deploy takes. A build failure rejects.
  */
-export async function packageFunctions(definitions: readonly FunctionDefinition[], signal?: AbortSignal): Promise<FunctionDefinition[]> {
+export async function packageFunctions(definitions: readonly FunctionDefinition[], signal?: AbortSignal, warn?: (message: string) => void): Promise<FunctionDefinition[]> {
   const packager = new FunctionPackager();
   try {
     const packaged: FunctionDefinition[] = [];
-    for (const definition of definitions) packaged.push((await packager.package(definition, signal)).definition);
+    for (const definition of definitions) {
+      const result = await packager.package(definition, signal);
+      for (const warning of result.warnings) warn?.(warning);
+      packaged.push(result.definition);
+    }
     return packaged;
   } finally {
     await packager.dispose();

@@ -27,7 +27,7 @@ export interface DeployHost {
 
 export interface FunctionDeployResult {
   name: string;
-  /** 'failed': it did not build; the previous deploy (if any) keeps serving. */
+  /** 'failed': it did not build; its invokes fail with that build error until it builds again. */
   change: DeployChange | 'failed';
   buildMs?: number;
   /** False for a cold esbuild build, true for an incremental rebuild. */
@@ -36,6 +36,8 @@ export interface FunctionDeployResult {
   imageBuildMs?: number;
   prewarmMs?: number;
   error?: string;
+  /** What packaging left out and why (a dangling link), without failing. */
+  warnings?: string[];
 }
 
 export interface WorkspaceDeployReport {
@@ -169,6 +171,7 @@ export class WorkspaceDeployer extends EventEmitter {
           packageMs: packaged.timings.codeMs + packaged.timings.layersMs,
           ...(packaged.timings.buildMs !== undefined ? { buildMs: packaged.timings.buildMs, incremental: packaged.incrementalBuild ?? false } : {}),
           ...(imageBuildMs !== undefined ? { imageBuildMs } : {}),
+          ...(packaged.warnings.length ? { warnings: packaged.warnings } : {}),
         });
       } catch (error) {
         if (signal?.aborted) throw error;

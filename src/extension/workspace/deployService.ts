@@ -29,7 +29,7 @@ export type Discover = (workspace: string) => Promise<Discovery>;
 
 /** Builds (esbuild) and packages a function for the engine: core/workspace's FunctionPackager. */
 export interface Packager {
-  package(definition: FunctionDefinition): Promise<{ definition: FunctionDefinition; inputs: string[] }>;
+  package(definition: FunctionDefinition): Promise<{ definition: FunctionDefinition; inputs: string[]; warnings?: string[] }>;
   forget?(name: string): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -244,6 +244,7 @@ export class DeployService implements Disposable {
         let packaged: Awaited<ReturnType<Packager['package']>>;
         try {
           packaged = await this.packager.package(definition);
+          for (const warning of packaged.warnings ?? []) this.log.warn(`[deploy] ${warning}`);
         } catch (error) {
           this.fail(outcome, definition.name, errorMessage(error));
           host.setBuildFailure(definition, buildFailureOf(error));

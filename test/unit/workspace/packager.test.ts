@@ -99,4 +99,17 @@ describe('building and packaging functions', () => {
     const packaged = await packager.package(functions[0]);
     assert.deepEqual(fs.readdirSync(packaged.codeDir!).sort(), ['app.mjs', 'app.mjs.map']);
   });
+
+  it('says which links it left out of the code, and why, without failing', async () => {
+    const dir = copyFixture('sam-hello-js');
+    const codeDir = path.join(dir, 'hello-world');
+    fs.mkdirSync(path.join(codeDir, 'node_modules'));
+    fs.symlinkSync('../../shared-lib', path.join(codeDir, 'node_modules', 'shared-lib'));
+    const { functions } = await discoverFunctions(dir);
+    const packaged = await packager.package(functions[0]);
+    assert.deepEqual(packaged.warnings, [
+      'HelloWorldFunction: node_modules/shared-lib is a link to ../../shared-lib, which does not exist; it is left out of the code (reinstall, or fix the link)',
+    ]);
+    assert.equal(fs.existsSync(path.join(packaged.codeDir!, 'node_modules', 'shared-lib')), false);
+  });
 });
