@@ -1,17 +1,24 @@
 import * as fs from 'node:fs';
-import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { errorMessage } from '../errors';
+import { currentDockerContext } from './dockerContext';
+import { describeAddress, parseEngineHost, type EngineAddress } from './engineAddress';
+import { closeEngineClient, createEngineClient } from './engineClient';
 import { badEngineChoice, engineMismatch, engineNotFound, engineNotRunning } from './errors';
 
 export type EngineKind = 'docker' | 'podman';
 
 export interface EngineSelection {
   kind: EngineKind;
-  /** A unix socket path, or an http(s)/tcp URL. */
+  /** How it is shown: the socket path for a local socket (scoped sockets connect to it), else a tcp:// or ssh:// URL. */
   endpoint: string;
-  /** Why this one: 'setting', 'LAMBDA_DOCK_CONTAINER_CLI', 'DOCKER_HOST' or 'socket'. */
+  address: EngineAddress;
+  /**
+   * Why this one: 'setting' or 'LAMBDA_DOCK_CONTAINER_CLI' (an engine kind was chosen), 'lambdaDock.dockerHost',
+   * 'DOCKER_HOST', 'Docker context "NAME" (from WHERE)', or 'socket' (the first default socket that answered).
+   */
   reason: string;
   apiVersion: string;
 }
@@ -22,6 +29,7 @@ export interface DetectOptions {
   /** The lambdaDock.dockerHost setting; DOCKER_HOST otherwise. */
   dockerHost?: string;
   env?: NodeJS.ProcessEnv;
+  /** How long an engine may take to answer /version; by default 2 s for a socket, 5 s over TCP, 20 s over SSH. */
   timeoutMs?: number;
 }
 
@@ -48,29 +56,32 @@ export function defaultSockets(kind: EngineKind, env: NodeJS.ProcessEnv): string
   ];
 }
 
-/** Picks the engine: an explicit choice wins, then DOCKER_HOST, then the usual sockets. */
+/**
+ * Picks the engine as the docker client does: lambdaDock.dockerHost (like -H), then DOCKER_HOST, then the
+ * Docker context (DOCKER_CONTEXT, else the config's currentContext; not when Podman was chosen), then the
+ * usual sockets. An engine kind chosen by setting or LAMBDA_DOCK_CONTAINER_CLI must match what answers.
+ */
 export async function detectEngine(options: DetectOptions = {}): Promise<EngineSelection> {
   const env = options.env ?? process.env;
-  const timeoutMs = options.timeoutMs ?? 2000;
   const settingChoice = options.engine && options.engine !== 'auto' ? options.engine : undefined;
   // An empty variable is unset, as shells and CI files often leave it.
   const choice = settingChoice ?? (env.LAMBDA_DOCK_CONTAINER_CLI || undefined);
   if (choice !== undefined && choice !== 'docker' && choice !== 'podman') throw badEngineChoice(choice);
   const choiceReason = settingChoice ? 'setting' : 'LAMBDA_DOCK_CONTAINER_CLI';
-  const host = options.dockerHost || env.DOCKER_HOST;
+  const named = namedEngine(options, env, choice);
   const tried: string[] = [];
 
   // An engine named explicitly is the one to use: if it does not answer, say so rather than pick another.
-  if (host) {
-    const endpoint = endpointFromHost(host);
+  if (named) {
+    const endpoint = describeAddress(named.address);
     let found: { kind: EngineKind; apiVersion: string };
     try {
-      found = await identify(endpoint, timeoutMs);
+      found = await identify(named.address, env, options.timeoutMs);
     } catch (error) {
-      throw engineNotRunning(choice ?? 'docker', host, error);
+      throw engineNotRunning(choice ?? 'docker', named.shown, error, named.reason);
     }
-    if (choice && found.kind !== choice) throw engineMismatch(host, found.kind, choice);
-    return { ...found, endpoint, reason: choice ? choiceReason : 'DOCKER_HOST' };
+    if (choice && found.kind !== choice) throw engineMismatch(named.shown, found.kind, choice);
+    return { ...found, endpoint, address: named.address, reason: choice && named.reason === 'DOCKER_HOST' ? choiceReason : named.reason };
   }
 
   const kinds: EngineKind[] = choice ? [choice as EngineKind] : ['docker', 'podman'];
@@ -81,8 +92,9 @@ export async function detectEngine(options: DetectOptions = {}): Promise<EngineS
         continue;
       }
       try {
-        const found = await identify(socket, timeoutMs);
-        return { ...found, endpoint: socket, reason: choice ? choiceReason : 'socket' };
+        const address: EngineAddress = { transport: 'unix', socketPath: socket };
+        const found = await identify(address, env, options.timeoutMs);
+        return { ...found, endpoint: socket, address, reason: choice ? choiceReason : 'socket' };
       } catch (error) {
         tried.push(`${socket}: ${describe(error)}`);
       }
@@ -92,10 +104,15 @@ export async function detectEngine(options: DetectOptions = {}): Promise<EngineS
   throw engineNotFound(tried);
 }
 
-function endpointFromHost(host: string): string {
-  if (host.startsWith('unix://')) return host.slice('unix://'.length);
-  if (host.startsWith('tcp://')) return `http://${host.slice('tcp://'.length)}`;
-  return host;
+/** The engine the setting, DOCKER_HOST or a Docker context names, with what named it. */
+function namedEngine(options: DetectOptions, env: NodeJS.ProcessEnv, choice: string | undefined): { address: EngineAddress; reason: string; shown: string } | undefined {
+  if (options.dockerHost) return { address: parseEngineHost(options.dockerHost, env), reason: 'lambdaDock.dockerHost', shown: options.dockerHost };
+  if (env.DOCKER_HOST) return { address: parseEngineHost(env.DOCKER_HOST, env), reason: 'DOCKER_HOST', shown: env.DOCKER_HOST };
+  if (choice === 'podman') return undefined;
+  const context = currentDockerContext(env);
+  if (!context) return undefined;
+  const reason = `Docker context "${context.name}" (from ${context.from})`;
+  return { address: context.address, reason, shown: `${describeAddress(context.address)} (${reason})` };
 }
 
 function describe(error: unknown): string {
@@ -105,40 +122,45 @@ function describe(error: unknown): string {
   return errorMessage(error);
 }
 
-/** Asks an endpoint for /version and tells Docker from Podman by its components. */
-async function identify(endpoint: string, timeoutMs: number): Promise<{ kind: EngineKind; apiVersion: string }> {
-  const body = await getJson(endpoint, '/version', timeoutMs);
-  const components = Array.isArray(body.Components) ? (body.Components as Array<{ Name?: string }>) : [];
-  const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
-  return { kind: podman ? 'podman' : 'docker', apiVersion: String(body.ApiVersion ?? '') };
+/** Asks an engine for /version and tells Docker from Podman by its components. */
+async function identify(address: EngineAddress, env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<{ kind: EngineKind; apiVersion: string }> {
+  const limit = timeoutMs ?? { unix: 2000, tcp: 5000, ssh: 20_000 }[address.transport];
+  // A socket that accepts the connection is an engine, perhaps a busy one (Podman's service starts its work per
+  // request): its answer gets longer than a connect does, so load does not read as "not running".
+  if (address.transport !== 'ssh') await connects(address, limit).catch((error: unknown) => Promise.reject(new Error(describe(error), { cause: error })));
+  const answerLimit = address.transport === 'ssh' ? limit : Math.max(limit, ANSWER_TIMEOUT_MS);
+  const docker = createEngineClient(address, env);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const body = (await Promise.race([
+      docker.version() as Promise<unknown>,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${answerLimit} ms`)), answerLimit);
+      }),
+    ])) as Record<string, unknown> | string;
+    if (!body || typeof body !== 'object') throw new Error('not a Docker Engine API (its /version is not JSON)');
+    const components = Array.isArray(body.Components) ? (body.Components as Array<{ Name?: string }>) : [];
+    const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
+    return { kind: podman ? 'podman' : 'docker', apiVersion: String(body.ApiVersion ?? '') };
+  } catch (error) {
+    throw new Error(describe(error), { cause: error });
+  } finally {
+    clearTimeout(timer);
+    closeEngineClient(docker);
+  }
 }
 
 const ANSWER_TIMEOUT_MS = 15_000;
 
-function getJson(endpoint: string, requestPath: string, timeoutMs: number): Promise<Record<string, unknown>> {
+/** Whether the engine's socket or port takes a connection within the limit. */
+function connects(address: Exclude<EngineAddress, { transport: 'ssh' }>, limitMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const target = endpoint.startsWith('/') ? { socketPath: endpoint, path: requestPath } : { ...urlParts(endpoint), path: requestPath };
-    const request = http.get({ ...target, timeout: timeoutMs }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
-      response.on('end', () => {
-        if ((response.statusCode ?? 500) >= 400) return reject(new Error(`answered ${response.statusCode}`));
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
-        } catch (error) {
-          reject(new Error(`not a Docker Engine API (${describe(error)})`));
-        }
-      });
+    const socket = address.transport === 'unix' ? net.connect(address.socketPath) : net.connect(address.port, address.host);
+    socket.setTimeout(limitMs, () => socket.destroy(new Error(`no answer within ${limitMs} ms`)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
     });
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    // A socket that accepted the connection is an engine, perhaps a busy one (Podman's service starts its
-    // work per request): give its answer longer than a connect gets, so load does not read as "not running".
-    request.on('socket', (socket) => socket.once('connect', () => request.setTimeout(Math.max(timeoutMs, ANSWER_TIMEOUT_MS))));
-    request.on('error', reject);
+    socket.once('error', reject);
   });
-}
-
-function urlParts(endpoint: string): { host: string; port: number } {
-  const url = new URL(endpoint);
-  return { host: url.hostname, port: Number(url.port || 2375) };
 }

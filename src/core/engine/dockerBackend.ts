@@ -19,6 +19,7 @@ import {
   type StaleReport,
 } from './backend';
 import type { EngineSelection } from './detect';
+import { closeEngineClient, createEngineClient } from './engineClient';
 import { EngineEvents, type ContainerEvent } from './engineEvents';
 import { ENGINE_ERRORS, ignoreMissing, imageUnavailable } from './errors';
 import { ensureInstanceNetwork, type InstanceNetwork } from './instanceNetwork';
@@ -75,7 +76,7 @@ export class DockerBackend implements LambdaBackend {
   }
 
   static async connect(selection: EngineSelection, session: Session): Promise<DockerBackend> {
-    const backend = new DockerBackend(createClient(selection.endpoint), selection, session);
+    const backend = new DockerBackend(createEngineClient(selection.address), selection, session);
     await backend.events.start();
     return backend;
   }
@@ -94,9 +95,9 @@ export class DockerBackend implements LambdaBackend {
     return () => this.events.off('container', listener);
   }
 
-  /** Host folders can be bind-mounted only when the engine runs on this machine. */
+  /** Host folders can be bind-mounted only when the engine runs on this machine (reached by its socket). */
   get canBindHostPaths(): boolean {
-    return this.selection.endpoint.startsWith('/');
+    return this.selection.address.transport === 'unix';
   }
 
   /** The local image for a Node.js major (by default the host's): built on first use, see localNodeImage. */
@@ -322,6 +323,7 @@ export class DockerBackend implements LambdaBackend {
   async dispose(): Promise<void> {
     this.events.dispose();
     await Promise.all([...this.instances.keys()].map((id) => this.terminate(id).catch(() => undefined)));
+    closeEngineClient(this.docker);
   }
 
   /** Whether the session that labelled something is alive; each session is asked once per returned function. */
@@ -418,12 +420,6 @@ function canBind(address: string): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(0, address, () => server.close(() => resolve(true)));
   });
-}
-
-function createClient(endpoint: string): Docker {
-  if (endpoint.startsWith('/')) return new Docker({ socketPath: endpoint });
-  const url = new URL(endpoint);
-  return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: url.protocol === 'https:' ? 'https' : 'http' });
 }
 
 function outputSink(instance: DockerInstance): Writable {

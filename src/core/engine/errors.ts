@@ -4,6 +4,7 @@ export const ENGINE_ERRORS = {
   notFound: 'ENGINE_NOT_FOUND',
   notRunning: 'ENGINE_NOT_RUNNING',
   badChoice: 'ENGINE_BAD_CHOICE',
+  badAddress: 'ENGINE_BAD_ADDRESS',
   imageUnavailable: 'IMAGE_UNAVAILABLE',
   launchFailed: 'LAUNCH_FAILED',
   nodeUnavailable: 'NODE_UNAVAILABLE',
@@ -19,11 +20,35 @@ export function engineNotFound(tried: string[]): LambdaDockError {
   );
 }
 
-export function engineNotRunning(kind: string, endpoint: string, cause: unknown): LambdaDockError {
+export function engineNotRunning(kind: string, endpoint: string, cause: unknown, namedBy?: string): LambdaDockError {
+  if (namedBy && !/^(unix:\/\/)?\//.test(endpoint)) return remoteEngineUnreachable(kind, endpoint, cause, namedBy);
   return new LambdaDockError(
     ENGINE_ERRORS.notRunning,
     `${kind === 'podman' ? 'Podman' : 'Docker'} is not running at ${endpoint}: start it, or set LAMBDA_DOCK_CONTAINER_CLI / lambdaDock.engine to the engine you use.`,
     { cause },
+  );
+}
+
+/** A remote engine (TCP, TLS, SSH, a Docker context) that does not answer: the cause is what to fix. */
+function remoteEngineUnreachable(kind: string, endpoint: string, cause: unknown, namedBy: string): LambdaDockError {
+  const hint = endpoint.startsWith('ssh://')
+    ? 'check that `ssh HOST docker version` works without a prompt (key or agent, known_hosts)'
+    : 'check the address, that the engine listens there, and for TLS DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem)';
+  return new LambdaDockError(
+    ENGINE_ERRORS.notRunning,
+    `${kind === 'podman' ? 'Podman' : 'Docker'} does not answer at ${endpoint}${namedBy === 'DOCKER_HOST' || namedBy === 'lambdaDock.dockerHost' ? ` (${namedBy})` : ''}: ${errorMessage(cause).replace(/\.$/, '')}. ${hint[0].toUpperCase()}${hint.slice(1)}.`,
+    { cause },
+  );
+}
+
+export function badEngineAddress(value: string, why: string): LambdaDockError {
+  return new LambdaDockError(ENGINE_ERRORS.badAddress, `The engine address "${value}" cannot be used: ${why}.`);
+}
+
+export function badDockerContext(name: string, from: string, why: string): LambdaDockError {
+  return new LambdaDockError(
+    ENGINE_ERRORS.badAddress,
+    `The Docker context "${name}" (from ${from}) cannot be used: ${why}. Choose another with \`docker context use\`, or set DOCKER_HOST.`,
   );
 }
 
