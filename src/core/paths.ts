@@ -39,6 +39,13 @@ export function pythonRuntimeClientPath(): string {
   return file;
 }
 
+/** The bundled Runtime API relay that runs on a remote engine (built by `npm run build`). */
+export function relayProgramPath(): string {
+  const file = path.join(path.dirname(runtimeClientPath()), 'relay.js');
+  if (!fs.existsSync(file)) throw new Error(`lambda-dock: ${file} is missing; run 'npm run build' first`);
+  return file;
+}
+
 /** Persistent caches (code, layers): $LAMBDA_DOCK_CACHE_DIR, else $XDG_CACHE_HOME/lambda-dock. */
 export function cacheDir(): string {
   const base = process.env.LAMBDA_DOCK_CACHE_DIR

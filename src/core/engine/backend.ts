@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { InspectorSpec } from './inspector';
+import type { RelayedConnections } from './relay/runtimeApiRelay';
 
 export const LABELS = {
   function: 'lambda-dock.function',
@@ -16,6 +17,8 @@ export const LABELS = {
   dockerSocket: 'lambda-dock.io/docker-socket',
   /** On the network instances run on ('instances'): found by it, never by its name, which anyone can take. */
   network: 'lambda-dock.network',
+  /** On a session's Runtime API relay (remote engines): not an instance, never listed as one. */
+  relay: 'lambda-dock.relay',
 } as const;
 
 /** Everything needed to start one instance of a function. */
@@ -113,13 +116,21 @@ export abstract class OutputBufferingInstance extends EventEmitter {
 export type RuntimeApiIdentity = { kind: 'address' } | { kind: 'secretPath' } | { kind: 'unverified'; reason: string };
 
 /** Where the host's Runtime API must listen so instances reach it, the address they use, and whom it serves. */
-export interface RuntimeApiEndpoint {
+export interface ListeningEndpoint {
   bindAddress: string;
   /** Bound instead while bindAddress is not this machine's yet (Podman brings a bridge up with its first container). */
   fallbackBindAddress?: string;
   advertisedHost: string;
   identity: RuntimeApiIdentity;
+  relay?: undefined;
 }
+
+/** A remote engine's instances cannot reach this machine: their connections come through a relay on the engine. */
+export interface RelayEndpoint {
+  relay: RelayedConnections;
+}
+
+export type RuntimeApiEndpoint = ListeningEndpoint | RelayEndpoint;
 
 export interface PrepullProgress {
   image: string;

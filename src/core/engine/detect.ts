@@ -16,6 +16,12 @@ export interface EngineSelection {
   endpoint: string;
   address: EngineAddress;
   /**
+   * The engine cannot see this machine's files or reach its addresses: code is uploaded and the Runtime API
+   * goes through a relay. Every tcp:// and ssh:// engine, and a socket when LAMBDA_DOCK_REMOTE_ENGINE=1 says so
+   * (a dev container given its host's socket: the engine is next door, but its bind mounts and bridge are the host's).
+   */
+  remote: boolean;
+  /**
    * Why this one: 'setting' or 'LAMBDA_DOCK_CONTAINER_CLI' (an engine kind was chosen), 'lambdaDock.dockerHost',
    * 'DOCKER_HOST', 'Docker context "NAME" (from WHERE)', or 'socket' (the first default socket that answered).
    */
@@ -81,7 +87,8 @@ export async function detectEngine(options: DetectOptions = {}): Promise<EngineS
       throw engineNotRunning(choice ?? 'docker', named.shown, error, named.reason);
     }
     if (choice && found.kind !== choice) throw engineMismatch(named.shown, found.kind, choice);
-    return { ...found, endpoint, address: named.address, reason: choice && named.reason === 'DOCKER_HOST' ? choiceReason : named.reason };
+    const reason = choice && named.reason === 'DOCKER_HOST' ? choiceReason : named.reason;
+    return { ...found, endpoint, address: named.address, remote: isRemote(named.address, env), reason };
   }
 
   const kinds: EngineKind[] = choice ? [choice as EngineKind] : ['docker', 'podman'];
@@ -94,7 +101,7 @@ export async function detectEngine(options: DetectOptions = {}): Promise<EngineS
       try {
         const address: EngineAddress = { transport: 'unix', socketPath: socket };
         const found = await identify(address, env, options.timeoutMs);
-        return { ...found, endpoint: socket, address, reason: choice ? choiceReason : 'socket' };
+        return { ...found, endpoint: socket, address, remote: isRemote(address, env), reason: choice ? choiceReason : 'socket' };
       } catch (error) {
         tried.push(`${socket}: ${describe(error)}`);
       }
@@ -113,6 +120,10 @@ function namedEngine(options: DetectOptions, env: NodeJS.ProcessEnv, choice: str
   if (!context) return undefined;
   const reason = `Docker context "${context.name}" (from ${context.from})`;
   return { address: context.address, reason, shown: `${describeAddress(context.address)} (${reason})` };
+}
+
+function isRemote(address: EngineAddress, env: NodeJS.ProcessEnv): boolean {
+  return address.transport !== 'unix' || env.LAMBDA_DOCK_REMOTE_ENGINE === '1';
 }
 
 function describe(error: unknown): string {

@@ -32,6 +32,7 @@ import { ensureLocalPythonImage } from './localPythonImage';
 import { majorOf } from './nodeBinaries';
 import { RUNTIME_SDK_IN_IMAGE, RUNTIME_SDK_MOUNT, runtimeSdkPaths } from './runtimeSdk';
 import { followProgress } from './progress';
+import { RuntimeApiRelay } from './relay/runtimeApiRelay';
 import { Session } from './session';
 
 class DockerInstance extends OutputBufferingInstance implements LaunchedInstance {
@@ -65,18 +66,21 @@ export class DockerBackend implements LambdaBackend {
   private readonly events: EngineEvents;
   private endpointPromise?: Promise<RuntimeApiEndpoint>;
   private networkPromise?: Promise<InstanceNetwork>;
+  /** A remote engine's Runtime API relay, started with the first instance. */
+  private relayPromise?: Promise<RuntimeApiRelay>;
 
   private constructor(
     readonly docker: Docker,
     readonly selection: EngineSelection,
     readonly session: Session,
+    private readonly log: Logger,
   ) {
     this.events = new EngineEvents(docker, [`${LABELS.session}=${session.id}`]);
     this.events.on('container', (event: ContainerEvent) => this.onContainerEvent(event));
   }
 
-  static async connect(selection: EngineSelection, session: Session): Promise<DockerBackend> {
-    const backend = new DockerBackend(createEngineClient(selection.address), selection, session);
+  static async connect(selection: EngineSelection, session: Session, log: Logger = silentLogger): Promise<DockerBackend> {
+    const backend = new DockerBackend(createEngineClient(selection.address), selection, session, log);
     await backend.events.start();
     return backend;
   }
@@ -95,9 +99,9 @@ export class DockerBackend implements LambdaBackend {
     return () => this.events.off('container', listener);
   }
 
-  /** Host folders can be bind-mounted only when the engine runs on this machine (reached by its socket). */
+  /** Host folders can be bind-mounted only when the engine runs on this machine (see EngineSelection.remote). */
   get canBindHostPaths(): boolean {
-    return this.selection.address.transport === 'unix';
+    return !this.selection.remote;
   }
 
   /** The local image for a Node.js major (by default the host's): built on first use, see localNodeImage. */
@@ -115,8 +119,31 @@ export class DockerBackend implements LambdaBackend {
   }
 
   runtimeApiEndpoint(): Promise<RuntimeApiEndpoint> {
-    this.endpointPromise ??= this.findRuntimeApiEndpoint();
+    this.endpointPromise ??= this.canBindHostPaths ? this.findRuntimeApiEndpoint() : this.startRelay().then((relay) => ({ relay }));
+    // A relay that failed to start is tried again by the next launch, not remembered as failed.
+    this.endpointPromise.catch(() => (this.endpointPromise = undefined));
     return this.endpointPromise;
+  }
+
+  /** The labels that tie a container, network or volume to this session (reapStale reads them). */
+  private sessionLabels(): Record<string, string> {
+    return { [LABELS.session]: this.session.id, [LABELS.sessionSocket]: this.session.livenessSocket, [LABELS.host]: Session.hostname };
+  }
+
+  private startRelay(): Promise<RuntimeApiRelay> {
+    this.relayPromise ??= (async () => {
+      const image = await this.localNodeImage(undefined, this.log);
+      const relay = await RuntimeApiRelay.start(this.docker, {
+        image,
+        sessionId: this.session.id,
+        labels: { ...this.sessionLabels(), [LABELS.relay]: 'true' },
+        log: this.log,
+      });
+      this.log.info(`[engine] the engine is remote: instances reach the Runtime API through relay ${relay.address} on network ${relay.networkName}`);
+      return relay;
+    })();
+    this.relayPromise.catch(() => (this.relayPromise = undefined));
+    return this.relayPromise;
   }
 
   async launch(spec: LaunchSpec): Promise<LaunchedInstance> {
@@ -135,11 +162,10 @@ export class DockerBackend implements LambdaBackend {
       binds.push(`${spec.runtimeSdk.store}:${RUNTIME_SDK_MOUNT}:ro`);
       environment.LAMBDA_DOCK_RUNTIME_SDK = `${RUNTIME_SDK_MOUNT}/${spec.runtimeSdk.id}`;
     }
+    const relay = bind ? undefined : await this.startRelay();
     const labels: Record<string, string> = {
       [LABELS.function]: spec.functionName,
-      [LABELS.session]: this.session.id,
-      [LABELS.sessionSocket]: this.session.livenessSocket,
-      [LABELS.host]: Session.hostname,
+      ...this.sessionLabels(),
       [LABELS.deploy]: spec.deployFingerprint,
       [LABELS.workspace]: spec.workspace,
       [LABELS.instance]: spec.instanceId,
@@ -149,10 +175,10 @@ export class DockerBackend implements LambdaBackend {
     const podman = this.selection.kind === 'podman';
 
     let container: Docker.Container;
-    let network: InstanceNetwork;
+    let network: Pick<InstanceNetwork, 'name'>;
     try {
-      network = await this.instanceNetwork();
-      container = await this.createContainer(network, {
+      network = relay ? { name: relay.networkName } : await this.instanceNetwork();
+      container = await this.createContainer(relay ? undefined : (network as InstanceNetwork), {
         name: `lambda-dock-${spec.functionName.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 40)}-${spec.instanceId}`,
         Image: spec.image,
         Cmd: spec.command,
@@ -171,7 +197,10 @@ export class DockerBackend implements LambdaBackend {
           MemorySwap: memoryBytes,
           Tmpfs: { '/tmp': `rw,exec,size=${spec.ephemeralStorageMB}m` },
           Binds: binds,
+          // On a remote engine the code is uploaded into the container before it starts.
           ReadonlyRootfs: bind,
+          // Remote: the session's own network, where its relay is (the instance's address there is its identity).
+          ...(relay ? { NetworkMode: relay.networkName } : {}),
           ExtraHosts: podman ? [] : ['host.docker.internal:host-gateway'],
           // Lambda's own limit; Podman also fails to start containers that inherit this host's higher limits.
           Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }, ...(podman ? [{ Name: 'nproc', Soft: 1024, Hard: 1024 }] : [])],
@@ -189,7 +218,9 @@ export class DockerBackend implements LambdaBackend {
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
       this.docker.modem.demuxStream(stream, outputSink(instance), outputSink(instance));
       await container.start();
-      instance.addresses = await this.addressesOf(container, network.name);
+      const addresses = await this.addressesOf(container, network.name);
+      instance.addresses = addresses;
+      relay?.admit(spec.instanceId, addresses);
       if (spec.inspector) instance.inspectorPort = await publishedPort(container, inspectorPort);
     } catch (error) {
       await this.terminate(spec.instanceId);
@@ -207,7 +238,9 @@ export class DockerBackend implements LambdaBackend {
     return this.networkPromise;
   }
 
-  private async createContainer(network: InstanceNetwork, options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+  /** On the instances' network (or, without one, as the options say: a remote engine's session network). */
+  private async createContainer(network: InstanceNetwork | undefined, options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+    if (!network) return this.docker.createContainer(options);
     const create = (on: InstanceNetwork) => this.docker.createContainer({ ...options, HostConfig: { ...options.HostConfig, NetworkMode: on.name } });
     try {
       return await create(network);
@@ -234,6 +267,7 @@ export class DockerBackend implements LambdaBackend {
     const instance = this.instances.get(instanceId);
     if (!instance) return;
     instance.terminateRequested = true;
+    (await this.relayPromise?.catch(() => undefined))?.revoke(instanceId);
     await this.docker.getContainer(instance.id).remove({ force: true, v: true }).catch(ignoreMissing);
     instance.exit({ exitCode: 137, oomKilled: false });
     this.forget(instance);
@@ -242,10 +276,13 @@ export class DockerBackend implements LambdaBackend {
   /**
    * Peak memory of an instance whose runtime does not report it (the official images' client), read from
    * its cgroup on this machine: the engine's stats call takes 200 ms or more, too slow for every invoke.
+   * A remote engine's cgroups are not here: its stats, asked for one sample.
    */
   async memoryUsedMB(instanceId: string): Promise<number | undefined> {
     const instance = this.instances.get(instanceId);
-    if (!instance || !this.canBindHostPaths || instance.peakMemoryFile === null) return undefined;
+    if (!instance) return undefined;
+    if (!this.canBindHostPaths) return this.statsMemoryMB(instance.id);
+    if (instance.peakMemoryFile === null) return undefined;
     if (instance.peakMemoryFile) return readPeakMemoryMB(instance.peakMemoryFile).catch(() => undefined);
     // The first time: find which engine's and cgroup version's layout this container's is, and remember it.
     for (const file of cgroupPeakMemoryFiles(instance.id)) {
@@ -259,6 +296,15 @@ export class DockerBackend implements LambdaBackend {
     }
     instance.peakMemoryFile = null;
     return undefined;
+  }
+
+  private async statsMemoryMB(containerId: string): Promise<number | undefined> {
+    const stats = (await this.docker.getContainer(containerId).stats({ stream: false, 'one-shot': true } as { stream: false })) as {
+      memory_stats?: { max_usage?: number; usage?: number };
+    };
+    // cgroup v1 keeps the peak; v2 engines report only the current usage, the best there is.
+    const bytes = stats.memory_stats?.max_usage ?? stats.memory_stats?.usage;
+    return bytes ? Math.ceil(bytes / (1024 * 1024)) : undefined;
   }
 
   async imageExists(image: string): Promise<boolean> {
@@ -288,8 +334,9 @@ export class DockerBackend implements LambdaBackend {
     }
   }
 
-  listManaged(): Promise<ManagedContainer[]> {
-    return this.listManagedWith(this.sessionLiveness());
+  /** The relay is the session's plumbing, not an instance: it is reaped with its session but never listed. */
+  async listManaged(): Promise<ManagedContainer[]> {
+    return (await this.listManagedWith(this.sessionLiveness())).filter((c) => !c.labels[LABELS.relay]);
   }
 
   async reapStale(): Promise<StaleReport> {
@@ -323,6 +370,8 @@ export class DockerBackend implements LambdaBackend {
   async dispose(): Promise<void> {
     this.events.dispose();
     await Promise.all([...this.instances.keys()].map((id) => this.terminate(id).catch(() => undefined)));
+    const relay = await this.relayPromise?.catch(() => undefined);
+    await relay?.dispose().catch((error: unknown) => this.log.warn(`[engine] could not remove the relay: ${errorMessage(error)}`));
     closeEngineClient(this.docker);
   }
 

@@ -5,6 +5,7 @@ export const ENGINE_ERRORS = {
   notRunning: 'ENGINE_NOT_RUNNING',
   badChoice: 'ENGINE_BAD_CHOICE',
   badAddress: 'ENGINE_BAD_ADDRESS',
+  socketOnRemote: 'DOCKER_SOCKET_ON_REMOTE_ENGINE',
   imageUnavailable: 'IMAGE_UNAVAILABLE',
   launchFailed: 'LAUNCH_FAILED',
   nodeUnavailable: 'NODE_UNAVAILABLE',
@@ -36,7 +37,7 @@ function remoteEngineUnreachable(kind: string, endpoint: string, cause: unknown,
     : 'check the address, that the engine listens there, and for TLS DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem)';
   return new LambdaDockError(
     ENGINE_ERRORS.notRunning,
-    `${kind === 'podman' ? 'Podman' : 'Docker'} does not answer at ${endpoint}${namedBy === 'DOCKER_HOST' || namedBy === 'lambdaDock.dockerHost' ? ` (${namedBy})` : ''}: ${errorMessage(cause).replace(/\.$/, '')}. ${hint[0].toUpperCase()}${hint.slice(1)}.`,
+    `${kind === 'podman' ? 'Podman' : 'Docker'} does not answer at ${endpoint}${namedBy === 'DOCKER_HOST' || namedBy === 'lambdaDock.dockerHost' ? ` (${namedBy})` : ''}: ${errorMessage(cause).trim().replace(/\.$/, '')}. ${hint[0].toUpperCase()}${hint.slice(1)}.`,
     { cause },
   );
 }
@@ -78,5 +79,12 @@ export function imageUnavailable(image: string, cause: unknown): LambdaDockError
     ENGINE_ERRORS.imageUnavailable,
     `The image ${image} is not on this machine and could not be pulled (${errorMessage(cause)}): check your network or registry login, or pull it yourself.`,
     { cause },
+  );
+}
+
+export function dockerSocketOnRemoteEngine(functionName: string, endpoint: string): LambdaDockError {
+  return new LambdaDockError(
+    ENGINE_ERRORS.socketOnRemote,
+    `${functionName} asks for a Docker socket (LambdaDock DockerSocket: true), which Lambda Dock gives only with an engine on this machine, and ${endpoint} is remote: use a local engine for it, or remove DockerSocket from its metadata.`,
   );
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type Docker from 'dockerode';
 import type { Logger } from '../log';
-import { runtimeClientPath } from '../paths';
+import { relayProgramPath, runtimeClientPath } from '../paths';
 import { majorOf, nodeBinaryForImage, type NodeBinary } from './nodeBinaries';
 import { RUNTIME_SDK_IN_IMAGE, RUNTIME_SDK_MOUNT } from './runtimeSdk';
 import { contentTag, ensureImportedImage, envChanges, hostFiles, sharedLibraries, type ImportedImage } from './rootFileSystem';
@@ -23,11 +23,13 @@ export function isLocalNodeImage(image: string): boolean {
 export interface LocalImageSource {
   node: NodeBinary;
   runtimeClient: string;
+  /** The Runtime API relay a remote engine runs (from this image) for each session. */
+  relay: string;
 }
 
 /** The source for a Node.js major: that major's binary (see nodeBinaryForImage) and the bundled runtime client. */
 export async function localImageSource(major: number, log: Logger): Promise<LocalImageSource> {
-  return { node: await nodeBinaryForImage(major, log), runtimeClient: runtimeClientPath() };
+  return { node: await nodeBinaryForImage(major, log), runtimeClient: runtimeClientPath(), relay: relayProgramPath() };
 }
 
 /** Lambda's NODE_PATH for a major: layers' node{N} and shared folders, the runtime's SDK, the runtime, the task. */
@@ -38,7 +40,7 @@ export function lambdaNodePath(major: number): string {
 /** The tag names what went in, so a changed runtime client or node binary makes a new image. */
 export function localNodeImageTag(source: LocalImageSource): string {
   const major = majorOf(source.node.version);
-  const hash = contentTag(RECIPE_VERSION, [source.node.path], [fs.readFileSync(source.runtimeClient)]);
+  const hash = contentTag(RECIPE_VERSION, [source.node.path], [fs.readFileSync(source.runtimeClient), fs.readFileSync(source.relay)]);
   return `${LOCAL_NODE_IMAGE_REPO}:${major}-${hash}`;
 }
 
@@ -66,6 +68,7 @@ function localNodeImage(source: LocalImageSource): ImportedImage {
       files: [
         { target: NODE_IN_IMAGE, source: source.node.path, mode: 0o755 },
         { target: '/var/runtime/bootstrap.js', source: source.runtimeClient, mode: 0o644 },
+        { target: '/var/runtime/relay.js', source: source.relay, mode: 0o644 },
         ...hostFiles(sharedLibraries([source.node.path])),
       ],
     }),

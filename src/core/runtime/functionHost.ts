@@ -7,6 +7,7 @@ import { runtimeNodeMajor } from '../engine/nodeBinaries';
 import { RuntimeSdkInstaller, runtimeSdkFor, runtimeSdkStore } from '../engine/runtimeSdk';
 import { detectEngine, type DetectOptions } from '../engine/detect';
 import { DockerBackend } from '../engine/dockerBackend';
+import { dockerSocketOnRemoteEngine } from '../engine/errors';
 import { ProcessBackend } from '../engine/processBackend';
 import { LABELS } from '../engine/backend';
 import { DockerSocketSpawner, functionSocketToken } from '../sockets';
@@ -87,7 +88,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
     try {
       const selection = await detectEngine(options.engine);
       options.log?.info(`[engine] using ${selection.kind} at ${selection.endpoint} (${selection.reason}, API ${selection.apiVersion})`);
-      return await DockerBackend.connect(selection, session);
+      return await DockerBackend.connect(selection, session, options.log ?? silentLogger);
     } catch (error) {
       if (!options.fallbackToProcess || !isLambdaDockError(error, 'ENGINE_NOT_FOUND')) throw error;
       options.log?.warn('[engine] no Docker or Podman engine answers: running functions as local processes, NOT isolated from this machine');
@@ -238,11 +239,13 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
 
   /**
    * A scoped Docker socket for one instance of a function that opted in: the instances of one function
-   * share a scope. Undefined (logged) where the engine is not a local socket: the instance starts without.
+   * share a scope. Undefined (logged) with the process backend: the instance starts without. Refused on a
+   * remote engine: the socket is a Unix socket on this machine, which a container there cannot mount.
    */
   private async spawnDockerSocket(definition: FunctionDefinition, instanceId: string): Promise<string | undefined> {
     const backend = this.backend;
-    if (!(backend instanceof DockerBackend) || !backend.canBindHostPaths) {
+    if (backend instanceof DockerBackend && !backend.canBindHostPaths) throw dockerSocketOnRemoteEngine(definition.name, backend.endpoint);
+    if (!(backend instanceof DockerBackend)) {
       this.log.warn(`[sockets] ${definition.name} asks for a Docker socket, which needs a local Docker or Podman engine: it starts without one`);
       return undefined;
     }

@@ -334,7 +334,7 @@ export class FunctionPool extends EventEmitter {
     let instance: WarmInstance | undefined;
     try {
       const endpoint = await backend.runtimeApiEndpoint();
-      channel = await RuntimeApiChannel.open(endpoint, { owner: `${deployment.definition.name} instance ${instanceId}`, log: this.options.log });
+      channel = await RuntimeApiChannel.open(endpoint, { instanceId, owner: `${deployment.definition.name} instance ${instanceId}`, log: this.options.log });
       instance = new WarmInstance(instanceId, deployment.definition.name, deployment.fingerprint, channel);
       this.instances.add(instance);
       instance.on('state', () => this.emit('change'));

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { LaunchedInstance, RuntimeApiEndpoint } from '../engine/backend';
 import type { Logger } from '../log';
 import { ConnectionGate } from './connectionGate';
@@ -32,6 +33,8 @@ export type InvocationAnswer =
 
 /** Who opens a channel, for its log lines. */
 export interface ChannelOptions {
+  /** The instance it serves: a relay (remote engines) hands over that instance's connections by it. */
+  instanceId: string;
   /** Names the instance in log lines ("HelloFunction instance 1a2b3c"). */
   owner: string;
   log: Logger;
@@ -53,7 +56,9 @@ export class RuntimeApiChannel extends EventEmitter {
   private readonly listener: net.Server;
   private readonly server: http.Server;
   private readonly gate: ConnectionGate;
-  private readonly connections = new Set<net.Socket>();
+  private readonly connections = new Set<Duplex>();
+  /** With a relay endpoint: stops the relay handing over this instance's connections. */
+  private unregister?: () => void;
   /** With identity 'secretPath': "/SECRET", the prefix every request path must start with. */
   private readonly secretPrefix?: Buffer;
   private refusedSecret = false;
@@ -74,19 +79,22 @@ export class RuntimeApiChannel extends EventEmitter {
     this.server.headersTimeout = 0;
     this.gate = new ConnectionGate(
       (socket) => {
-        this.connections.add(socket);
-        socket.once('close', () => this.connections.delete(socket));
-        this.server.emit('connection', socket);
+        this.serve(socket);
         socket.resume();
       },
       (address, why) => options.log.warn(`${options.owner}: refused a connection to its Runtime API from ${address} (${why}); further ones from there are closed silently`),
     );
     this.listener = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.gate.offer(socket));
-    if (endpoint.identity.kind === 'secretPath') this.secretPrefix = Buffer.from(`/${randomBytes(18).toString('base64url')}`);
+    if (!endpoint.relay && endpoint.identity.kind === 'secretPath') this.secretPrefix = Buffer.from(`/${randomBytes(18).toString('base64url')}`);
   }
 
   static async open(endpoint: RuntimeApiEndpoint, options: ChannelOptions): Promise<RuntimeApiChannel> {
     const channel = new RuntimeApiChannel(endpoint, options);
+    if (endpoint.relay) {
+      // A remote engine's relay admits only the instance's address and hands over its connections: nothing listens here.
+      channel.unregister = endpoint.relay.register(options.instanceId, (socket) => channel.serve(socket));
+      return channel;
+    }
     try {
       await listen(channel.listener, endpoint.bindAddress);
     } catch (error) {
@@ -111,6 +119,7 @@ export class RuntimeApiChannel extends EventEmitter {
 
   /** host:port (and with identity 'secretPath', /SECRET) for AWS_LAMBDA_RUNTIME_API. */
   get address(): string {
+    if (this.endpoint.relay) return this.endpoint.relay.address;
     const hostPort = `${this.endpoint.advertisedHost}:${(this.listener.address() as AddressInfo).port}`;
     return this.secretPrefix ? `${hostPort}${this.secretPrefix.toString()}` : hostPort;
   }
@@ -120,7 +129,14 @@ export class RuntimeApiChannel extends EventEmitter {
    * its addresses only (those that waited for them are decided now); no address means no one is served.
    */
   admit(launched: LaunchedInstance): void {
-    if (this.endpoint.identity.kind === 'address') this.gate.allow(launched.addresses ?? []);
+    if (!this.endpoint.relay && this.endpoint.identity.kind === 'address') this.gate.allow(launched.addresses ?? []);
+  }
+
+  /** An admitted connection: the listener's, or one a relay handed over. */
+  private serve(socket: Duplex): void {
+    this.connections.add(socket);
+    socket.once('close', () => this.connections.delete(socket));
+    this.server.emit('connection', socket);
   }
 
   /** Hands an invocation to the instance now if it is polling, or on its next poll. */
@@ -138,6 +154,7 @@ export class RuntimeApiChannel extends EventEmitter {
   close(): void {
     this.waitingNext?.destroy();
     this.waitingNext = undefined;
+    this.unregister?.();
     this.listener.close();
     this.gate.close();
     for (const socket of this.connections) socket.destroy();

@@ -33,7 +33,7 @@ describe('engine detection', () => {
     await new Promise<void>((resolve) => server.listen(socket, resolve));
     try {
       const found = await detectEngine({ env: { ...empty, DOCKER_HOST: `unix://${socket}` } });
-      assert.deepEqual(found, { kind: 'podman', apiVersion: '1.41', endpoint: socket, address: { transport: 'unix', socketPath: socket }, reason: 'DOCKER_HOST' });
+      assert.deepEqual(found, { kind: 'podman', apiVersion: '1.41', endpoint: socket, address: { transport: 'unix', socketPath: socket }, remote: false, reason: 'DOCKER_HOST' });
       const chosen = await detectEngine({ engine: 'podman', env: { ...empty, DOCKER_HOST: `unix://${socket}` } });
       assert.equal(chosen.reason, 'setting');
     } finally {

@@ -12,7 +12,7 @@ describe('the Runtime API channel (real HTTP on 127.0.0.1)', () => {
   let channel: RuntimeApiChannel;
   let client: RuntimeApiClient;
   beforeEach(async () => {
-    channel = await RuntimeApiChannel.open({ bindAddress: '127.0.0.1', advertisedHost: '127.0.0.1', identity: { kind: 'secretPath' } }, { owner: 'Fn instance 1', log: silentLogger });
+    channel = await RuntimeApiChannel.open({ bindAddress: '127.0.0.1', advertisedHost: '127.0.0.1', identity: { kind: 'secretPath' } }, { instanceId: 'instance-1', owner: 'Fn instance 1', log: silentLogger });
     client = new RuntimeApiClient(channel.address);
   });
   afterEach(() => channel.close());
@@ -95,7 +95,7 @@ function requestFrom(localAddress: string, address: string, method: string, path
 describe('who a Runtime API channel serves', () => {
   const opened: RuntimeApiChannel[] = [];
   const open = async (endpoint: RuntimeApiEndpoint, log: Logger = silentLogger) => {
-    const channel = await RuntimeApiChannel.open(endpoint, { owner: 'Fn instance 1', log });
+    const channel = await RuntimeApiChannel.open(endpoint, { instanceId: 'instance-1', owner: 'Fn instance 1', log });
     opened.push(channel);
     return channel;
   };
