@@ -1,4 +1,4 @@
-import type { RuntimeApiEndpoint } from './backend';
+import type { ListeningEndpoint } from './backend';
 
 /** What decides where instances' Runtime APIs listen and how they are told apart, as the backend found it. */
 export interface EndpointFacts {
@@ -19,14 +19,14 @@ export interface EndpointFacts {
  * Where instances' Runtime APIs listen and whom they serve. By address wherever this machine sees the
  * instances' addresses (a local rootful engine); everywhere else 'unverified', with the reason the log gives.
  */
-export async function chooseRuntimeApiEndpoint(facts: EndpointFacts): Promise<RuntimeApiEndpoint> {
+export async function chooseRuntimeApiEndpoint(facts: EndpointFacts): Promise<ListeningEndpoint> {
   if (facts.override) {
     const bindAddress = facts.override.bind ?? '0.0.0.0';
     const reason = `LAMBDA_DOCK_RUNTIME_API_HOST is set (${facts.override.host}), so connections are not checked against instance addresses, and the listeners bind ${bindAddress}`;
     return { bindAddress, advertisedHost: facts.override.host, identity: { kind: 'unverified', reason } };
   }
   const hostAlias = facts.kind === 'podman' ? 'host.containers.internal' : 'host.docker.internal';
-  const unverified = (reason: string): RuntimeApiEndpoint => ({ bindAddress: '127.0.0.1', advertisedHost: hostAlias, identity: { kind: 'unverified', reason } });
+  const unverified = (reason: string): ListeningEndpoint => ({ bindAddress: '127.0.0.1', advertisedHost: hostAlias, identity: { kind: 'unverified', reason } });
   if (!facts.local) {
     return unverified(`the engine at ${facts.endpoint} runs on another machine, whose containers reach this one through ${hostAlias}`);
   }
