@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { registerCommands } from './extension/commands';
 import { LambdaDockContext } from './extension/context';
+import { registerDebugging } from './extension/debug/registerDebugging';
 import { registerStaleCleanupOnStart } from './extension/staleOnStart';
 import { createTestApi, type LambdaDockApi } from './extension/testApi';
 import { registerViews } from './extension/views/registerViews';
@@ -13,6 +14,7 @@ export function activate(extension: vscode.ExtensionContext): LambdaDockApi {
   context = ctx;
   const views = registerViews(ctx);
   registerCommands({ ctx, views });
+  registerDebugging(ctx);
   registerStaleCleanupOnStart(ctx, views);
   ctx.log.info(`activated for ${ctx.workspace ?? 'a window without a folder'}`);
   return createTestApi(ctx, views);

@@ -5,6 +5,7 @@ import { InvokeApiServer } from '../core/api/server';
 import { errorMessage } from '../core/errors';
 import { FunctionHost } from '../core/runtime/functionHost';
 import { discoverFunctions } from '../core/workspace/discovery';
+import { DebugSessions } from './debug/debugSessions';
 import { ContainerOps } from './engine/containerOps';
 import type { EngineHost } from './engine/engineHost';
 import { HostService } from './engine/hostService';
@@ -58,6 +59,7 @@ export class LambdaDockContext implements vscode.Disposable {
   readonly invokeApi: InvokeApiService;
   /** The workspace's HTTP APIs (API Gateway routes), started on first use. */
   readonly apiGateway: ApiGatewayService;
+  readonly debugSessions: DebugSessions;
   private lastInvocationValue: LastInvocation | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
@@ -102,6 +104,7 @@ export class LambdaDockContext implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', 'lambdaDock.hasRoutes', this.deploys.definitions.some((d) => (d.routes?.length ?? 0) > 0));
     }));
     this.own(this.hosts.onDidChangeState((state) => void this.apiGateway.hostChanged(state.kind === 'ready' ? this.hosts.current : undefined)));
+    this.debugSessions = this.own(new DebugSessions(this));
 
     this.own(this.hosts.onDidChangeState((state) => {
       void vscode.commands.executeCommand('setContext', 'lambdaDock.engineState', state.kind);

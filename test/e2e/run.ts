@@ -72,12 +72,13 @@ function parseOptions(argv: string[]): Options {
   if (mode !== 'code-server' && mode !== 'desktop') {
     throw new Error(`LAMBDA_DOCK_E2E_VSCODE must be code-server or desktop, not ${mode}`);
   }
+  const scenario = scenarioNamed(flag('scenario') ?? process.env[SCENARIO_ENV] ?? 'default');
   return {
+    fixture: flag('fixture') ?? process.env.LAMBDA_DOCK_E2E_FIXTURE ?? scenario.fixture ?? 'hello',
     mode,
     sidebarCommand: sidebar === undefined || sidebar === '0' ? undefined : sidebar === '' || sidebar === '1' ? DEFAULT_SIDEBAR_COMMAND : sidebar,
     grep: flag('grep') ?? process.env[GREP_ENV],
-    fixture: flag('fixture') ?? process.env.LAMBDA_DOCK_E2E_FIXTURE ?? 'hello',
-    scenario: scenarioNamed(flag('scenario') ?? process.env[SCENARIO_ENV] ?? 'default'),
+    scenario,
     timeoutMs: Number(flag('timeout') ?? process.env.LAMBDA_DOCK_E2E_TIMEOUT ?? 600) * 1000,
     keep: Boolean(process.env.LAMBDA_DOCK_E2E_KEEP),
     vsix: flag('vsix') || process.env.LAMBDA_DOCK_E2E_VSIX || undefined,
@@ -139,7 +140,8 @@ function unpackVsix(vsix: string, into: string): string {
     const target = path.join(into, entry.name.slice(prefix.length));
     if (!target.startsWith(into + path.sep)) throw new Error(`${vsix} has an entry outside its folder: ${entry.name}`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, entry.read());
+    // With the recorded permissions, as VS Code installs a .vsix: esbuild's binary must stay executable.
+    fs.writeFileSync(target, entry.read(), entry.mode ? { mode: entry.mode } : {});
   }
   return into;
 }

@@ -12,9 +12,16 @@ export interface Scenario {
   env?: Record<string, string>;
   /** Workspace trust on: the fixture opens untrusted (restricted mode) and stays so. */
   untrusted?: boolean;
+  /** The fixture it opens (test/e2e/fixtures/NAME), when not `hello`. */
+  fixture?: string;
 }
 
 export const SCENARIOS: Record<string, Scenario> = {
+  debug: {
+    name: 'debug',
+    about: 'step-through debugging with VS Code\'s JavaScript debugger: a TypeScript function, AWS\'s runtime client, launch.json, Stop',
+    fixture: 'debug',
+  },
   default: { name: 'default', about: 'a trusted workspace and the machine\'s Docker engine' },
   'no-engine': {
     name: 'no-engine',

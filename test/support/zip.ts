@@ -5,6 +5,8 @@ import { inflateRawSync } from 'node:zlib';
 export interface ZipEntry {
   name: string;
   size: number;
+  /** The Unix permission bits the archiver recorded (0o755 for an executable), when it was made on Unix. */
+  mode?: number;
   read(): Buffer;
 }
 
@@ -19,15 +21,18 @@ export function zipEntries(zip: Buffer): ZipEntry[] {
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
     if (zip.readUInt32LE(offset) !== CENTRAL_DIRECTORY_HEADER) throw new Error(`bad central directory entry at ${offset}`);
+    const madeOnUnix = zip.readUInt8(offset + 5) === 3;
     const method = zip.readUInt16LE(offset + 10);
     const compressedSize = zip.readUInt32LE(offset + 20);
     const size = zip.readUInt32LE(offset + 24);
     const nameLength = zip.readUInt16LE(offset + 28);
     const extraLength = zip.readUInt16LE(offset + 30);
     const commentLength = zip.readUInt16LE(offset + 32);
+    const externalAttributes = zip.readUInt32LE(offset + 38);
     const localHeader = zip.readUInt32LE(offset + 42);
     const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    entries.push({ name, size, read: () => readData(zip, localHeader, method, compressedSize) });
+    const mode = madeOnUnix ? (externalAttributes >>> 16) & 0o777 : undefined;
+    entries.push({ name, size, ...(mode ? { mode } : {}), read: () => readData(zip, localHeader, method, compressedSize) });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;

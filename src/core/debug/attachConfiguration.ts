@@ -20,6 +20,8 @@ export interface AttachConfiguration {
   port: number;
   localRoot?: string;
   remoteRoot?: string;
+  outFiles?: string[];
+  resolveSourceMapLocations?: string[];
   skipFiles: string[];
   sourceMaps: true;
   continueOnAttach: true;
@@ -28,6 +30,8 @@ export interface AttachConfiguration {
   autoAttachChildProcesses: false;
   restart: false;
   timeout: number;
+  /** Marks the session as a Lambda Dock one: the editor then turns any Stop into a detach (see safeStop). */
+  lambdaDockInstance: string;
   [key: string]: unknown;
 }
 
@@ -51,7 +55,16 @@ export function attachConfiguration(target: DebugTarget, definition: FunctionDef
     name,
     address: target.address,
     port: target.port,
-    ...(localRoot ? { localRoot, remoteRoot: target.remoteRoot } : {}),
+    ...(localRoot
+      ? {
+          localRoot,
+          remoteRoot: target.remoteRoot,
+          // js-debug reads source maps only of files these match (by default the workspace's): a bundle lives in
+          // the content cache. Knowing them before the code loads, it binds .ts breakpoints before the handler runs.
+          outFiles: [`${localRoot}/**/*.{js,mjs,cjs}`, '!**/node_modules/**'],
+          resolveSourceMapLocations: [`${localRoot}/**`, `${target.remoteRoot}/**`, '!**/node_modules/**'],
+        }
+      : {}),
     skipFiles: ['<node_internals>/**', ...target.runtimeFiles],
     sourceMaps: true,
     // --inspect-brk runtimes pause once at their first statement: go on to the breakpoints.
@@ -61,5 +74,6 @@ export function attachConfiguration(target: DebugTarget, definition: FunctionDef
     autoAttachChildProcesses: false,
     restart: false,
     timeout: 30_000,
+    lambdaDockInstance: target.instanceId,
   };
 }

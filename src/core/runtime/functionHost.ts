@@ -24,6 +24,7 @@ import { MAX_SYNC_PAYLOAD_BYTES, type BuildFailure, type FunctionInvoker } from 
 import { deployFingerprint, packageFunction } from './packaging';
 import type { InstanceSnapshot } from './warmInstance';
 import type { DebugTarget } from '../debug/debugTarget';
+import { debugSessionStopped } from './runtimeErrors';
 
 export interface FunctionHostOptions {
   workspace: string;
@@ -198,9 +199,16 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
     return this.pools.get(name)?.debugMode;
   }
 
-  /** Stops one instance (a debug session that ended ends its instance this way); unknown ids are ignored. */
-  async terminateInstance(instanceId: string): Promise<void> {
-    await this.backend.terminate(instanceId);
+  /**
+   * Stops one instance; unknown ids are ignored. With `debugStopped` (its debug session was stopped), the
+   * invocation in flight ends at once, synchronously, as an error, so a debugger that lets go of it while
+   * the instance is being removed cannot turn it into a success.
+   */
+  terminateInstance(instanceId: string, options: { debugStopped?: boolean } = {}): Promise<void> {
+    if (options.debugStopped) {
+      for (const pool of this.pools.values()) pool.instance(instanceId)?.abort(debugSessionStopped);
+    }
+    return this.backend.terminate(instanceId);
   }
 
   async invoke(name: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult> {

@@ -144,6 +144,12 @@ export class FunctionPool extends EventEmitter {
     this.emit('change');
   }
 
+  /** The instance of this pool with this id, if it is one of its. */
+  instance(instanceId: string): WarmInstance | undefined {
+    for (const instance of this.instances) if (instance.instanceId === instanceId) return instance;
+    return undefined;
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     await Promise.all([...this.instances].map((instance) => this.retire(instance)));

@@ -26,3 +26,8 @@ export function unknownInitFailure(exit: InstanceExit): LambdaError {
       : `Error: Runtime exited with error: exit status ${exit.exitCode} (before it was ready: see the log)`,
   };
 }
+
+/** The debug session holding the invocation was stopped: the instance is ended, as a crash of it would be. */
+export function debugSessionStopped(requestId: string): LambdaError {
+  return { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed (the debug session was stopped)` };
+}

@@ -59,6 +59,8 @@ export class WarmInstance extends EventEmitter {
   /** Output written before the first invocation (init logs): it belongs to the cold invocation's log. */
   private output = '';
   private onOutput?: () => void;
+  /** Ends the invocation in flight at once as lost, whatever the instance answers later. */
+  private abortCurrent?: (error: (requestId: string) => LambdaError) => void;
   /** The attach stream's recent worst lag behind the runtime's own log timestamps, decaying (ms). */
   private lagMs = 0;
 
@@ -152,6 +154,7 @@ export class WarmInstance extends EventEmitter {
       const finish = (outcome: Omit<InstanceOutcome, 'output' | 'maxMemoryKB'>, waitForLog: boolean) => {
         if (finished) return;
         finished = true;
+        this.abortCurrent = undefined;
         clearTimeout(timer);
         this.channel.off('answer', onAnswer);
         this.launched?.off('exit', onExit);
@@ -176,10 +179,19 @@ export class WarmInstance extends EventEmitter {
       };
       const timer =
         timeoutSeconds === undefined ? undefined : setTimeout(() => finish({ error: timeoutError(requestId, timeoutSeconds), lost: true, durationMs: elapsedMs() }, false), timeoutSeconds * 1000);
+      this.abortCurrent = (error) => finish({ error: error(requestId), lost: true, durationMs: elapsedMs() }, false);
       this.channel.on('answer', onAnswer);
       this.launched?.once('exit', onExit);
       this.channel.dispatch(invocation);
     });
+  }
+
+  /**
+   * Settles the invocation in flight now, as lost with this error, before the instance is stopped: an answer
+   * that arrives after (a debugger that lets go resumes the handler) no longer counts. Synchronous.
+   */
+  abort(error: (requestId: string) => LambdaError): void {
+    this.abortCurrent?.(error);
   }
 
   markIdle(): void {

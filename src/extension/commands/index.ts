@@ -6,6 +6,7 @@ import { savePayloadAsEvent } from './events';
 import { openHandler, showFunctionLogs, stopInstance } from './functions';
 import { editPayload, invokeAgain, invokeDraft, invokeFunction } from './invoke';
 import { copyRouteUrl, openRouteInBrowser, sendRequest } from '../routes/routeCommands';
+import { debugFunction, toggleDebugMode } from '../debug/debugCommands';
 
 /** Every command of the extension; package.json's contributes.commands lists the same ids. */
 export const COMMANDS: CommandSpec[] = [
@@ -14,6 +15,8 @@ export const COMMANDS: CommandSpec[] = [
   invokeAgain,
   editPayload,
   invokeDraft,
+  debugFunction,
+  toggleDebugMode,
   savePayloadAsEvent,
   showFunctionLogs,
   stopInstance,

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ERRORS, extensionError } from '../errors';
+import type { DebugOptions } from '../../core/debug/debugTarget';
 import type { InvokeResult } from '../../core/runtime/invokeResult';
 import type { LambdaDockContext } from '../context';
 import { EVENT_TEMPLATES, eventTemplate } from '../invoke/eventTemplates';
@@ -22,6 +23,8 @@ export interface InvokeSummary {
   instanceId: string;
   /** The result panel that shows it: the function's (one per function, reused). */
   view: string;
+  /** It ran under a debugger (Debug Function, or the function's debug mode): its timeout was not enforced. */
+  debugged?: boolean;
 }
 
 /**
@@ -86,7 +89,8 @@ export const invokeAgain: CommandSpec = {
   },
 };
 
-export async function invoke(ctx: LambdaDockContext, functionName: string, payload: Buffer): Promise<InvokeSummary> {
+/** Runs one invocation (with `debug`, on a debugged instance of its own) and shows its result. */
+export async function invoke(ctx: LambdaDockContext, functionName: string, payload: Buffer, debug?: DebugOptions): Promise<InvokeSummary> {
   const host = await ctx.ensureHost();
   if (!host.functions().some((d) => d.name === functionName)) {
     const outcome = await ctx.deploys.deployFunctions([functionName]);
@@ -96,7 +100,8 @@ export async function invoke(ctx: LambdaDockContext, functionName: string, paylo
   }
   ctx.lastInvocation = { functionName, payload };
   const invokedAt = new Date();
-  const result = await withProgress(`Lambda Dock: invoking ${functionName}`, (signal) => host.invoke(functionName, payload, { signal }));
+  const title = debug || host.debugMode(functionName) ? `Lambda Dock: debugging ${functionName}` : `Lambda Dock: invoking ${functionName}`;
+  const result = await withProgress(title, (signal) => host.invoke(functionName, payload, { signal, ...(debug ? { debug } : {}) }));
   ctx.log.info(`[invoke] ${functionName} ${result.requestId}: ${result.status}${result.error ? ` (${result.error.errorType}: ${result.error.errorMessage})` : ''}, ${result.report.durationMs.toFixed(1)} ms${result.coldStart ? ', cold start' : ''}`);
   ctx.outputs.append(functionName, result.logs);
   ctx.results.show(resultModel(result, payload, invokedAt, ctx.deploys.definition(functionName)));
@@ -109,10 +114,11 @@ export async function invoke(ctx: LambdaDockContext, functionName: string, paylo
     coldStart: result.coldStart,
     instanceId: result.instanceId,
     view: functionName,
+    ...(result.debugged ? { debugged: true } : {}),
   };
 }
 
-async function resolvePayload(ctx: LambdaDockContext, functionName: string, given: PayloadArg): Promise<Buffer> {
+export async function resolvePayload(ctx: LambdaDockContext, functionName: string, given: PayloadArg): Promise<Buffer> {
   switch (given.kind) {
     case 'text':
       return parsePayload(given.text, 'the typed payload');
@@ -153,10 +159,10 @@ export function conventionalEventFile(workspace: string, functionName: string): 
 }
 
 /** A payload to open in an editor first, or a file to send as it is. */
-type PayloadChoice = { edit: PayloadArg } | { send: string };
+export type PayloadChoice = { edit: PayloadArg } | { send: string };
 type PayloadItem = vscode.QuickPickItem & { choice?: PayloadChoice | 'type' | 'open' };
 
-async function askPayload(ctx: LambdaDockContext, functionName: string): Promise<PayloadChoice> {
+export async function askPayload(ctx: LambdaDockContext, functionName: string): Promise<PayloadChoice> {
   const workspace = ctx.requireWorkspace();
   const saved = listSavedEvents(workspace, functionName);
   const conventional = conventionalEventFile(workspace, functionName);

@@ -1,5 +1,6 @@
 import type { ManagedContainer, LambdaBackend } from '../../core/engine/backend';
 import type { ContainerEvent } from '../../core/engine/engineEvents';
+import type { DebugTarget } from '../../core/debug/debugTarget';
 import type { FunctionDefinition } from '../../core/functions/definition';
 import type { DeployReport, FunctionHostOptions } from '../../core/runtime/functionHost';
 import type { InvokeOptions, InvokeResult } from '../../core/runtime/invokeResult';
@@ -16,8 +17,15 @@ export interface EngineHost extends FunctionInvoker {
   invoke(name: string, payload: Buffer, options?: InvokeOptions): Promise<InvokeResult>;
   functions(): readonly FunctionDefinition[];
   instances(): InstanceSnapshot[];
+  /** Debug mode of a function: every invocation runs on one debugged instance ('debugTarget' when it listens). */
+  setDebugMode(name: string, options: { port?: number } | undefined): void;
+  debugMode(name: string): { port: number } | undefined;
+  /** Ends one instance through the engine (how a stopped debug session ends its instance). */
+  terminateInstance(instanceId: string, options?: { debugStopped?: boolean }): Promise<void>;
   on(event: 'change', listener: () => void): unknown;
+  on(event: 'debugTarget', listener: (target: DebugTarget) => void): unknown;
   off(event: 'change', listener: () => void): unknown;
+  off(event: 'debugTarget', listener: (target: DebugTarget) => void): unknown;
   dispose(): Promise<void>;
 }
 

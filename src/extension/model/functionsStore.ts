@@ -65,6 +65,7 @@ export class FunctionsStore implements Disposable {
       problems: this.deploys.problemsOf(definition.name).map((p) => p.message),
       routes: routeRecords(definition),
       instances: (byFunction.get(definition.name) ?? []).sort((a, b) => a.startedAt - b.startedAt),
+      ...(this.hosts.current?.debugMode(definition.name) ? { debugMode: true } : {}),
     }));
     return { engine: this.hosts.state, discovered: this.deploys.discovered, functions };
   }

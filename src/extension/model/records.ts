@@ -17,6 +17,8 @@ export interface FunctionRecord {
   /** The API Gateway routes that invoke it (REST and HTTP APIs), in the order the template lists them. */
   routes: RouteRecord[];
   instances: InstanceRecord[];
+  /** Every invocation runs on one debugged instance (Toggle Debug Mode). */
+  debugMode?: boolean;
 }
 
 /** One route of a function as the Functions view shows it and route commands act on it. */

@@ -58,20 +58,23 @@ export function functionNode(fn: FunctionRecord, now: number): TreeNode {
     error: `error: ${error}`,
   }[state];
   const warm = fn.instances.length > 0 ? ` · ${plural(fn.instances.length, 'instance')}` : '';
+  const debugging = fn.debugMode ? ' · debug mode' : '';
   const tooltip = [
     fn.name,
     fn.image ? `Image: ${fn.image}` : `Runtime: ${fn.runtime ?? '?'}  Handler: ${fn.handler ?? '?'}`,
     `Defined in ${fn.source.file}:${fn.source.line}`,
     `State: ${stateText}`,
+    ...(fn.debugMode ? ['Debug mode: every invocation stops at breakpoints (Toggle Debug Mode turns it off)'] : []),
     ...fn.problems.filter((p) => p !== error).map((p) => `Problem: ${p}`),
   ].join('\n');
   return {
     data: { kind: 'function', record: fn },
     id: `${NODE_PREFIX.function}${fn.name}`,
     label: fn.name,
-    description: `${kind} · ${stateText}${warm}`,
+    description: `${kind} · ${stateText}${warm}${debugging}`,
     tooltip,
-    contextValue: `function.${state}`,
+    // `.debugMode` last, so menus matching /^function\./ or /^function\.deployed/ still match.
+    contextValue: `function.${state}${fn.debugMode ? '.debugMode' : ''}`,
     icon: ICONS[state],
     // Only a function with instances can be expanded; NodeTreeProvider gives it a fresh id then, so VS Code
     // shows it expanded rather than remembering it as a leaf.

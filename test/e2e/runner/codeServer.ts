@@ -44,9 +44,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   fs.mkdirSync(options.stateDir, { recursive: true });
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
   const log = fs.openSync(options.logFile, 'a');
+  const [launcher, ...launcherArgs] = ownPidNamespace();
   const child = spawn(
-    bin,
+    launcher,
     [
+      ...launcherArgs,
+      bin,
       '--config', configFile,
       '--auth', 'none',
       '--bind-addr', authority,
@@ -81,6 +84,20 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     throw new Error(`${(error as Error).message}\ncode-server's log (${options.logFile}) ends with:\n${tail}`);
   }
   return { origin: `http://${authority}`, authority, process: child, stop };
+}
+
+/**
+ * code-server runs in a pid namespace of its own (unshare --pid --fork --mount-proc), so whatever it or an
+ * extension does to pids stays inside it: a debugger that kills "the process tree of pid 1" (as js-debug
+ * does on terminate with a pid it read inside a container) reaches only the editor, never this machine.
+ * --kill-child ends everything in the namespace when unshare itself is stopped. Without root a user
+ * namespace (--map-root-user) makes the pid namespace possible.
+ */
+function ownPidNamespace(): string[] {
+  const unshare = ['/usr/bin/unshare', '/bin/unshare'].find((file) => fs.existsSync(file));
+  if (!unshare) throw new Error('unshare (util-linux) is missing: the editor tests run VS Code in its own pid namespace; install util-linux');
+  const user = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
+  return [unshare, ...user, '--pid', '--fork', '--mount-proc', '--kill-child'];
 }
 
 async function freePort(): Promise<number> {

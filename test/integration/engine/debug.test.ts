@@ -93,6 +93,26 @@ describe('Debugging an invocation through the Node.js inspector', function () {
       assert.ok(result.report.durationMs >= 1500, `held ${result.report.durationMs} ms`);
     });
 
+    it('ends the invocation as stopped when its debug session is stopped, even if the debugger then lets the handler go', async () => {
+      let announce!: (target: DebugTarget) => void;
+      const announced = new Promise<DebugTarget>((resolve) => (announce = resolve));
+      const invocation = host.invoke('DebugLocal', json({ name: 'stopped' }), { debug: { onTarget: announce } });
+      const target = await announced;
+      const client = await InspectorClient.connect(target.webSocketUrl);
+      await attachAndBreak(client, 'app\\.js$', BREAK_LINE);
+      const containerId = host.instances().find((i) => i.instanceId === target.instanceId)!.containerId!;
+      const terminated = host.terminateInstance(target.instanceId, { debugStopped: true });
+      // A detaching debugger resumes the handler at once; the invocation was settled before.
+      await client.send('Debugger.resume').catch(() => undefined);
+      const result = await invocation;
+      await terminated;
+      client.close();
+      assert.equal(result.status, 'error');
+      assert.equal(result.error?.errorType, 'Runtime.ExitError');
+      assert.match(result.error?.errorMessage ?? '', /the debug session was stopped/);
+      assert.equal(await containerExists(containerId), false);
+    });
+
     it('stops in an ES module handler', async () => {
       const { result, url, value } = await debugOnce(host, 'DebugLocalEsm', 'app.mjs');
       assert.equal(url, 'file:///var/task/app.mjs');

@@ -136,6 +136,18 @@ export class FakeHost extends EventEmitter implements EngineHost {
   instances(): InstanceSnapshot[] {
     return this.instanceList;
   }
+  readonly debugModes = new Map<string, { port: number }>();
+  setDebugMode(name: string, options: { port?: number } | undefined): void {
+    if (options) this.debugModes.set(name, { port: options.port ?? 0 });
+    else this.debugModes.delete(name);
+    this.emit('change');
+  }
+  debugMode(name: string): { port: number } | undefined {
+    return this.debugModes.get(name);
+  }
+  async terminateInstance(instanceId: string): Promise<void> {
+    await this.backend.terminate(instanceId);
+  }
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.backend.dispose();

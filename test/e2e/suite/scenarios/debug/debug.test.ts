@@ -1,0 +1,265 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import * as vscode from 'vscode';
+import type { InvokeSummary } from '../../../../../src/extension/commands/invoke';
+import type { LambdaDockApi } from '../../../../../src/extension/testApi';
+import { ensureAwsRicImage } from '../../../../integration/support/awsRicImage';
+import { WORKSPACE_ENV } from '../../../protocol';
+import { until } from '../../support/page';
+
+const EXTENSION_ID = 'lambda-dock.lambda-dock';
+const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+
+interface Stop {
+  session: vscode.DebugSession;
+  threadId: number;
+  reason: string;
+}
+
+/**
+ * What a user sees of a debug session, read through a debug adapter tracker: every `stopped` event any
+ * session's adapter sends (js-debug reports them on the child session it makes for the process).
+ */
+class StopWatcher implements vscode.Disposable {
+  private readonly stops: Stop[] = [];
+  private wake: Array<() => void> = [];
+  private readonly registration: vscode.Disposable;
+
+  constructor() {
+    this.registration = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (message: { type?: string; event?: string; body?: { threadId: number; reason: string } }) => {
+          if (message.type !== 'event' || message.event !== 'stopped' || !message.body) return;
+          this.stops.push({ session, threadId: message.body.threadId, reason: message.body.reason });
+          for (const wake of this.wake.splice(0)) wake();
+        },
+      }),
+    });
+  }
+
+  /** The next stop not taken yet; fails at once if the command that should stop ended first. */
+  async next(what: string, command?: Thenable<unknown>, timeoutMs = 120_000): Promise<Stop> {
+    const deadline = Date.now() + timeoutMs;
+    let ended: unknown = undefined;
+    let done = false;
+    command?.then((value) => {
+      ended = value;
+      done = true;
+      for (const wake of this.wake.splice(0)) wake();
+    });
+    while (this.stops.length === 0) {
+      if (done) throw new Error(`the command ended before any debug session stopped (${what}): ${JSON.stringify(ended)}; see the Lambda Dock log`);
+      if (Date.now() > deadline) throw new Error(`no debug session stopped (${what}) within ${timeoutMs / 1000} s`);
+      await new Promise<void>((resolve) => {
+        this.wake.push(resolve);
+        setTimeout(resolve, 1000);
+      });
+    }
+    return this.stops.shift()!;
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+  }
+}
+
+/** The top stack frame of a stop, as the Call Stack view shows it. */
+async function topFrame(stop: Stop): Promise<{ id: number; path: string; line: number; shown: string }> {
+  const trace = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 3 })) as { stackFrames: Array<{ id: number; name: string; line: number; source?: { path?: string } }> };
+  const frame = trace.stackFrames[0];
+  const shown = `stopped (${stop.reason}) at ${trace.stackFrames.map((f) => `${f.name} ${f.source?.path ?? '?'}:${f.line}`).join(' < ')}`;
+  // In a remote window (code-server) sources come back as vscode-remote:// URIs: the path is the file's.
+  const file = frame.source?.path ?? '';
+  return { id: frame.id, path: file.startsWith('vscode-remote:') ? vscode.Uri.parse(file).path : file, line: frame.line, shown };
+}
+
+/** What hovering or watching an expression shows in that frame. */
+async function evaluate(stop: Stop, frameId: number, expression: string): Promise<string> {
+  const answer = (await stop.session.customRequest('evaluate', { expression, frameId, context: 'watch' })) as { result: string };
+  return answer.result;
+}
+
+function breakpointAt(file: string, line: number): vscode.SourceBreakpoint {
+  const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(file), new vscode.Position(line - 1, 0)));
+  vscode.debug.addBreakpoints([breakpoint]);
+  return breakpoint;
+}
+
+/** Resolves when every debug session has ended (the instance and the session end together). */
+function noDebugSession(): Promise<void> {
+  return until('the debug session to end', () => (vscode.debug.activeDebugSession === undefined ? true : undefined), 30_000).then(() => undefined);
+}
+
+describe('Step-through debugging in the editor', function () {
+  this.timeout(240_000);
+  let api: LambdaDockApi;
+  let workspace: string;
+  let stops: StopWatcher;
+
+  before(async function () {
+    this.timeout(15 * 60_000);
+    workspace = process.env[WORKSPACE_ENV]!;
+    const extension = vscode.extensions.getExtension<LambdaDockApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    stops = new StopWatcher();
+    // RicFunction runs in an image with AWS's own runtime client (aws-lambda-ric on Node.js 22).
+    const image = await ensureAwsRicImage(docker);
+    await vscode.workspace.getConfiguration('lambdaDock').update('runtimeImages', { 'nodejs22.x': image.tag }, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.view.extension.lambda-dock');
+    await until('the engine', () => (api.engineState().kind === 'ready' ? true : undefined), 60_000);
+  });
+
+  after(() => {
+    stops?.dispose();
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+  });
+
+  it('shows Invoke | Debug above the handler\'s export in its TypeScript source', async () => {
+    const file = vscode.Uri.file(path.join(workspace, 'ts', 'app.ts'));
+    await vscode.window.showTextDocument(file);
+    const lenses = await until('the code lenses', async () => {
+      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file);
+      return found.length >= 2 ? found : undefined;
+    });
+    assert.deepEqual(lenses.map((lens) => lens.command?.title), ['Invoke', 'Debug']);
+    assert.deepEqual(lenses.map((lens) => lens.range.start.line), [4, 4]);
+    assert.deepEqual(lenses.map((lens) => [lens.command?.command, lens.command?.arguments]), [
+      ['lambdaDock.invokeFunction', ['TsFunction']],
+      ['lambdaDock.debugFunction', ['TsFunction']],
+    ]);
+  });
+
+  it('Debug Function stops at a breakpoint in the TypeScript source, evaluates a variable, and returns the result', async () => {
+    const breakpoint = breakpointAt(path.join(workspace, 'ts', 'app.ts'), 7);
+    try {
+      const summary = vscode.commands.executeCommand<InvokeSummary>('lambdaDock.debugFunction', 'TsFunction', { name: 'typescript' });
+      const stop = await stops.next('at app.ts:7', summary);
+      const frame = await topFrame(stop);
+      assert.equal(frame.path, path.join(workspace, 'ts', 'app.ts'), frame.shown);
+      assert.equal(frame.line, 7, frame.shown);
+      assert.equal(await evaluate(stop, frame.id, 'name'), "'typescript'");
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      const result = await summary;
+      assert.equal(result.status, 'ok', result.payload);
+      assert.deepEqual(JSON.parse(result.payload), { greeting: 'hello typescript', language: 'typescript' });
+      assert.equal(result.debugged, true);
+      // The instance was for this invocation: it ends, and its session with it.
+      await noDebugSession();
+      await until('the instance to end', () => (api.instances().some((i) => i.instanceId === result.instanceId) ? undefined : true));
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+    }
+  });
+
+  it('stops in a JavaScript function run by AWS\'s own runtime client, mapping /var/task to the workspace folder', async () => {
+    const breakpoint = breakpointAt(path.join(workspace, 'ric', 'app.js'), 3);
+    try {
+      const summary = vscode.commands.executeCommand<InvokeSummary>('lambdaDock.debugFunction', 'RicFunction', { name: 'ric' });
+      const stop = await stops.next('at ric/app.js:3', summary);
+      const frame = await topFrame(stop);
+      assert.equal(frame.path, path.join(workspace, 'ric', 'app.js'), frame.shown);
+      assert.equal(frame.line, 3, frame.shown);
+      assert.equal(await evaluate(stop, frame.id, 'name'), "'ric'");
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      const result = await summary;
+      assert.equal(result.status, 'ok', result.payload);
+      assert.deepEqual(JSON.parse(result.payload), { greeting: 'hello ric', client: '/var/runtime/node_modules/aws-lambda-ric/index.mjs' });
+      await noDebugSession();
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+    }
+  });
+
+  it('debugs through a launch.json configuration of type lambda-dock', async () => {
+    const breakpoint = breakpointAt(path.join(workspace, 'ts', 'app.ts'), 7);
+    try {
+      const folder = vscode.workspace.workspaceFolders![0];
+      const before = api.resultView('TsFunction')?.model.requestId;
+      await vscode.debug.startDebugging(folder, 'Debug TsFunction (launch.json)');
+      const stop = await stops.next('from launch.json');
+      const frame = await topFrame(stop);
+      assert.equal(frame.path, path.join(workspace, 'ts', 'app.ts'), frame.shown);
+      assert.equal(frame.line, 7, frame.shown);
+      assert.equal(await evaluate(stop, frame.id, 'name'), "'launch'");
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      const shown = await until('the result of the launch.json run', () => {
+        const view = api.resultView('TsFunction');
+        return view && view.model.requestId !== before ? view : undefined;
+      }, 60_000);
+      assert.equal(shown.model.status, 'ok');
+      assert.deepEqual(JSON.parse(shown.model.response?.text ?? 'null'), { greeting: 'hello launch', language: 'typescript' });
+      assert.ok(shown.model.logs.includes('Debugged: timeout not enforced'), shown.model.logs);
+      await noDebugSession();
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+    }
+  });
+
+  it('in debug mode every invocation of the function stops, on one debugged instance', async () => {
+    const breakpoint = breakpointAt(path.join(workspace, 'ts', 'app.ts'), 7);
+    try {
+      await vscode.commands.executeCommand('lambdaDock.toggleDebugMode', 'TsFunction');
+      const item = await until('the function item in debug mode', () => api.functionItems().find((i) => i.label === 'TsFunction' && i.contextValue.endsWith('.debugMode')));
+      assert.match(item.description, /debug mode/);
+      const results: InvokeSummary[] = [];
+      for (const name of ['first', 'second']) {
+        // Invoke Function, not Debug Function: debug mode sends every invocation to the debugged instance.
+        const summary = vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'TsFunction', { name });
+        const stop = await stops.next(`debug mode, ${name}`, summary);
+        const frame = await topFrame(stop);
+        assert.equal(frame.line, 7, frame.shown);
+        assert.equal(await evaluate(stop, frame.id, 'name'), `'${name}'`);
+        await stop.session.customRequest('continue', { threadId: stop.threadId });
+        results.push(await summary);
+      }
+      assert.deepEqual(results.map((r) => JSON.parse(r.payload).greeting), ['hello first', 'hello second']);
+      assert.equal(results[1].instanceId, results[0].instanceId);
+      assert.equal(results[1].coldStart, false);
+      await vscode.commands.executeCommand('lambdaDock.toggleDebugMode', 'TsFunction');
+      await noDebugSession();
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+    }
+  });
+
+  it('Stop ends the instance through the engine and never touches other processes: one beside the editor survives', async () => {
+    const breakpoint = breakpointAt(path.join(workspace, 'ts', 'app.ts'), 7);
+    // A process beside the editor, in its pid namespace: js-debug's kill of "pid 1's tree" would reach it.
+    const sentinel = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+    sentinel.unref();
+    try {
+      const summary = vscode.commands.executeCommand<InvokeSummary>('lambdaDock.debugFunction', 'TsFunction', { name: 'stop' });
+      const stop = await stops.next('before Stop', summary);
+      const instance = await until('the debugged instance', () => api.instances().find((i) => i.functionName === 'TsFunction' && i.containerId));
+      // Stop (Shift+F5, the toolbar's Stop), on the session that stopped and has the focus: VS Code asks the
+      // adapter to terminate the debuggee, which js-debug does by killing its pid's process tree here.
+      assert.equal(vscode.debug.activeDebugSession?.id, stop.session.id);
+      await vscode.commands.executeCommand('workbench.action.debug.stop');
+      const result = await summary;
+      assert.equal(result.status, 'error');
+      assert.equal(result.error?.errorType, 'Runtime.ExitError');
+      assert.match(result.error?.errorMessage ?? '', /the debug session was stopped/);
+      await noDebugSession();
+      await until('the container to be removed', async () => {
+        try {
+          await docker.getContainer(instance.containerId!).inspect();
+          return undefined;
+        } catch (error) {
+          return (error as { statusCode?: number }).statusCode === 404 ? true : undefined;
+        }
+      });
+      assert.doesNotThrow(() => process.kill(sentinel.pid!, 0), 'the process beside the editor is still running');
+      assert.doesNotThrow(() => process.kill(1, 0), 'the namespace\'s first process (the editor\'s launcher) is still running');
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+      try {
+        process.kill(sentinel.pid!, 'SIGKILL');
+      } catch {
+        // already gone: the assertion above said so
+      }
+    }
+  });
+});
