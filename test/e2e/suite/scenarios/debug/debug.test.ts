@@ -26,8 +26,11 @@ class StopWatcher implements vscode.Disposable {
   private readonly stops: Stop[] = [];
   private wake: Array<() => void> = [];
   private readonly registration: vscode.Disposable;
+  private readonly terminations: vscode.Disposable;
+  private readonly ended = new Set<string>();
 
   constructor() {
+    this.terminations = vscode.debug.onDidTerminateDebugSession((session) => this.ended.add(session.id));
     this.registration = vscode.debug.registerDebugAdapterTrackerFactory('*', {
       createDebugAdapterTracker: (session) => ({
         onDidSendMessage: (message: { type?: string; event?: string; body?: { threadId: number; reason: string } }) => {
@@ -60,8 +63,15 @@ class StopWatcher implements vscode.Disposable {
     return this.stops.shift()!;
   }
 
+  /** Resolves when the session that stopped, and the session of ours it was made under, have ended. */
+  async sessionEnded(stop: Stop): Promise<void> {
+    const sessions = [stop.session, stop.session.parentSession].filter((s): s is vscode.DebugSession => s !== undefined);
+    await until('the debug session to end', () => (sessions.every((s) => this.ended.has(s.id)) ? true : undefined), 60_000);
+  }
+
   dispose(): void {
     this.registration.dispose();
+    this.terminations.dispose();
   }
 }
 
@@ -87,10 +97,6 @@ function breakpointAt(file: string, line: number): vscode.SourceBreakpoint {
   return breakpoint;
 }
 
-/** Resolves when every debug session has ended (the instance and the session end together). */
-function noDebugSession(): Promise<void> {
-  return until('the debug session to end', () => (vscode.debug.activeDebugSession === undefined ? true : undefined), 30_000).then(() => undefined);
-}
 
 describe('Step-through debugging in the editor', function () {
   this.timeout(240_000);
@@ -147,7 +153,7 @@ describe('Step-through debugging in the editor', function () {
       assert.deepEqual(JSON.parse(result.payload), { greeting: 'hello typescript', language: 'typescript' });
       assert.equal(result.debugged, true);
       // The instance was for this invocation: it ends, and its session with it.
-      await noDebugSession();
+      await stops.sessionEnded(stop);
       await until('the instance to end', () => (api.instances().some((i) => i.instanceId === result.instanceId) ? undefined : true));
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
@@ -167,7 +173,7 @@ describe('Step-through debugging in the editor', function () {
       const result = await summary;
       assert.equal(result.status, 'ok', result.payload);
       assert.deepEqual(JSON.parse(result.payload), { greeting: 'hello ric', client: '/var/runtime/node_modules/aws-lambda-ric/index.mjs' });
-      await noDebugSession();
+      await stops.sessionEnded(stop);
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
     }
@@ -192,7 +198,7 @@ describe('Step-through debugging in the editor', function () {
       assert.equal(shown.model.status, 'ok');
       assert.deepEqual(JSON.parse(shown.model.response?.text ?? 'null'), { greeting: 'hello launch', language: 'typescript' });
       assert.ok(shown.model.logs.includes('Debugged: timeout not enforced'), shown.model.logs);
-      await noDebugSession();
+      await stops.sessionEnded(stop);
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
     }
@@ -205,6 +211,7 @@ describe('Step-through debugging in the editor', function () {
       const item = await until('the function item in debug mode', () => api.functionItems().find((i) => i.label === 'TsFunction' && i.contextValue.endsWith('.debugMode')));
       assert.match(item.description, /debug mode/);
       const results: InvokeSummary[] = [];
+      let last: Stop | undefined;
       for (const name of ['first', 'second']) {
         // Invoke Function, not Debug Function: debug mode sends every invocation to the debugged instance.
         const summary = vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'TsFunction', { name });
@@ -214,12 +221,14 @@ describe('Step-through debugging in the editor', function () {
         assert.equal(await evaluate(stop, frame.id, 'name'), `'${name}'`);
         await stop.session.customRequest('continue', { threadId: stop.threadId });
         results.push(await summary);
+        last = stop;
       }
       assert.deepEqual(results.map((r) => JSON.parse(r.payload).greeting), ['hello first', 'hello second']);
       assert.equal(results[1].instanceId, results[0].instanceId);
       assert.equal(results[1].coldStart, false);
       await vscode.commands.executeCommand('lambdaDock.toggleDebugMode', 'TsFunction');
-      await noDebugSession();
+      // Debug mode off: its instance ends, and the session with it.
+      await stops.sessionEnded(last!);
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
     }
@@ -242,7 +251,7 @@ describe('Step-through debugging in the editor', function () {
       assert.equal(result.status, 'error');
       assert.equal(result.error?.errorType, 'Runtime.ExitError');
       assert.match(result.error?.errorMessage ?? '', /the debug session was stopped/);
-      await noDebugSession();
+      await stops.sessionEnded(stop);
       await until('the container to be removed', async () => {
         try {
           await docker.getContainer(instance.containerId!).inspect();
