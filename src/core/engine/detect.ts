@@ -75,6 +75,9 @@ export async function detectEngine(options: DetectOptions = {}): Promise<EngineS
   if (choice !== undefined && choice !== 'docker' && choice !== 'podman') throw badEngineChoice(choice);
   const choiceReason = settingChoice ? 'setting' : 'LAMBDA_DOCK_CONTAINER_CLI';
   const named = namedEngine(options, env, choice);
+  // Only a search among every engine's sockets needs to give up quickly; an engine named explicitly is the one
+  // we would use anyway, so a busy one is waited for rather than reported as not running.
+  const timeoutMs = options.timeoutMs ?? (named || choice ? EXPLICIT_ENGINE_TIMEOUT_MS : undefined);
   const tried: string[] = [];
 
   // An engine named explicitly is the one to use: if it does not answer, say so rather than pick another.
@@ -82,7 +85,7 @@ export async function detectEngine(options: DetectOptions = {}): Promise<EngineS
     const endpoint = describeAddress(named.address);
     let found: { kind: EngineKind; apiVersion: string };
     try {
-      found = await identify(named.address, env, options.timeoutMs);
+      found = await identify(named.address, env, timeoutMs);
     } catch (error) {
       throw engineNotRunning(choice ?? 'docker', named.shown, error, named.reason);
     }
@@ -100,7 +103,7 @@ export async function detectEngine(options: DetectOptions = {}): Promise<EngineS
       }
       try {
         const address: EngineAddress = { transport: 'unix', socketPath: socket };
-        const found = await identify(address, env, options.timeoutMs);
+        const found = await identify(address, env, timeoutMs);
         return { ...found, endpoint: socket, address, remote: isRemote(address, env), reason: choice ? choiceReason : 'socket' };
       } catch (error) {
         tried.push(`${socket}: ${describe(error)}`);
@@ -162,6 +165,7 @@ async function identify(address: EngineAddress, env: NodeJS.ProcessEnv, timeoutM
 }
 
 const ANSWER_TIMEOUT_MS = 15_000;
+const EXPLICIT_ENGINE_TIMEOUT_MS = 20_000;
 
 /** Whether the engine's socket or port takes a connection within the limit. */
 function connects(address: Exclude<EngineAddress, { transport: 'ssh' }>, limitMs: number): Promise<void> {
