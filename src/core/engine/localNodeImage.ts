@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import type Docker from 'dockerode';
 import type { Logger } from '../log';
 import { relayProgramPath, runtimeClientPath } from '../paths';
-import { majorOf, nodeBinaryForImage, type NodeBinary } from './nodeBinaries';
+import { lambdaNodeFlags, majorOf, nodeBinaryForImage, type NodeBinary } from './nodeBinaries';
 import { RUNTIME_SDK_IN_IMAGE, RUNTIME_SDK_MOUNT } from './runtimeSdk';
 import { contentTag, ensureImportedImage, envChanges, hostFiles, sharedLibraries, type ImportedImage } from './rootFileSystem';
 
-const RECIPE_VERSION = '4';
+const RECIPE_VERSION = '5';
 const NODE_IN_IMAGE = '/usr/local/bin/node';
 const LOCAL_NODE_IMAGE_REPO = 'lambda-dock/nodejs-local';
 
@@ -61,7 +61,7 @@ function localNodeImage(source: LocalImageSource): ImportedImage {
   return {
     tag: localNodeImageTag(source),
     kind: 'local-nodejs',
-    changes: [...envChanges(env), 'WORKDIR /var/task', `ENTRYPOINT ["${NODE_IN_IMAGE}", "/var/runtime/bootstrap.js"]`],
+    changes: [...envChanges(env), 'WORKDIR /var/task', `ENTRYPOINT ${JSON.stringify([NODE_IN_IMAGE, ...lambdaNodeFlags(source.node), '/var/runtime/bootstrap.js'])}`],
     rootFileSystem: () => ({
       // Mount points for the runtime's AWS SDK (see runtimeSdk): empty unless an instance mounts them.
       dirs: ['/usr/local/bin', RUNTIME_SDK_MOUNT, RUNTIME_SDK_IN_IMAGE],

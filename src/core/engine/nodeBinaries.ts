@@ -160,3 +160,37 @@ function nodeVersion(binary: string): string | undefined {
   versions.set(binary, version);
   return version;
 }
+
+/** Experimental Node.js features Lambda turns off per runtime, and the NODE_OPTIONS flag that turns one back on. */
+const DISABLED_BY_LAMBDA = [
+  { majors: [20, 22], flag: '--no-experimental-require-module', reEnable: '--experimental-require-module' },
+  { majors: [22], flag: '--no-experimental-detect-module', reEnable: '--experimental-detect-module' },
+];
+
+/**
+ * The flags Lambda starts node with for a runtime: require() of ES modules off on Node.js 20 and 22, ES module
+ * syntax detection off on 22, each unless the function's NODE_OPTIONS turns it back on (as Lambda then drops
+ * it), and only where this binary knows the flag (an older 20.x has neither feature nor flag).
+ */
+export function lambdaNodeFlags(binary: NodeBinary, nodeOptions = ''): string[] {
+  const major = majorOf(binary.version);
+  const asked = nodeOptions.split(/\s+/);
+  return DISABLED_BY_LAMBDA.filter((d) => d.majors.includes(major) && !asked.includes(d.reEnable) && knowsFlag(binary.path, d.flag)).map((d) => d.flag);
+}
+
+const knownFlags = new Map<string, boolean>();
+
+function knowsFlag(binary: string, flag: string): boolean {
+  const key = `${binary}\0${flag}`;
+  let known = knownFlags.get(key);
+  if (known === undefined) {
+    try {
+      execFileSync(binary, [flag, '-e', '0'], { stdio: 'ignore', timeout: 10_000 });
+      known = true;
+    } catch {
+      known = false;
+    }
+    knownFlags.set(key, known);
+  }
+  return known;
+}

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { runtimeClientPath } from '../paths';
 import type { LaunchSpec } from './backend';
-import { findInstalledNode, hostNodeBinary, majorOf, runtimeNodeMajor } from './nodeBinaries';
+import { findInstalledNode, hostNodeBinary, lambdaNodeFlags, majorOf, runtimeNodeMajor } from './nodeBinaries';
 import { runtimeSdkPaths } from './runtimeSdk';
 
 /** How the process backend runs a Node.js function: which node, our runtime client, and the environment it adds. */
@@ -33,7 +33,7 @@ export function nodeProgram(spec: LaunchSpec, taskRoot: string, note: (runtime: 
   ];
   return {
     command: node.path,
-    args: [runtimeClientPath()],
+    args: [...lambdaNodeFlags(node, spec.environment.NODE_OPTIONS), runtimeClientPath()],
     env: { NODE_PATH: nodePath.join(path.delimiter), ...(sdk ? { LAMBDA_DOCK_RUNTIME_SDK: sdk.folder } : {}) },
   };
 }

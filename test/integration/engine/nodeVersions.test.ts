@@ -7,9 +7,9 @@ import { docker, parse, startDockerHost } from '../support/engine';
 
 const fixtures = path.join(__dirname, '../../fixtures/runtime');
 
-function fn(name: string, runtime: string, handler: string): FunctionDefinition {
-  const codeDir = path.join(fixtures, 'versions');
-  return withLambdaDefaults({ name, runtime, handler, codeDir, source: { file: path.join(codeDir, 'template.yaml'), line: 1 } });
+function fn(name: string, runtime: string, handler: string, dir = 'versions', environment: Record<string, string> = {}): FunctionDefinition {
+  const codeDir = path.join(fixtures, dir);
+  return withLambdaDefaults({ name, runtime, handler, codeDir, environment, source: { file: path.join(codeDir, 'template.yaml'), line: 1 } });
 }
 
 // Each nodejsNN.x function runs on Node.js NN: where the official image is not on the machine (it cannot be
@@ -27,6 +27,11 @@ describe('each Node.js runtime runs on its own Node.js major', function () {
       fn('Node24', 'nodejs24.x', 'app.handler'),
       fn('Node24Callback', 'nodejs24.x', 'app.withCallback'),
       fn('Node22Callback', 'nodejs22.x', 'app.withCallback'),
+      fn('Detect22', 'nodejs22.x', 'esm-syntax.handler', 'experimental'),
+      fn('Detect24', 'nodejs24.x', 'esm-syntax.handler', 'experimental'),
+      fn('RequireEsm22', 'nodejs22.x', 'requires-esm.handler', 'experimental'),
+      fn('RequireEsm24', 'nodejs24.x', 'requires-esm.handler', 'experimental'),
+      fn('RequireEsm20', 'nodejs20.x', 'requires-esm.handler', 'experimental'),
     ]);
   });
   after(async () => host?.dispose());
@@ -50,6 +55,17 @@ describe('each Node.js runtime runs on its own Node.js major', function () {
     assert.match(tag, /^lambda-dock\/nodejs-local:22-[0-9a-f]{12}$/);
     assert.equal(await backend.localNodeImage(22), tag);
     assert.ok(await docker.getImage(tag).inspect());
+  });
+
+  it("turns off the experimental module features Lambda turns off: require(esm) on 20 and 22, syntax detection on 22", async () => {
+    const detect22 = await host.invoke('Detect22', Buffer.from('{}'));
+    assert.equal(detect22.error?.errorType, 'Runtime.UserCodeSyntaxError', detect22.logs);
+    assert.equal(parse((await host.invoke('Detect24', Buffer.from('{}'))).payload), 'detected on 24');
+    for (const name of ['RequireEsm20', 'RequireEsm22']) {
+      const refused = await host.invoke(name, Buffer.from('{}'));
+      assert.match(refused.error?.errorMessage ?? '', /require\(\) of ES Module .*lib\.mjs/, `${name}: ${refused.logs}`);
+    }
+    assert.equal(parse((await host.invoke('RequireEsm24', Buffer.from('{}'))).payload), 'required an ES module');
   });
 
   it('refuses a callback handler on nodejs24.x at init, as Lambda does, and runs it on nodejs22.x', async () => {

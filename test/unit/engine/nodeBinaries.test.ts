@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cachedNodeBinaries, findInstalledNode, runtimeNodeMajor } from '../../../src/core/engine/nodeBinaries';
+import { cachedNodeBinaries, findInstalledNode, hostNodeBinary, lambdaNodeFlags, runtimeNodeMajor } from '../../../src/core/engine/nodeBinaries';
 import { lambdaNodePath } from '../../../src/core/engine/localNodeImage';
 import { compareVersions } from '../../../src/core/npm/npmCli';
 
@@ -54,5 +54,16 @@ describe('Node.js binaries for a runtime\'s major', () => {
     fs.mkdirSync(path.join(root, 'cache/node', `${pkg}-21.12.0.tmp-x`), { recursive: true });
     assert.deepEqual(cachedNodeBinaries(21).map((b) => b.version), ['21.11.0', '21.9.0']);
     assert.equal(findInstalledNode(21)?.version, '21.11.0');
+  });
+
+  it("starts node with the flags Lambda does for the runtime's major, unless NODE_OPTIONS turns a feature back on", () => {
+    const host = hostNodeBinary()!;
+    const fake = (version: string) => ({ path: host.path, version });
+    // The host's binary answers whether it knows each flag; the version says which Lambda runtime it stands for.
+    assert.deepEqual(lambdaNodeFlags(fake('18.20.0')), []);
+    assert.deepEqual(lambdaNodeFlags(fake('24.1.0')), []);
+    // package.json asks for Node.js 20 or later, whose binaries know --no-experimental-require-module.
+    assert.deepEqual(lambdaNodeFlags(fake('20.99.0')), ['--no-experimental-require-module']);
+    assert.deepEqual(lambdaNodeFlags(fake('20.99.0'), '--enable-source-maps --experimental-require-module'), []);
   });
 });
