@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import Docker from 'dockerode';
+import { DockerBackend } from '../../../src/core/engine/dockerBackend';
 import { INSTANCE_NETWORK } from '../../../src/core/engine/instanceNetwork';
+import { Session } from '../../../src/core/engine/session';
 import { FunctionHost } from '../../../src/core/runtime/functionHost';
 import { docker, json, parse, startDockerHost } from '../support/engine';
 import {
@@ -16,6 +18,8 @@ import {
 } from '../support/runtimeApiAttack';
 
 const PODMAN_SOCKET = '/run/podman/podman.sock';
+/** Sessions the tests started for backends they made: disposed after their hosts. */
+const sessions: Session[] = [];
 const CUT = ['ECONNRESET', 'EPIPE'];
 
 interface EngineUnderTest {
@@ -41,7 +45,12 @@ const engines: EngineUnderTest[] = [
       } catch (error) {
         throw new Error(`these tests need Podman's API at ${PODMAN_SOCKET}: run 'bash scripts/ensure-podman.sh' (npm test does). ${(error as Error).message}`);
       }
-      const host = await FunctionHost.start({ workspace: '.', engine: { engine: 'podman' }, fallbackToProcess: false, log });
+      // Podman by its socket, without detection (asking /version of a loaded Podman can outlast detection's
+      // timeout; podman.test.ts tests detection). The host disposes the backend, the test its session.
+      const session = await Session.start();
+      const backend = await DockerBackend.connect({ kind: 'podman', endpoint: PODMAN_SOCKET, reason: 'test', apiVersion: '' }, session);
+      const host = await FunctionHost.start({ workspace: '.', backend, log });
+      sessions.push(session);
       assert.equal(host.backend.name, 'podman');
       return host;
     },
@@ -60,6 +69,7 @@ for (const under of engines) {
     after(async () => {
       await Promise.all(byHand.map((a) => a.engine.getContainer(a.id).remove({ force: true }).catch(() => undefined)));
       await host?.dispose();
+      await Promise.all(sessions.splice(0).map((session) => session.dispose()));
     });
 
     it("cuts off a container on the default bridge, one on the instances' network, one made through a function's scoped socket and another instance, while every caller gets the function's own result", async () => {
