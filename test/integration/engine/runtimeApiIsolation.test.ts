@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { DockerBackend } from '../../../src/core/engine/dockerBackend';
+import { parseEngineHost } from '../../../src/core/engine/engineAddress';
 import { INSTANCE_NETWORK } from '../../../src/core/engine/instanceNetwork';
 import { Session } from '../../../src/core/engine/session';
 import { FunctionHost } from '../../../src/core/runtime/functionHost';
@@ -48,7 +49,8 @@ const engines: EngineUnderTest[] = [
       // Podman by its socket, without detection (asking /version of a loaded Podman can outlast detection's
       // timeout; podman.test.ts tests detection). The host disposes the backend, the test its session.
       const session = await Session.start();
-      const backend = await DockerBackend.connect({ kind: 'podman', endpoint: PODMAN_SOCKET, reason: 'test', apiVersion: '' }, session);
+      const address = parseEngineHost(`unix://${PODMAN_SOCKET}`, process.env);
+      const backend = await DockerBackend.connect({ kind: 'podman', endpoint: PODMAN_SOCKET, address, remote: false, reason: 'test', apiVersion: '' }, session);
       const host = await FunctionHost.start({ workspace: '.', backend, log });
       sessions.push(session);
       assert.equal(host.backend.name, 'podman');
