@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.vscode-test/**', 'test/e2e/.cache/**', 'test/fixtures/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.vscode-test/**', 'test/e2e/.cache/**', 'test/fixtures/**', 'test/e2e/fixtures/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

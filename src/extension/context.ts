@@ -6,7 +6,6 @@ import { errorMessage } from '../core/errors';
 import { FunctionHost } from '../core/runtime/functionHost';
 import { discoverFunctions } from '../core/workspace/discovery';
 import { DebugSessions } from './debug/debugSessions';
-import { ContainerOps } from './engine/containerOps';
 import type { EngineHost } from './engine/engineHost';
 import { HostService } from './engine/hostService';
 import { InvokeApiService, type InvokeApiFactory } from './engine/invokeApiService';
@@ -113,6 +112,8 @@ export class LambdaDockContext implements vscode.Disposable {
     // Every session starts with the workspace deployed (packaged, no instance started): after a reload the
     // functions read "deployed" and the Invoke API knows them before anything else runs.
     this.own(this.hosts.onDidStartSession((host) => void this.deployOnStart(host)));
+    // Every function's output reaches its channel as it is written, whoever invoked it.
+    this.own(this.hosts.onFunctionLog((event) => this.outputs.append(event.functionName, event.text)));
     this.own(this.hosts.onDidChangeInstances(() => {
       const running = this.hosts.current?.instances().some((i) => i.state !== 'stopped') ?? false;
       void vscode.commands.executeCommand('setContext', 'lambdaDock.hasInstances', running);
@@ -155,10 +156,6 @@ export class LambdaDockContext implements vscode.Disposable {
   /** The engine, started on first use (a view shown, a command run). */
   ensureHost(): Promise<EngineHost> {
     return this.hosts.ensure();
-  }
-
-  async containerOps(): Promise<ContainerOps> {
-    return new ContainerOps(await this.ensureHost());
   }
 
   /** Every folder of the window (the first is `workspace`): stale cleanup covers all of them. */

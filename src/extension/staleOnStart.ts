@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import type { LambdaDockContext } from './context';
-import { ContainerOps } from './engine/containerOps';
+import { logReap } from './commands/containers';
+import { staleInWorkspaces } from '../core/engine/workspaceContainers';
 import type { EngineHost } from './engine/engineHost';
 import type { Views } from './views/registerViews';
 import { plural } from './views/treeNode';
@@ -18,9 +19,8 @@ async function cleanupOnStart(ctx: LambdaDockContext, views: Views, host: Engine
   const choice = ctx.settings.current.cleanupStaleOnStart;
   if (choice === 'never') return;
   const folders = ctx.workspaceFolders();
-  const ops = new ContainerOps(host);
   try {
-    const stale = await ops.staleIn(folders);
+    const stale = staleInWorkspaces(await host.containers(), folders);
     if (stale.length === 0) return;
     if (choice === 'ask') {
       const answer = await vscode.window.showInformationMessage(
@@ -33,10 +33,8 @@ async function cleanupOnStart(ctx: LambdaDockContext, views: Views, host: Engine
       if (answer === 'Never') await ctx.settings.update('cleanupStaleOnStart', 'never');
       if (answer !== 'Remove' && answer !== 'Always') return;
     }
-    // 'always' removes what it just listed; 'ask' lists again, as the answer may have taken a while.
-    const report = choice === 'ask' ? await ops.cleanupStale(folders) : await ops.removeStale(stale);
-    ctx.log.info(`[cleanup] at start: removed ${plural(report.removed.length, 'stale container')}`);
-    for (const failure of report.failed) ctx.log.warn(`[cleanup] could not remove ${failure.name}: ${failure.error}`);
+    // The same clean-up as the command and `lambda-dock cleanup`: containers, networks and volumes of those sessions.
+    logReap(ctx, await host.reapStale({ workspaces: folders }));
     await views.refreshContainers();
   } catch (error) {
     ctx.log.error(`[cleanup] stale cleanup at start failed: ${errorMessage(error)}`, error);

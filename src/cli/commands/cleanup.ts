@@ -9,7 +9,7 @@ export const cleanupCommand: CliCommand = {
     // Stale containers live in an engine: with none reachable there is nothing to clean, so no process fallback.
     const host = await startHost(context, { fallbackToProcess: false });
     try {
-      const report = await host.backend.reapStale();
+      const report = await host.reapStale();
       if (context.json) context.out(JSON.stringify(report, null, 2));
       else {
         const total = report.containers.length + report.networks.length + report.volumes.length;

@@ -56,9 +56,11 @@ export interface InstanceExit {
   requested: boolean;
 }
 
+export type OutputStream = 'stdout' | 'stderr';
+
 /**
- * A started instance. Emits 'output' (text: string) for everything the runtime writes to stdout and
- * stderr, and 'exit' (InstanceExit) once when it stops, whatever the cause.
+ * A started instance. Emits 'output' (data: Buffer, stream: OutputStream) for every chunk the runtime
+ * writes to stdout or stderr, as it arrives, and 'exit' (InstanceExit) once when it stops, whatever the cause.
  */
 export interface LaunchedInstance extends EventEmitter {
   readonly id: string;
@@ -80,7 +82,7 @@ export interface LaunchedInstance extends EventEmitter {
  * before launch() has even returned.
  */
 export abstract class OutputBufferingInstance extends EventEmitter {
-  private early: string[] | undefined = [];
+  private early: unknown[][] | undefined = [];
 
   constructor() {
     super();
@@ -90,14 +92,14 @@ export abstract class OutputBufferingInstance extends EventEmitter {
       queueMicrotask(() => {
         const early = this.early ?? [];
         this.early = undefined;
-        for (const text of early) super.emit('output', text);
+        for (const args of early) super.emit('output', ...args);
       });
     });
   }
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'output' && this.early) {
-      this.early.push(args[0] as string);
+      this.early.push(args);
       return true;
     }
     return super.emit(event, ...args);
@@ -145,6 +147,12 @@ export interface StaleReport {
   volumes: string[];
 }
 
+export interface ContainerLogOptions {
+  tail?: number;
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
 export interface ManagedContainer {
   id: string;
   name: string;
@@ -175,9 +183,21 @@ export interface LambdaBackend {
   imageExists(image: string): Promise<boolean>;
   /** An instance's peak memory so far, for runtimes that do not report it; undefined when it cannot be read. */
   memoryUsedMB?(instanceId: string): Promise<number | undefined>;
-  /** Removes what dead sessions of this project left behind; never a live session's. */
-  reapStale(): Promise<StaleReport>;
+  /**
+   * Removes what dead sessions of this project left behind; never a live session's. With `workspaces`, only
+   * the dead sessions that ran one of these workspace folders (their containers, networks and volumes).
+   */
+  reapStale(options?: { workspaces?: readonly string[] }): Promise<StaleReport>;
   /** Every container this project manages, stale ones included. */
   listManaged(): Promise<ManagedContainer[]>;
+  /** Stops a managed container and keeps it (stopped); one already stopped or gone is no error. */
+  stopContainer(id: string): Promise<void>;
+  /** Removes a managed container (and its anonymous volumes); one already gone is no error. */
+  removeContainer(id: string): Promise<void>;
+  /**
+   * A managed container's output as `docker logs` shows it: the last `tail` lines, then with `follow` each
+   * new piece as it is written, until the signal aborts or the container stops. Resolves when it ends.
+   */
+  containerLogs(id: string, options: ContainerLogOptions, onText: (text: string) => void): Promise<void>;
   dispose(): Promise<void>;
 }

@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { StringDecoder } from 'node:string_decoder';
 import { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import Docker from 'dockerode';
 import * as tarFs from 'tar-fs';
 import { errorMessage, LambdaDockError } from '../errors';
 import { silentLogger, type Logger } from '../log';
+import { staleInWorkspaces } from './workspaceContainers';
 import {
   LABELS,
   OutputBufferingInstance,
@@ -13,7 +14,9 @@ import {
   type LambdaBackend,
   type LaunchedInstance,
   type LaunchSpec,
+  type ContainerLogOptions,
   type ManagedContainer,
+  type OutputStream,
   type PrepullProgress,
   type RuntimeApiEndpoint,
   type StaleReport,
@@ -216,7 +219,7 @@ export class DockerBackend implements LambdaBackend {
     try {
       if (!bind) await this.uploadCode(container, spec);
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
-      this.docker.modem.demuxStream(stream, outputSink(instance), outputSink(instance));
+      this.docker.modem.demuxStream(stream, outputSink(instance, 'stdout'), outputSink(instance, 'stderr'));
       await container.start();
       const addresses = await this.addressesOf(container, network.name);
       instance.addresses = addresses;
@@ -339,11 +342,17 @@ export class DockerBackend implements LambdaBackend {
     return (await this.listManagedWith(this.sessionLiveness())).filter((c) => !c.labels[LABELS.relay]);
   }
 
-  async reapStale(): Promise<StaleReport> {
+  async reapStale(options: { workspaces?: readonly string[] } = {}): Promise<StaleReport> {
     const report: StaleReport = { containers: [], networks: [], volumes: [] };
     // One answer per session for the whole call: containers, networks and volumes of a session share it.
     const isAlive = this.sessionLiveness();
-    const stale = (await this.listManagedWith(isAlive)).filter((c) => c.stale);
+    let stale = (await this.listManagedWith(isAlive)).filter((c) => c.stale);
+    // Scoped to workspaces: the dead sessions that ran one of them, and everything those sessions left.
+    // (What a session's scoped socket created carries no workspace label: it goes with its session.)
+    const ours = options.workspaces ? staleInWorkspaces(stale, options.workspaces) : stale;
+    const sessions = options.workspaces ? new Set(ours.map((c) => c.session)) : undefined;
+    if (sessions) stale = stale.filter((c) => ours.includes(c) || (c.labels[LABELS.workspace] === undefined && sessions.has(c.session)));
+    const reapable = async (labels: Record<string, string>) => (!sessions || sessions.has(labels[LABELS.session])) && !(await isAlive(labels));
     await Promise.all(
       stale.map(async (c) => {
         await this.docker.getContainer(c.id).remove({ force: true, v: true }).catch(ignoreMissing);
@@ -352,19 +361,59 @@ export class DockerBackend implements LambdaBackend {
     );
     const networks = await this.docker.listNetworks({ filters: { label: [LABELS.session] } });
     for (const network of networks) {
-      if (network.Labels && !(await isAlive(network.Labels))) {
+      if (network.Labels && (await reapable(network.Labels))) {
         await this.docker.getNetwork(network.Id).remove().catch(ignoreMissing);
         report.networks.push(network.Name);
       }
     }
     const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: [LABELS.session] } });
     for (const volume of volumes ?? []) {
-      if (volume.Labels && !(await isAlive(volume.Labels))) {
+      if (volume.Labels && (await reapable(volume.Labels))) {
         await this.docker.getVolume(volume.Name).remove().catch(ignoreMissing);
         report.volumes.push(volume.Name);
       }
     }
     return report;
+  }
+
+  async stopContainer(id: string): Promise<void> {
+    await this.docker.getContainer(id).stop({ t: 2 }).catch((error: unknown) => ignoreMissing(error, { notModified: true }));
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await this.docker.getContainer(id).remove({ force: true, v: true }).catch(ignoreMissing);
+  }
+
+  async containerLogs(id: string, options: ContainerLogOptions, onText: (text: string) => void): Promise<void> {
+    const container = this.docker.getContainer(id);
+    const tail = options.tail ?? 1000;
+    const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+    const sink = (stream: OutputStream) =>
+      new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          const text = decoders[stream].write(chunk);
+          if (text) onText(text);
+          callback();
+        },
+      });
+    if (!options.follow) {
+      const raw = await container.logs({ stdout: true, stderr: true, tail, follow: false });
+      onText(demuxed(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))));
+      return;
+    }
+    const stream = (await container.logs({ stdout: true, stderr: true, tail, follow: true })) as NodeJS.ReadableStream & { destroy(): void };
+    this.docker.modem.demuxStream(stream, sink('stdout'), sink('stderr'));
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        stream.destroy();
+        resolve();
+      };
+      if (options.signal?.aborted) return stop();
+      options.signal?.addEventListener('abort', stop, { once: true });
+      stream.once('end', resolve);
+      stream.once('close', resolve);
+      stream.once('error', resolve);
+    });
   }
 
   async dispose(): Promise<void> {
@@ -471,12 +520,25 @@ function canBind(address: string): Promise<boolean> {
   });
 }
 
-function outputSink(instance: DockerInstance): Writable {
-  const decoder = new StringDecoder('utf8');
+/** Docker's multiplexed log (8-byte frame headers, for containers without a TTY) as text; raw text as it is. */
+export function demuxed(raw: Buffer): string {
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= raw.length) {
+    const stream = raw[offset];
+    if (stream > 2 || raw[offset + 1] !== 0 || raw[offset + 2] !== 0 || raw[offset + 3] !== 0) return raw.toString('utf8');
+    const size = raw.readUInt32BE(offset + 4);
+    chunks.push(raw.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  if (offset < raw.length && chunks.length === 0) return raw.toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function outputSink(instance: DockerInstance, stream: OutputStream): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      const text = decoder.write(chunk);
-      if (text) instance.emit('output', text);
+      instance.emit('output', chunk, stream);
       callback();
     },
   });

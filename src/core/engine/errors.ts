@@ -11,7 +11,15 @@ export const ENGINE_ERRORS = {
   nodeUnavailable: 'NODE_UNAVAILABLE',
   pythonNotFound: 'PYTHON_NOT_FOUND',
   bootstrapMissing: 'BOOTSTRAP_MISSING',
+  /** A container operation on the process backend, which runs none. */
+  noContainers: 'NO_CONTAINER_ENGINE',
 } as const;
+
+export type EngineErrorCode = (typeof ENGINE_ERRORS)[keyof typeof ENGINE_ERRORS];
+
+export function noContainers(backend: string): LambdaDockError {
+  return new LambdaDockError(ENGINE_ERRORS.noContainers, `The ${backend} backend runs functions as processes, not containers: select a Docker or Podman engine.`);
+}
 
 export function engineNotFound(tried: string[]): LambdaDockError {
   return new LambdaDockError(

@@ -7,6 +7,7 @@ import { isCustomRuntime, isPythonRuntime } from './images';
 import { inspectorEnvironment } from './inspector';
 import { nodeProgram } from './processNode';
 import { OutputBufferingInstance, type InstanceExit, type LambdaBackend, type LaunchedInstance, type LaunchSpec, type ManagedContainer, type RuntimeApiEndpoint, type StaleReport } from './backend';
+import { noContainers } from './errors';
 
 class ProcessInstance extends OutputBufferingInstance implements LaunchedInstance {
   terminateRequested = false;
@@ -52,8 +53,8 @@ export class ProcessBackend implements LambdaBackend {
     });
     const instance = new ProcessInstance(String(child.pid ?? spec.instanceId), spec.instanceId, child);
     this.instances.set(spec.instanceId, instance);
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => instance.emit('output', text));
-    child.stderr?.setEncoding('utf8').on('data', (text: string) => instance.emit('output', text));
+    child.stdout?.on('data', (data: Buffer) => instance.emit('output', data, 'stdout'));
+    child.stderr?.on('data', (data: Buffer) => instance.emit('output', data, 'stderr'));
     child.once('exit', (code, signal) => {
       this.instances.delete(spec.instanceId);
       instance.exitInfo = { exitCode: code ?? (signal === 'SIGKILL' ? 137 : 1), oomKilled: false, requested: instance.terminateRequested };
@@ -113,6 +114,18 @@ export class ProcessBackend implements LambdaBackend {
 
   async listManaged(): Promise<ManagedContainer[]> {
     return [];
+  }
+
+  async stopContainer(): Promise<void> {
+    throw noContainers(this.name);
+  }
+
+  async removeContainer(): Promise<void> {
+    throw noContainers(this.name);
+  }
+
+  async containerLogs(): Promise<void> {
+    throw noContainers(this.name);
   }
 
   async dispose(): Promise<void> {

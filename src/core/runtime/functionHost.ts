@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { isNamed, type FunctionDefinition } from '../functions/definition';
-import type { LambdaBackend, LaunchSpec } from '../engine/backend';
+import type { ContainerLogOptions, LambdaBackend, LaunchSpec, ManagedContainer, StaleReport } from '../engine/backend';
 import { isLocalNodeImage } from '../engine/localNodeImage';
 import { runtimeNodeMajor } from '../engine/nodeBinaries';
 import { RuntimeSdkInstaller, runtimeSdkFor, runtimeSdkStore } from '../engine/runtimeSdk';
@@ -16,7 +16,7 @@ import { isLambdaDockError } from '../errors';
 import { inspectorVia } from '../engine/inspector';
 import { runtimeClientPath } from '../paths';
 import { silentLogger, tagged, type Logger } from '../log';
-import { FunctionPool, type Deployment } from './functionPool';
+import { FunctionPool, type Deployment, type FunctionLogEvent } from './functionPool';
 import { ImageResolver } from './imageResolver';
 import { buildFailed, functionNotFound, payloadTooLarge } from './invokeErrors';
 import type { InvokeOptions, InvokeResult } from './invokeResult';
@@ -50,7 +50,9 @@ export interface DeployReport {
 
 /**
  * The engine: registers functions, keeps their instances warm, and invokes them. Owns the session, the
- * backend and every pool; dispose() stops all of it. Emits 'change' when functions or instances change.
+ * backend and every pool; dispose() stops all of it. Emits 'change' when functions or instances change, and
+ * 'log' (FunctionLogEvent) for every piece of a function's log as it happens, whoever invoked it (the
+ * editor, the Invoke API, a Function URL or an HTTP route).
  */
 export class FunctionHost extends EventEmitter implements FunctionInvoker {
   private readonly pools = new Map<string, FunctionPool>();
@@ -157,6 +159,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
         });
         pool.on('change', () => this.emit('change'));
         pool.on('debugTarget', (target: DebugTarget) => this.emit('debugTarget', target));
+        pool.on('log', (event: FunctionLogEvent) => this.emit('log', event));
         this.pools.set(definition.name, pool);
       }
       this.images.prepull(definition);
@@ -220,6 +223,41 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
     return pool.invoke(payload, options);
   }
 
+  /** Stops one of this session's instances through its pool (so the pool forgets it); false when there is none. */
+  async stopInstance(instanceId: string): Promise<boolean> {
+    for (const pool of this.pools.values()) if (await pool.stop(instanceId)) return true;
+    return false;
+  }
+
+  /** Every container the project manages on the engine, other sessions' and stale ones included. */
+  containers(): Promise<ManagedContainer[]> {
+    return this.backend.listManaged();
+  }
+
+  /** Stops a container and keeps it; an instance of this session is stopped through its pool (and so removed). */
+  async stopContainer(id: string): Promise<void> {
+    const own = this.instanceOfContainer(id);
+    if (own) await this.stopInstance(own);
+    else await this.backend.stopContainer(id);
+  }
+
+  /** Removes a container; an instance of this session is stopped through its pool. */
+  async removeContainer(id: string): Promise<void> {
+    const own = this.instanceOfContainer(id);
+    if (own) await this.stopInstance(own);
+    else await this.backend.removeContainer(id);
+  }
+
+  /** A container's output as `docker logs` shows it, followed live with `follow` (see LambdaBackend.containerLogs). */
+  containerLogs(id: string, options: ContainerLogOptions, onText: (text: string) => void): Promise<void> {
+    return this.backend.containerLogs(id, options, onText);
+  }
+
+  /** Removes what ended sessions left (of these workspace folders only, when given): containers, networks, volumes. */
+  reapStale(options?: { workspaces?: readonly string[] }): Promise<StaleReport> {
+    return this.backend.reapStale(options);
+  }
+
   async dispose(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.dispose()));
     this.pools.clear();
@@ -232,6 +270,10 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
 
   private poolOf(name: string): FunctionPool | undefined {
     return this.pools.get(name) ?? [...this.pools.values()].find((pool) => pool.definition.deployedName === name);
+  }
+
+  private instanceOfContainer(containerId: string): string | undefined {
+    return this.instances().find((i) => i.containerId === containerId && i.state !== 'stopped')?.instanceId;
   }
 
   private get region(): string {

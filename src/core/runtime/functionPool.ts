@@ -8,7 +8,7 @@ import type { DebugOptions, DebugTarget } from '../debug/debugTarget';
 import { engineFailure, tooManyRequests } from './invokeErrors';
 import type { InvokeOptions, InvokeResult, LambdaError } from './invokeResult';
 import { instanceEnvironment } from './lambdaEnvironment';
-import { formatReport, invocationLog } from './logFormat';
+import { endLines, formatReport, invocationLog, startLine } from './logFormat';
 import { RuntimeApiChannel } from './runtimeApiChannel';
 import { WarmInstance, type InstanceSnapshot } from './warmInstance';
 
@@ -58,6 +58,17 @@ interface DebugLane {
  * launched in parallel up to the concurrency cap, and invocations past it wait. A redeploy sends new
  * invocations to new instances while in-flight ones finish on the old. Emits 'change'.
  */
+/**
+ * A piece of a function's log as it happens: START when an invocation is dispatched, the function's output as
+ * it arrives, END and REPORT when it completes (output between invocations carries no request id).
+ */
+export interface FunctionLogEvent {
+  functionName: string;
+  instanceId: string;
+  requestId?: string;
+  text: string;
+}
+
 export class FunctionPool extends EventEmitter {
   private readonly instances = new Set<WarmInstance>();
   private readonly idle: WarmInstance[] = [];
@@ -115,6 +126,14 @@ export class FunctionPool extends EventEmitter {
     } finally {
       this.inFlight -= 1;
     }
+  }
+
+  /** Stops one instance (removed, as any instance the pool retires); false when it is not this pool's. */
+  async stop(instanceId: string): Promise<boolean> {
+    const instance = [...this.instances].find((i) => i.instanceId === instanceId);
+    if (!instance) return false;
+    await this.retire(instance);
+    return true;
   }
 
   /** Starts one idle instance of the current deployment if none is idle (pre-warm). */
@@ -228,6 +247,7 @@ export class FunctionPool extends EventEmitter {
   /** One invocation on an instance taken for it; a lost instance (timed out, exited) is retired. */
   private async runOn(instance: WarmInstance, requestId: string, payload: Buffer, options: InvokeOptions, coldStart: boolean, debugged: boolean): Promise<InvokeResult> {
     const definition = this.definition;
+    this.emitLog(instance, startLine(requestId), requestId);
     const outcome = await instance.invoke(
       {
         requestId,
@@ -253,13 +273,15 @@ export class FunctionPool extends EventEmitter {
       ...(debugged ? { debugged } : {}),
     };
     const status = outcome.error ? 'error' : 'ok';
+    const reportLine = formatReport(requestId, report, outcome.error?.errorType === 'Sandbox.Timedout' ? 'timeout' : outcome.lost ? 'error' : undefined);
+    this.emitLog(instance, endLines(requestId, reportLine), requestId);
     return {
       requestId,
       functionName: definition.name,
       status,
       payload: outcome.error ? Buffer.from(JSON.stringify(outcome.error)) : (outcome.body ?? Buffer.from('null')),
       error: outcome.error,
-      logs: invocationLog(requestId, outcome.output, formatReport(requestId, report, outcome.error?.errorType === 'Sandbox.Timedout' ? 'timeout' : outcome.lost ? 'error' : undefined)),
+      logs: invocationLog(requestId, outcome.output, reportLine),
       report,
       coldStart,
       instanceId: instance.instanceId,
@@ -267,8 +289,15 @@ export class FunctionPool extends EventEmitter {
     };
   }
 
+  private emitLog(instance: WarmInstance, text: string, requestId: string | undefined): void {
+    const event: FunctionLogEvent = { functionName: this.definition.name, instanceId: instance.instanceId, ...(requestId ? { requestId } : {}), text };
+    this.emit('log', event);
+  }
+
   private initErrorResult(requestId: string, error: LambdaError, output: string): InvokeResult {
     const report = { durationMs: 0, billedDurationMs: 0, memorySizeMB: this.definition.memorySizeMB, maxMemoryUsedMB: 0 };
+    // The instance's output arrived live already; START, END and REPORT say which invocation it failed.
+    this.emit('log', { functionName: this.definition.name, instanceId: '', requestId, text: `${startLine(requestId)}${endLines(requestId, formatReport(requestId, report, 'error'))}` } satisfies FunctionLogEvent);
     return {
       requestId,
       functionName: this.definition.name,
@@ -344,6 +373,8 @@ export class FunctionPool extends EventEmitter {
       instance = new WarmInstance(instanceId, deployment.definition.name, deployment.fingerprint, channel);
       this.instances.add(instance);
       instance.on('state', () => this.emit('change'));
+      const live = instance;
+      live.on('output', (text: string) => this.emitLog(live, text, live.currentRequestId));
       // A crashed instance leaves the pool at once, and its container goes too.
       instance.once('exit', () => void this.retire(instance!));
       this.emit('change');

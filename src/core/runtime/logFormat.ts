@@ -3,7 +3,16 @@ import type { InvokeReport } from './invokeResult';
 /** START, the function's output, END and REPORT, as Lambda writes an invocation's log. */
 export function invocationLog(requestId: string, output: string, report: string): string {
   const body = output && !output.endsWith('\n') ? `${output}\n` : output;
-  return `START RequestId: ${requestId} Version: $LATEST\n${body}END RequestId: ${requestId}\n${report}\n`;
+  return `${startLine(requestId)}${body}${endLines(requestId, report)}`;
+}
+
+export function startLine(requestId: string): string {
+  return `START RequestId: ${requestId} Version: $LATEST\n`;
+}
+
+/** END and the REPORT line. */
+export function endLines(requestId: string, report: string): string {
+  return `END RequestId: ${requestId}\n${report}\n`;
 }
 
 export function formatReport(requestId: string, report: InvokeReport, status?: 'timeout' | 'error'): string {

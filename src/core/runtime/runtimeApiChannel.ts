@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { LaunchedInstance, RuntimeApiEndpoint } from '../engine/backend';
 import type { Logger } from '../log';
 import { ConnectionGate } from './connectionGate';
-import { isOurClient } from './client/protocol';
+import { isOurClient, OUTPUT_TALLY_HEADER, parseOutputTally, type OutputTally } from './client/protocol';
 import type { LambdaError } from './invokeResult';
 
 const NEXT_PATH = '/2018-06-01/runtime/invocation/next';
@@ -26,9 +26,10 @@ export interface DispatchedInvocation {
 }
 
 /** How the instance answered one invocation. */
+/** `tally`: how much output precedes the answer (our client only; a stream's comes in its trailers). */
 export type InvocationAnswer =
-  | { kind: 'response'; body: Buffer }
-  | { kind: 'error'; error: LambdaError }
+  | { kind: 'response'; body: Buffer; tally?: OutputTally }
+  | { kind: 'error'; error: LambdaError; tally?: OutputTally }
   | { kind: 'stream'; contentType: string; body: http.IncomingMessage };
 
 /** Who opens a channel, for its log lines. */
@@ -197,7 +198,8 @@ export class RuntimeApiChannel extends EventEmitter {
     readBody(request, MAX_RESPONSE_BYTES).then(
       (body) => {
         accepted(response);
-        const answer: InvocationAnswer = what === 'response' ? { kind: 'response', body } : { kind: 'error', error: parseError(body, request) };
+        const tally = parseOutputTally(request.headers[OUTPUT_TALLY_HEADER.toLowerCase()]);
+        const answer: InvocationAnswer = what === 'response' ? { kind: 'response', body, tally } : { kind: 'error', error: parseError(body, request), tally };
         this.emit('answer', requestId, answer);
       },
       () => {

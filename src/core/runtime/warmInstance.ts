@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { InstanceExit, LaunchedInstance } from '../engine/backend';
-import { endMarkerPrefix } from './client/protocol';
+import { StringDecoder } from 'node:string_decoder';
+import type { InstanceExit, LaunchedInstance, OutputStream } from '../engine/backend';
+import { parseOutputTally, OUTPUT_TALLY_HEADER, type OutputTally } from './client/protocol';
+import { InstanceOutput } from './instanceOutput';
 import type { InvocationAnswer, DispatchedInvocation, RuntimeApiChannel } from './runtimeApiChannel';
 import type { LambdaError, ResponseStreamSink } from './invokeResult';
 import { exitError, timeoutError, unknownInitFailure } from './runtimeErrors';
@@ -8,7 +10,7 @@ import { exitError, timeoutError, unknownInitFailure } from './runtimeErrors';
 export type InstanceState = 'starting' | 'idle' | 'busy' | 'stopped';
 
 /**
- * For runtimes that write no end marker (the official images, AWS's runtime interface clients): how long the
+ * For runtimes that report no output tally (the official images, AWS's runtime interface clients): how long the
  * log must be quiet at least. Their output reaches us through the engine's attach stream, which lags the
  * response by a few ms usually but by tens of ms on a busy machine; so the quiet period also grows with the
  * lag measured on this instance's own timestamped log lines (see observeLag).
@@ -17,7 +19,8 @@ const QUIET_MS = 15;
 const MAX_QUIET_MS = 250;
 /** A measured lag above this is taken for clock skew (an engine in a VM), not for latency. */
 const PLAUSIBLE_LAG_MS = 1000;
-const MARKER_WAIT_MS = 2000;
+/** How long to wait for output our client said it wrote before the answer (it travels by another path). */
+const TALLY_WAIT_MS = 2000;
 /** The timestamp Lambda's log lines carry: Node.js `2024-01-01T00:00:00.000Z\t<id>\tINFO\t…`, Python `[INFO]\t2024-…Z\t<id>\t…`. */
 const LINE_TIMESTAMP = /(?:^|\]\t)(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\t/gm;
 
@@ -47,7 +50,8 @@ export interface InstanceSnapshot {
 
 /**
  * One running instance of a function: its container (or process) and its Runtime API channel. Serves one
- * invocation at a time. Emits 'state' whenever its state changes and 'exit' (InstanceExit) when it dies.
+ * invocation at a time. Emits 'state' whenever its state changes, 'exit' (InstanceExit) when it dies, and
+ * 'output' (text) for what the function writes, as it arrives (live logs; the exact log comes with the outcome).
  */
 export class WarmInstance extends EventEmitter {
   state: InstanceState = 'starting';
@@ -55,9 +59,12 @@ export class WarmInstance extends EventEmitter {
   invocations = 0;
   coldStartMs?: number;
   lastDurationMs?: number;
+  /** The invocation it is serving, while busy. */
+  currentRequestId?: string;
   readonly startedAt = Date.now();
-  /** Output written before the first invocation (init logs): it belongs to the cold invocation's log. */
-  private output = '';
+  /** Output not yet given to an invocation; what precedes the first one (init logs) goes to the cold invocation. */
+  private readonly output = new InstanceOutput();
+  private readonly liveDecoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   private onOutput?: () => void;
   /** Ends the invocation in flight at once as lost, whatever the instance answers later. */
   private abortCurrent?: (error: (requestId: string) => LambdaError) => void;
@@ -76,15 +83,17 @@ export class WarmInstance extends EventEmitter {
   /** Wires the launched instance; resolves when its runtime first polls for work, rejects on an init failure. */
   attach(launched: LaunchedInstance, startedAt: number): Promise<void> {
     this.launched = launched;
-    launched.on('output', (text: string) => {
+    launched.on('output', (data: Buffer, stream: OutputStream) => {
+      this.output.push(stream, data);
+      const text = this.liveDecoders[stream].write(data);
       this.observeLag(text);
-      this.output += text;
+      if (text) this.emit('output', text);
       this.onOutput?.();
     });
     return new Promise<void>((resolve, reject) => {
       const fail = (error: LambdaError) => {
         cleanup();
-        this.whenInitLogComplete(() => reject(Object.assign(new Error(error.errorMessage), { lambdaError: error, output: this.output })));
+        this.whenInitLogComplete(() => reject(Object.assign(new Error(error.errorMessage), { lambdaError: error, output: this.output.take() })));
       };
       const onReady = () => {
         cleanup();
@@ -133,7 +142,7 @@ export class WarmInstance extends EventEmitter {
       quiet = setTimeout(finish, QUIET_MS);
       this.onOutput = () => quiet?.refresh();
     };
-    const deadline = setTimeout(finish, MARKER_WAIT_MS);
+    const deadline = setTimeout(finish, TALLY_WAIT_MS);
     if (!this.launched || this.launched.exitInfo) startQuiet();
     else this.launched.once('exit', startQuiet);
   }
@@ -148,10 +157,12 @@ export class WarmInstance extends EventEmitter {
     const started = process.hrtime.bigint();
     const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
     const requestId = invocation.requestId;
+    this.currentRequestId = requestId;
 
     return new Promise<InstanceOutcome>((resolve) => {
       let finished = false;
-      const finish = (outcome: Omit<InstanceOutcome, 'output' | 'maxMemoryKB'>, waitForLog: boolean) => {
+      /** `tally`: undefined for a runtime that reports none (wait for quiet), null when the log is not waited for. */
+      const finish = (outcome: Omit<InstanceOutcome, 'output' | 'maxMemoryKB'>, tally: OutputTally | undefined | null) => {
         if (finished) return;
         finished = true;
         this.abortCurrent = undefined;
@@ -160,26 +171,26 @@ export class WarmInstance extends EventEmitter {
         this.launched?.off('exit', onExit);
         this.lastDurationMs = outcome.durationMs;
         const done = () => {
-          const { output, maxMemoryKB } = this.takeOutput(requestId);
-          resolve({ ...outcome, output, maxMemoryKB });
+          this.currentRequestId = undefined;
+          resolve({ ...outcome, output: this.output.take(tally ?? undefined), maxMemoryKB: tally?.maxRssKB });
         };
-        if (waitForLog) this.whenLogComplete(requestId, done);
-        else done();
+        if (tally === null) done();
+        else this.whenLogComplete(tally, done);
       };
-      const onExit = (exit: InstanceExit) => finish({ error: exitError(requestId, exit), lost: true, durationMs: elapsedMs() }, false);
+      const onExit = (exit: InstanceExit) => finish({ error: exitError(requestId, exit), lost: true, durationMs: elapsedMs() }, null);
       const onAnswer = (answeredId: string, answer: InvocationAnswer) => {
         if (answeredId !== requestId) return;
         if (answer.kind === 'stream') {
-          void this.readStream(answer, stream).then(({ body, error }) => finish({ body, error, lost: false, durationMs: elapsedMs() }, true));
+          void this.readStream(answer, stream).then(({ body, error, tally }) => finish({ body, error, lost: false, durationMs: elapsedMs() }, tally));
           return;
         }
         const durationMs = elapsedMs();
-        if (answer.kind === 'response') finish({ body: answer.body, lost: false, durationMs }, true);
-        else finish({ error: answer.error, lost: false, durationMs }, true);
+        if (answer.kind === 'response') finish({ body: answer.body, lost: false, durationMs }, answer.tally);
+        else finish({ error: answer.error, lost: false, durationMs }, answer.tally);
       };
       const timer =
-        timeoutSeconds === undefined ? undefined : setTimeout(() => finish({ error: timeoutError(requestId, timeoutSeconds), lost: true, durationMs: elapsedMs() }, false), timeoutSeconds * 1000);
-      this.abortCurrent = (error) => finish({ error: error(requestId), lost: true, durationMs: elapsedMs() }, false);
+        timeoutSeconds === undefined ? undefined : setTimeout(() => finish({ error: timeoutError(requestId, timeoutSeconds), lost: true, durationMs: elapsedMs() }, null), timeoutSeconds * 1000);
+      this.abortCurrent = (error) => finish({ error: error(requestId), lost: true, durationMs: elapsedMs() }, null);
       this.channel.on('answer', onAnswer);
       this.launched?.once('exit', onExit);
       this.channel.dispatch(invocation);
@@ -218,30 +229,13 @@ export class WarmInstance extends EventEmitter {
     this.emit('state', state);
   }
 
-  /** The output up to this invocation's end marker (without it); what follows stays for the next one. */
-  private takeOutput(requestId: string): { output: string; maxMemoryKB?: number } {
-    const marker = endMarkerPrefix(requestId);
-    const at = this.output.indexOf(marker);
-    if (at < 0) {
-      const output = this.output;
-      this.output = '';
-      return { output };
-    }
-    const lineEnd = this.output.indexOf('\n', at);
-    const maxMemoryKB = Number(this.output.slice(at + marker.length, lineEnd < 0 ? undefined : lineEnd));
-    const output = this.output.slice(0, at);
-    this.output = lineEnd < 0 ? '' : this.output.slice(lineEnd + 1);
-    return { output, maxMemoryKB: Number.isFinite(maxMemoryKB) ? maxMemoryKB : undefined };
-  }
-
   /**
-   * Output travels by another path (the engine's attach stream) than the response: wait until our client's
-   * end marker arrives, or for other runtimes until the stream has been quiet a moment.
+   * Output travels by another path (the engine's attach stream) than the answer: wait until as much has
+   * arrived as our client said it wrote before answering, or for other runtimes until the stream has been
+   * quiet a moment.
    */
-  private whenLogComplete(requestId: string, done: () => void): void {
-    const marker = endMarkerPrefix(requestId);
-    const ourClient = this.channel.ourClient;
-    if (ourClient && this.output.includes(marker)) return done();
+  private whenLogComplete(tally: OutputTally | undefined, done: () => void): void {
+    if (tally && this.output.reached(tally)) return done();
     let quietTimer: NodeJS.Timeout | undefined;
     const stop = () => {
       this.onOutput = undefined;
@@ -251,10 +245,10 @@ export class WarmInstance extends EventEmitter {
       done();
     };
     const quietMs = Math.min(MAX_QUIET_MS, Math.max(QUIET_MS, Math.ceil(3 * this.lagMs) + 5));
-    const deadline = setTimeout(stop, ourClient ? MARKER_WAIT_MS : quietMs + 200);
-    if (ourClient) {
+    const deadline = setTimeout(stop, tally ? TALLY_WAIT_MS : quietMs + 200);
+    if (tally) {
       this.onOutput = () => {
-        if (this.output.includes(marker)) stop();
+        if (this.output.reached(tally)) stop();
       };
     } else {
       quietTimer = setTimeout(stop, quietMs);
@@ -279,7 +273,7 @@ export class WarmInstance extends EventEmitter {
     if (worst >= 0) this.lagMs = Math.max(worst, this.lagMs * 0.95);
   }
 
-  private readStream(answer: Extract<InvocationAnswer, { kind: 'stream' }>, sink?: ResponseStreamSink): Promise<{ body: Buffer; error?: LambdaError }> {
+  private readStream(answer: Extract<InvocationAnswer, { kind: 'stream' }>, sink?: ResponseStreamSink): Promise<{ body: Buffer; error?: LambdaError; tally?: OutputTally }> {
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       sink?.start(answer.contentType);
@@ -297,7 +291,7 @@ export class WarmInstance extends EventEmitter {
             error = { errorType: answer.body.trailers['lambda-runtime-function-error-type'] ?? 'Unknown', errorMessage: 'the function failed while streaming' };
           }
         }
-        resolve({ body: Buffer.concat(chunks), error });
+        resolve({ body: Buffer.concat(chunks), error, tally: parseOutputTally(answer.body.trailers[OUTPUT_TALLY_HEADER.toLowerCase()]) });
       };
       answer.body.once('end', complete);
       answer.body.once('error', () => resolve({ body: Buffer.concat(chunks), error: { errorType: 'Runtime.StreamError', errorMessage: 'the response stream broke off' } }));

@@ -1,31 +1,38 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
 import { EXTENSION_ERRORS, extensionError } from '../errors';
 import type { ContainerRecord } from '../model/records';
-import type { StaleCleanupReport } from '../engine/containerOps';
+import type { StaleReport } from '../../core/engine/backend';
 import type { LambdaDockContext } from '../context';
 import type { Views } from '../views/registerViews';
 import { containerOf } from './args';
 import { picked, withProgress, type CommandSpec } from './command';
 import { plural } from '../views/treeNode';
 
-/** Lambda Dock: Clean Up Stale Instances — removes this workspace's containers left by sessions that are gone. */
+/**
+ * Lambda Dock: Clean Up Stale Instances — removes what this workspace's ended sessions left (containers,
+ * networks, volumes), through core's reapStale as `lambda-dock cleanup` does; other workspaces' are left.
+ */
 export const cleanupStale: CommandSpec = {
   id: 'lambdaDock.cleanupStale',
   title: 'Clean Up Stale Instances',
   async run({ ctx, views }) {
     const folders = ctx.workspaceFolders();
     if (folders.length === 0) ctx.requireWorkspace();
-    const ops = await ctx.containerOps();
-    const report: StaleCleanupReport = await withProgress('Lambda Dock: removing stale instances', () => ops.cleanupStale(folders));
-    ctx.log.info(`[cleanup] removed ${plural(report.removed.length, 'stale container')}${report.removed.length ? `: ${report.removed.join(', ')}` : ''}`);
-    for (const failure of report.failed) ctx.log.warn(`[cleanup] could not remove ${failure.name}: ${failure.error}`);
+    const host = await ctx.ensureHost();
+    const report: StaleReport = await withProgress('Lambda Dock: removing stale instances', () => host.reapStale({ workspaces: folders }));
+    logReap(ctx, report);
     await views.refreshNow();
-    const message = report.removed.length === 0 ? 'No stale instances of this workspace to clean up.' : `Removed ${plural(report.removed.length, 'stale container')}.`;
-    if (report.failed.length > 0) void vscode.window.showWarningMessage(`${message} ${report.failed.length} could not be removed: see the log.`);
-    else void vscode.window.showInformationMessage(message);
+    const message = report.containers.length === 0 ? 'No stale instances of this workspace to clean up.' : `Removed ${plural(report.containers.length, 'stale container')}.`;
+    void vscode.window.showInformationMessage(message);
     return report;
   },
 };
+
+export function logReap(ctx: LambdaDockContext, report: StaleReport): void {
+  const removed = [...report.containers, ...report.networks, ...report.volumes];
+  ctx.log.info(`[cleanup] removed ${plural(report.containers.length, 'stale container')}, ${plural(report.networks.length, 'network')}, ${plural(report.volumes.length, 'volume')}${removed.length ? `: ${removed.join(', ')}` : ''}`);
+}
 
 /** The Containers view's toggle: other workspaces' containers shown or not. */
 export const showOtherWorkspaces: CommandSpec = {
@@ -55,7 +62,7 @@ export const stopContainer: CommandSpec = {
   title: 'Stop Container',
   async run({ ctx, views }, arg) {
     const container = await pickContainer(ctx, views, arg, (c) => c.state === 'running');
-    await (await ctx.containerOps()).stop(container);
+    await (await ctx.ensureHost()).stopContainer(container.id);
     await views.refreshNow();
     return container.id;
   },
@@ -66,7 +73,7 @@ export const removeContainer: CommandSpec = {
   title: 'Remove Container',
   async run({ ctx, views }, arg) {
     const container = await pickContainer(ctx, views, arg, () => true);
-    await (await ctx.containerOps()).remove(container);
+    await (await ctx.ensureHost()).removeContainer(container.id);
     await views.refreshNow();
     return container.id;
   },
@@ -77,8 +84,14 @@ export const showContainerLogs: CommandSpec = {
   title: 'Show Container Logs',
   async run({ ctx, views }, arg) {
     const container = await pickContainer(ctx, views, arg, () => true);
-    const logs = await (await ctx.containerOps()).logs(container.id);
-    const editor = await ctx.logDocuments.open(`${container.name}-logs`, `# Logs of ${container.name}\n\n\`\`\`\`text\n${logs.trimEnd() || '(no output)'}\n\`\`\`\`\n`);
+    const host = await ctx.ensureHost();
+    // Followed live until the document is closed or the container stops.
+    const follow = ctx.logDocuments.follow(`${container.name}.log`);
+    void host
+      .containerLogs(container.id, { tail: 1000, follow: true, signal: follow.signal }, (text) => follow.append(text))
+      .then(() => follow.append(follow.signal.aborted ? '' : '\n(the container stopped)\n'))
+      .catch((error: unknown) => follow.append(`\n(the log could not be read: ${errorMessage(error)})\n`));
+    const editor = await follow.show();
     return editor.document.uri.toString();
   },
 };

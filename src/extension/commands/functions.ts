@@ -51,7 +51,8 @@ export const stopInstance: CommandSpec = {
       instanceId = picked(choice).label;
     }
     const host = await ctx.ensureHost();
-    await host.backend.terminate(instanceId);
+    // Through the pool, so it forgets the instance at once (the next invoke starts a new one).
+    await host.stopInstance(instanceId);
     ctx.log.info(`[instances] stopped ${instanceId}`);
     return instanceId;
   },

@@ -103,7 +103,6 @@ export async function invoke(ctx: LambdaDockContext, functionName: string, paylo
   const title = debug || host.debugMode(functionName) ? `Lambda Dock: debugging ${functionName}` : `Lambda Dock: invoking ${functionName}`;
   const result = await withProgress(title, (signal) => host.invoke(functionName, payload, { signal, ...(debug ? { debug } : {}) }));
   ctx.log.info(`[invoke] ${functionName} ${result.requestId}: ${result.status}${result.error ? ` (${result.error.errorType}: ${result.error.errorMessage})` : ''}, ${result.report.durationMs.toFixed(1)} ms${result.coldStart ? ', cold start' : ''}`);
-  ctx.outputs.append(functionName, result.logs);
   ctx.results.show(resultModel(result, payload, invokedAt, ctx.deploys.definition(functionName)));
   return {
     functionName,

@@ -13,9 +13,10 @@ export class FunctionOutputs implements vscode.Disposable {
     return channel;
   }
 
+  /** Appends a piece of the function's log as it arrives (pieces need not end a line). */
   append(functionName: string, text: string): void {
     if (!text) return;
-    this.channel(functionName).append(text.endsWith('\n') ? text : `${text}\n`);
+    this.channel(functionName).append(text);
   }
 
   show(functionName: string): void {

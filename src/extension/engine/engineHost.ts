@@ -1,4 +1,5 @@
-import type { ManagedContainer, LambdaBackend } from '../../core/engine/backend';
+import type { ContainerLogOptions, LambdaBackend, ManagedContainer, StaleReport } from '../../core/engine/backend';
+import type { FunctionLogEvent } from '../../core/runtime/functionPool';
 import type { ContainerEvent } from '../../core/engine/engineEvents';
 import type { DebugTarget } from '../../core/debug/debugTarget';
 import type { FunctionDefinition } from '../../core/functions/definition';
@@ -7,7 +8,10 @@ import type { InvokeOptions, InvokeResult } from '../../core/runtime/invokeResul
 import type { BuildFailure, FunctionInvoker } from '../../core/runtime/invoker';
 import type { InstanceSnapshot } from '../../core/runtime/warmInstance';
 
-/** What the extension uses of FunctionHost: the real one, or an honest fake in unit tests. */
+/**
+ * What the extension uses of FunctionHost: the real one, or an honest fake in unit tests. The extension reaches
+ * containers only through these methods (its backend is read for its name and endpoint, never driven).
+ */
 export interface EngineHost extends FunctionInvoker {
   readonly backend: LambdaBackend;
   readonly session: { readonly id: string };
@@ -22,9 +26,17 @@ export interface EngineHost extends FunctionInvoker {
   debugMode(name: string): { port: number } | undefined;
   /** Ends one instance through the engine (how a stopped debug session ends its instance). */
   terminateInstance(instanceId: string, options?: { debugStopped?: boolean }): Promise<void>;
+  stopInstance(instanceId: string): Promise<boolean>;
+  containers(): Promise<ManagedContainer[]>;
+  stopContainer(id: string): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  containerLogs(id: string, options: ContainerLogOptions, onText: (text: string) => void): Promise<void>;
+  reapStale(options?: { workspaces?: readonly string[] }): Promise<StaleReport>;
   on(event: 'change', listener: () => void): unknown;
+  on(event: 'log', listener: (event: FunctionLogEvent) => void): unknown;
   on(event: 'debugTarget', listener: (target: DebugTarget) => void): unknown;
   off(event: 'change', listener: () => void): unknown;
+  off(event: 'log', listener: (event: FunctionLogEvent) => void): unknown;
   off(event: 'debugTarget', listener: (target: DebugTarget) => void): unknown;
   dispose(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { errorMessage, isLambdaDockError } from '../../core/errors';
 import type { Logger } from '../../core/log';
+import type { FunctionLogEvent } from '../../core/runtime/functionPool';
 import type { LambdaDockSettings } from '../settingsModel';
 import { Emitter, type Disposable } from '../util/emitter';
 import { untrustedWorkspace } from '../errors';
@@ -29,6 +30,7 @@ export class HostService implements Disposable {
   private readonly engineEventEmitter = new Emitter<void>();
   private readonly startedEmitter = new Emitter<EngineHost>();
   private readonly sessionEmitter = new Emitter<EngineHost>();
+  private readonly logEmitter = new Emitter<FunctionLogEvent>();
 
   /** The engine state changed (welcome content, status bar). */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -38,6 +40,8 @@ export class HostService implements Disposable {
   readonly onEngineEvent = this.engineEventEmitter.event;
   /** A host started for the first time (stale cleanup at activation runs then). */
   readonly onDidStart = this.startedEmitter.event;
+  /** A piece of a function's log as it happens, whoever invoked it (the editor, the Invoke API, an HTTP route). */
+  readonly onFunctionLog = this.logEmitter.event;
   /** Any host started: the first, one after a restart, one after the session was ended. */
   readonly onDidStartSession = this.sessionEmitter.event;
   private startedOnce = false;
@@ -101,6 +105,7 @@ export class HostService implements Disposable {
     this.engineEventEmitter.dispose();
     this.startedEmitter.dispose();
     this.sessionEmitter.dispose();
+    this.logEmitter.dispose();
   }
 
   private async start(): Promise<EngineHost> {
@@ -149,6 +154,9 @@ export class HostService implements Disposable {
     const onChange = () => this.instancesEmitter.fire();
     host.on('change', onChange);
     this.unsubscribe.push(() => host.off('change', onChange));
+    const onLog = (event: FunctionLogEvent) => this.logEmitter.fire(event);
+    host.on('log', onLog);
+    this.unsubscribe.push(() => host.off('log', onLog));
     if (hasEngineEvents(host.backend)) this.unsubscribe.push(host.backend.onEngineEvent(() => this.engineEventEmitter.fire()));
   }
 

@@ -67,7 +67,7 @@ export class ContainersStore implements Disposable {
     let snapshot = this.snapshotOf([]);
     if (host) {
       try {
-        const managed = await host.backend.listManaged();
+        const managed = await host.containers();
         snapshot = this.snapshotOf(managed.map((c) => containerRecord(c, host.session.id)));
       } catch (error) {
         this.log.warn(`[containers] listing the engine's containers failed: ${errorMessage(error)}`);

@@ -7,7 +7,7 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import { LABELS } from '../../../src/core/engine/backend';
 import type { InvokeSummary } from '../../../src/extension/commands/invoke';
-import type { StaleCleanupReport } from '../../../src/extension/engine/containerOps';
+import type { StaleReport } from '../../../src/core/engine/backend';
 import type { LambdaDockApi, ShownItem } from '../../../src/extension/testApi';
 import type { DeployOutcome } from '../../../src/extension/workspace/deployService';
 import { WORKSPACE_ENV } from '../protocol';
@@ -37,6 +37,19 @@ function resultText(summary: InvokeSummary): string {
   assert.ok(shown, `the result panel of ${summary.view} is open`);
   const body = shown.html.slice(shown.html.indexOf('<body>'), shown.html.indexOf('<script'));
   return body.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+/**
+ * What a function's output channel shows: VS Code keeps an extension's output channel in a file of the
+ * window's logs (output_logging_*), which the Output view displays.
+ */
+function outputChannelText(functionName: string): string {
+  const exthostLogs = path.dirname(api.logFolder());
+  for (const dir of fs.readdirSync(exthostLogs).filter((d) => d.startsWith('output_logging_'))) {
+    const file = fs.readdirSync(path.join(exthostLogs, dir)).find((f) => f.endsWith(`Lambda Dock ${functionName}.log`));
+    if (file) return fs.readFileSync(path.join(exthostLogs, dir, file), 'utf8');
+  }
+  return '';
 }
 
 /** The fixture function's containers that this window's session started. */
@@ -257,6 +270,35 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.match(resultText(summary), /"edited": "in the editor"/);
   });
 
+  it('streams the function\'s output to its channel while the invocation runs, and follows its container\'s log live', async () => {
+    await vscode.commands.executeCommand('lambdaDock.showFunctionLogs', 'HelloFunction');
+    const channelText = () => outputChannelText('HelloFunction');
+    let done = false;
+    const invocation = vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'HelloFunction', { say: 'live-1', gate: 'gate-live-1' });
+    void Promise.resolve(invocation).finally(() => (done = true));
+    await until('the line in the output channel', () => channelText().includes('saying live-1') || undefined);
+    assert.equal(done, false, 'the line showed while the invocation was still running');
+    await screenshot('live-output');
+    const [instance] = api.instances().filter((i) => i.functionName === 'HelloFunction' && i.state === 'busy');
+    assert.ok(instance?.containerId, 'the busy instance has a container');
+    const mount = (await docker.getContainer(instance.containerId).inspect()).Mounts.find((m) => m.Destination === '/var/task');
+    assert.ok(mount);
+    const gate = path.join(mount.Source, 'gate-live-1');
+    fs.writeFileSync(gate, '');
+    try {
+      assert.equal((await invocation)?.status, 'ok');
+    } finally {
+      fs.rmSync(gate, { force: true });
+    }
+
+    const uri = await vscode.commands.executeCommand<string>('lambdaDock.showContainerLogs', instance.containerId);
+    const logText = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)?.getText() ?? '';
+    await until('the container log', () => logText().includes('saying live-1') || undefined);
+    assert.doesNotMatch(logText(), /\u001e|lambda-dock:end|stdout=\d+/, 'nothing of the host\'s protocol is in the container\'s log');
+    await vscode.commands.executeCommand('lambdaDock.invokeFunction', 'HelloFunction', { say: 'live-2' });
+    await until('the next line, followed live', () => logText().includes('saying live-2') || undefined);
+  });
+
   it('opens the handler at its export', async () => {
     const file = await vscode.commands.executeCommand<string>('lambdaDock.openHandler', 'HelloFunction');
     assert.equal(file, path.join(workspace, 'app.js'));
@@ -304,9 +346,9 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.equal(shown?.contextValue, 'container.running.stale');
     assert.match(shown.description, /stale/);
 
-    const report = await vscode.commands.executeCommand<StaleCleanupReport>('lambdaDock.cleanupStale');
+    const report = await vscode.commands.executeCommand<StaleReport>('lambdaDock.cleanupStale');
     assert.ok(report);
-    assert.equal(report.removed.length, 1);
+    assert.equal(report.containers.length, 1);
     assert.equal(await exists(ours), false, 'the stale container of this workspace is removed');
     assert.equal(await exists(elsewhere), true, 'another workspace\'s stale container is left to its window');
     assert.equal(item(api.containerItems(), 'Orphan')?.children.some((c) => c.id === `container:${ours}`) ?? false, false);
@@ -346,6 +388,9 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
         }
       });
       assert.deepEqual(body, { statusCode: 200, body: 'hello again' });
+      // An invocation through the Invoke API shows in the function's output channel too.
+      await fetch(`http://127.0.0.1:${port}/2015-03-31/functions/HelloFunction/invocations`, { method: 'POST', body: '{"say":"through-the-api"}' });
+      await until('the Invoke API invocation in the output channel', () => outputChannelText('HelloFunction').includes('saying through-the-api') || undefined);
       assert.equal(api.sessionId(), session, 'a port change restarts the API only');
     } finally {
       await configuration.update('invokeApiPort', undefined, vscode.ConfigurationTarget.Global);

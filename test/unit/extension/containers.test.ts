@@ -1,89 +1,20 @@
 import * as assert from 'node:assert/strict';
-import { ContainerOps, demuxLogs, staleInWorkspaces, type ContainerApi } from '../../../src/extension/engine/containerOps';
+import { demuxed } from '../../../src/core/engine/dockerBackend';
+import { ProcessBackend } from '../../../src/core/engine/processBackend';
+import { staleInWorkspaces } from '../../../src/core/engine/workspaceContainers';
 import { diagnosticsFor, locatedErrors } from '../../../src/extension/editor/problemDiagnostics';
 import { statusText } from '../../../src/extension/editor/statusText';
 import { RefreshGate } from '../../../src/extension/model/refreshGate';
-import { definition, FakeHost, managed } from './fakes';
+import { definition, managed } from './fakes';
 
-/** An Engine API that keeps containers in a map, as dockerode's calls would change the engine. */
-function fakeApi(host: FakeHost): ContainerApi & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    getContainer(id: string) {
-      return {
-        async stop() {
-          calls.push(`stop ${id}`);
-          const c = host.backend.containers.find((x) => x.id === id);
-          if (!c) throw Object.assign(new Error('no such container'), { statusCode: 404 });
-          c.state = 'exited';
-        },
-        async remove() {
-          calls.push(`remove ${id}`);
-          if (!host.backend.containers.some((x) => x.id === id)) throw Object.assign(new Error('no such container'), { statusCode: 404 });
-          host.backend.containers = host.backend.containers.filter((x) => x.id !== id);
-        },
-        async logs() {
-          const line = Buffer.from('hello\n');
-          const header = Buffer.alloc(8);
-          header[0] = 1;
-          header.writeUInt32BE(line.length, 4);
-          return Buffer.concat([header, line]);
-        },
-      };
-    },
-  };
-}
-
-describe('container operations', () => {
-  it('stops and removes this window\'s instances through the host, others through the Engine API', async () => {
-    const host = new FakeHost();
-    host.backend.containers = [managed({ id: 'mine', labels: { 'lambda-dock.instance': 'i1' } }), managed({ id: 'theirs', session: 'other' })];
-    const api = fakeApi(host);
-    const ops = new ContainerOps(host, api);
-    await ops.stop({ id: 'mine', name: 'mine', ownSession: true, instanceId: 'i1' });
-    assert.deepEqual(host.backend.terminated, ['i1']);
-    await ops.stop({ id: 'theirs', name: 'theirs', ownSession: false });
-    assert.equal(host.backend.containers.find((c) => c.id === 'theirs')?.state, 'exited');
-    await ops.remove({ id: 'theirs', name: 'theirs', ownSession: false });
-    await ops.remove({ id: 'theirs', name: 'theirs', ownSession: false });
-    assert.deepEqual(api.calls, ['stop theirs', 'remove theirs', 'remove theirs'], 'removing a container that is gone is not an error');
-    assert.equal(await ops.logs('x'), 'hello\n');
-  });
-
-  it('cleans up only stale containers of the given workspaces', async () => {
-    const host = new FakeHost();
-    host.backend.containers = [
+describe('what dead sessions left, by workspace', () => {
+  it('finds only stale containers of the given workspace folders', () => {
+    const containers = [
       managed({ id: 'stale-here', stale: true, labels: { 'lambda-dock.workspace': '/ws/app' } }),
       managed({ id: 'stale-there', stale: true, labels: { 'lambda-dock.workspace': '/elsewhere' } }),
       managed({ id: 'live-here', labels: { 'lambda-dock.workspace': '/ws/app' } }),
     ];
-    assert.deepEqual(staleInWorkspaces(host.backend.containers, ['/ws/app/']).map((c) => c.id), ['stale-here']);
-    const ops = new ContainerOps(host, fakeApi(host));
-    assert.equal((await ops.staleIn(['/ws/app'])).length, 1);
-    const report = await ops.cleanupStale(['/ws/app']);
-    assert.deepEqual(report, { removed: ['lambda-dock-stale-here'], failed: [] });
-    assert.deepEqual(host.backend.containers.map((c) => c.id), ['stale-there', 'live-here']);
-  });
-
-  it('removes a list of stale containers without listing the engine again', async () => {
-    const host = new FakeHost();
-    host.backend.containers = [managed({ id: 'stale-here', stale: true, labels: { 'lambda-dock.workspace': '/ws/app' } })];
-    let listings = 0;
-    const list = host.backend.listManaged.bind(host.backend);
-    host.backend.listManaged = async () => {
-      listings++;
-      return list();
-    };
-    const ops = new ContainerOps(host, fakeApi(host));
-    const stale = await ops.staleIn(['/ws/app']);
-    assert.deepEqual(await ops.removeStale(stale), { removed: ['lambda-dock-stale-here'], failed: [] });
-    assert.equal(listings, 1);
-  });
-
-  it('says what to do when the backend runs no containers', async () => {
-    const ops = new ContainerOps(new FakeHost(), undefined);
-    await assert.rejects(ops.cleanupStale(['/ws']).then(() => ops.logs('x')), /runs no containers: select a Docker or Podman engine/);
+    assert.deepEqual(staleInWorkspaces(containers, ['/ws/app/']).map((c) => c.id), ['stale-here']);
   });
 
   it('reads Docker\'s multiplexed logs, and plain text as it is', () => {
@@ -94,8 +25,14 @@ describe('container operations', () => {
       header.writeUInt32BE(body.length, 4);
       return Buffer.concat([header, body]);
     };
-    assert.equal(demuxLogs(Buffer.concat([frame(1, 'out\n'), frame(2, 'err\n')])), 'out\nerr\n');
-    assert.equal(demuxLogs(Buffer.from('plain tty output\n')), 'plain tty output\n');
+    assert.equal(demuxed(Buffer.concat([frame(1, 'out\n'), frame(2, 'err\n')])), 'out\nerr\n');
+    assert.equal(demuxed(Buffer.from('plain tty output\n')), 'plain tty output\n');
+  });
+
+  it('says what to do when the backend runs processes, not containers', async () => {
+    const backend = new ProcessBackend();
+    await assert.rejects(backend.stopContainer(), /runs functions as processes, not containers: select a Docker or Podman engine/);
+    await assert.rejects(backend.containerLogs(), (error: Error & { code?: string }) => error.code === 'NO_CONTAINER_ENGINE');
   });
 });
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
-import { LABELS, type LambdaBackend, type ManagedContainer, type StaleReport } from '../../../src/core/engine/backend';
+import { LABELS, type ContainerLogOptions, type LambdaBackend, type ManagedContainer, type StaleReport } from '../../../src/core/engine/backend';
+import { staleInWorkspaces } from '../../../src/core/engine/workspaceContainers';
 import { withLambdaDefaults, type FunctionDefinition } from '../../../src/core/functions/definition';
 import { LambdaDockError } from '../../../src/core/errors';
 import type { DeployReport, FunctionHostOptions } from '../../../src/core/runtime/functionHost';
@@ -49,12 +50,24 @@ export class FakeBackend implements LambdaBackend {
   async imageExists(): Promise<boolean> {
     return true;
   }
-  async reapStale(): Promise<StaleReport> {
-    return { containers: [], networks: [], volumes: [] };
+  async reapStale(options: { workspaces?: readonly string[] } = {}): Promise<StaleReport> {
+    const stale = options.workspaces ? staleInWorkspaces(this.containers, options.workspaces) : this.containers.filter((c) => c.stale);
+    this.containers = this.containers.filter((c) => !stale.includes(c));
+    return { containers: stale.map((c) => c.name), networks: [], volumes: [] };
   }
   async listManaged(): Promise<ManagedContainer[]> {
     if (this.listFailure) throw this.listFailure;
     return this.containers.map((c) => ({ ...c }));
+  }
+  async stopContainer(id: string): Promise<void> {
+    const container = this.containers.find((c) => c.id === id);
+    if (container) container.state = 'exited';
+  }
+  async removeContainer(id: string): Promise<void> {
+    this.containers = this.containers.filter((c) => c.id !== id);
+  }
+  async containerLogs(_id: string, _options: ContainerLogOptions, onText: (text: string) => void): Promise<void> {
+    onText('hello\n');
   }
   async dispose(): Promise<void> {
     this.disposed = true;
@@ -104,6 +117,31 @@ export class FakeHost extends EventEmitter implements EngineHost {
   }
   async prewarm(name: string): Promise<void> {
     this.prewarmed.push(name);
+  }
+  async stopInstance(instanceId: string): Promise<boolean> {
+    const known = this.instanceList.some((i) => i.instanceId === instanceId);
+    await this.backend.terminate(instanceId);
+    this.instanceList = this.instanceList.filter((i) => i.instanceId !== instanceId);
+    return known;
+  }
+  containers(): Promise<ManagedContainer[]> {
+    return this.backend.listManaged();
+  }
+  async stopContainer(id: string): Promise<void> {
+    const own = this.instanceList.find((i) => i.containerId === id);
+    if (own) await this.stopInstance(own.instanceId);
+    else await this.backend.stopContainer(id);
+  }
+  async removeContainer(id: string): Promise<void> {
+    const own = this.instanceList.find((i) => i.containerId === id);
+    if (own) await this.stopInstance(own.instanceId);
+    else await this.backend.removeContainer(id);
+  }
+  containerLogs(id: string, options: ContainerLogOptions, onText: (text: string) => void): Promise<void> {
+    return this.backend.containerLogs(id, options, onText);
+  }
+  reapStale(options?: { workspaces?: readonly string[] }): Promise<StaleReport> {
+    return this.backend.reapStale(options);
   }
   async invoke(name: string, payload: Buffer): Promise<InvokeResult> {
     const failure = this.buildFailures.get(name);

@@ -4,6 +4,7 @@ import { silentLogger, type Logger } from '../../../src/core/log';
 import type { LaunchedInstance, RuntimeApiEndpoint } from '../../../src/core/engine/backend';
 import { canonicalAddress } from '../../../src/core/runtime/connectionGate';
 import { RuntimeApiChannel, type InvocationAnswer } from '../../../src/core/runtime/runtimeApiChannel';
+import { formatOutputTally } from '../../../src/core/runtime/client/protocol';
 import { RuntimeApiClient } from '../../../src/core/runtime/client/runtimeApiClient';
 
 const invocation = (requestId: string) => ({ requestId, payload: Buffer.from('{"n":1}'), deadlineMs: Date.now() + 3000, invokedFunctionArn: 'arn:fn', traceId: 'Root=1-x' });
@@ -30,24 +31,25 @@ describe('the Runtime API channel (real HTTP on 127.0.0.1)', () => {
     assert.deepEqual(got.event, { n: 1 });
   });
 
-  it('holds an invocation dispatched before the poll, and takes the response and errors', async () => {
+  it('holds an invocation dispatched before the poll, and takes the response and errors with their output tallies', async () => {
     channel.dispatch(invocation('req-2'));
     const answers: Array<[string, InvocationAnswer]> = [];
     channel.on('answer', (id: string, answer: InvocationAnswer) => answers.push([id, answer]));
     const got = await client.next();
-    await client.postResponse(got.requestId, '"done"');
+    await client.postResponse(got.requestId, '"done"', formatOutputTally({ stdout: 12, stderr: 0, maxRssKB: 40_000 }));
     assert.equal(answers[0][0], 'req-2');
     assert.equal(answers[0][1].kind === 'response' && answers[0][1].body.toString(), '"done"');
+    assert.deepEqual(answers[0][1].kind === 'response' && answers[0][1].tally, { stdout: 12, stderr: 0, maxRssKB: 40_000 });
     channel.dispatch(invocation('req-3'));
     await client.next();
-    await client.postError('req-3', { errorType: 'Oops', errorMessage: 'bad', trace: ['a'] });
-    assert.deepEqual(answers[1][1], { kind: 'error', error: { errorType: 'Oops', errorMessage: 'bad', trace: ['a'] } });
+    await client.postError('req-3', { errorType: 'Oops', errorMessage: 'bad', trace: ['a'] }, 'garbled');
+    assert.deepEqual(answers[1][1], { kind: 'error', error: { errorType: 'Oops', errorMessage: 'bad', trace: ['a'] }, tally: undefined }, 'a malformed tally is none');
   });
 
   it('refuses an answer for an invocation that is not the instance\'s own', async () => {
     channel.dispatch(invocation('mine'));
     await client.next();
-    await assert.rejects(client.postResponse('someone-elses', '1'), /answered 400: .*InvalidRequestID/);
+    await assert.rejects(client.postResponse('someone-elses', '1', ''), /answered 400: .*InvalidRequestID/);
   });
 
   it('reports an init error', async () => {

@@ -7,7 +7,8 @@ import { patchConsole } from './console';
 import { formatErrorForLog, serializeError } from './errors';
 import { registerEsmNodePath } from './esmNodePath';
 import { loadHandler, type Handler } from './handlerLoader';
-import { endMarkerLine, INSPECT_ENV } from './protocol';
+import { INSPECT_ENV } from './protocol';
+import { countOutput, outputTallyHeader } from './outputTally';
 import { RuntimeApiClient, type NextInvocation } from './runtimeApiClient';
 import { runtimeSdkRoot, waitForRuntimeSdkOnRequire } from './runtimeSdk';
 import { installAwsLambdaGlobal, isStreamingHandler, ResponseStream } from './streaming';
@@ -23,10 +24,6 @@ function requiredEnv(name: string): string {
     process.exit(1);
   }
   return value;
-}
-
-function writeEndMarker(requestId: string): void {
-  process.stdout.write(endMarkerLine(requestId, process.resourceUsage().maxRSS));
 }
 
 function logError(kind: string, error: unknown): void {
@@ -47,23 +44,20 @@ async function serveBuffered(handler: Handler, invocation: NextInvocation): Prom
   const outcome = await runBuffered(handler, invocation);
   if (outcome.failed) {
     logError('Invoke Error', outcome.error);
-    writeEndMarker(invocation.requestId);
-    return { delivered: api.postError(invocation.requestId, serializeError(outcome.error)) };
+    return { delivered: api.postError(invocation.requestId, serializeError(outcome.error), outputTallyHeader()) };
   }
   let body: string;
   try {
     body = JSON.stringify(outcome.result) ?? 'null';
   } catch (error) {
     const serializationError = { errorType: 'Runtime.SerializationError', errorMessage: `Unable to stringify response body: ${(error as Error).message}`, trace: [] };
-    writeEndMarker(invocation.requestId);
-    return { delivered: api.postError(invocation.requestId, serializationError) };
+    return { delivered: api.postError(invocation.requestId, serializationError, outputTallyHeader()) };
   }
-  writeEndMarker(invocation.requestId);
-  return { delivered: api.postResponse(invocation.requestId, body) };
+  return { delivered: api.postResponse(invocation.requestId, body, outputTallyHeader()) };
 }
 
 async function serveStreaming(handler: Handler, invocation: NextInvocation): Promise<void> {
-  const stream = new ResponseStream(api, invocation.requestId, () => writeEndMarker(invocation.requestId));
+  const stream = new ResponseStream(api, invocation.requestId, outputTallyHeader);
   const context = createContext(environment, invocation);
   try {
     await handler(invocation.event, stream, context);
@@ -81,8 +75,7 @@ function exitOnUncaught(kind: string, exitCode: number, wrap: (reason: unknown) 
     logError(kind, error);
     const requestId = currentRequestId;
     if (!requestId) process.exit(exitCode);
-    writeEndMarker(requestId);
-    void api.postError(requestId, serializeError(error)).finally(() => process.exit(exitCode));
+    void api.postError(requestId, serializeError(error), outputTallyHeader()).finally(() => process.exit(exitCode));
   };
 }
 
@@ -105,6 +98,7 @@ function waitForDebuggerIfAsked(): void {
 
 async function main(): Promise<void> {
   waitForDebuggerIfAsked();
+  countOutput();
   patchConsole(() => currentRequestId);
   installAwsLambdaGlobal();
   const taskRoot = process.env.LAMBDA_TASK_ROOT ?? '/var/task';

@@ -2,7 +2,7 @@
 // src/core/runtime/python/bootstrap.py, writes the same; a unit test keeps them in step). Bundled into the client that
 // runs inside an instance: no imports.
 
-/** The product our client names in its User-Agent: the host knows by it that end markers will follow. */
+/** The product our client names in its User-Agent: the host knows by it that output tallies will follow. */
 const CLIENT_PRODUCT = 'lambda-dock-runtime';
 
 export const CLIENT_USER_AGENT = `${CLIENT_PRODUCT}/1`;
@@ -12,17 +12,30 @@ export function isOurClient(userAgent: string | undefined): boolean {
   return (userAgent ?? '').startsWith(`${CLIENT_PRODUCT}/`);
 }
 
-/** Begins the line written to stdout after each invocation's output, so the host knows its log is complete. */
-const END_MARKER = '\u001elambda-dock:end';
-
-/** The start of one invocation's end line, up to its peak memory (KB). */
-export function endMarkerPrefix(requestId: string): string {
-  return `${END_MARKER} ${requestId} `;
+/**
+ * How much the process has written to stdout and stderr since it started (bytes) when it answers an
+ * invocation, and its peak resident memory (KB). Sent as a header of /response and /error (a trailer of a
+ * streamed response): the host takes an invocation's log up to exactly these byte counts of the output it
+ * receives through the engine, so nothing of ours is written into the output (`docker logs` shows only
+ * the function's own lines).
+ */
+export interface OutputTally {
+  stdout: number;
+  stderr: number;
+  maxRssKB: number;
 }
 
-/** One invocation's end line: the marker, its request id, the process's peak resident memory (KB). */
-export function endMarkerLine(requestId: string, maxRssKB: number): string {
-  return `${endMarkerPrefix(requestId)}${maxRssKB}\n`;
+export const OUTPUT_TALLY_HEADER = 'Lambda-Dock-Output';
+
+export function formatOutputTally(tally: OutputTally): string {
+  return `stdout=${tally.stdout}; stderr=${tally.stderr}; maxrss=${tally.maxRssKB}`;
+}
+
+/** The tally a header carries; undefined for a missing or malformed one (the host then waits for quiet). */
+export function parseOutputTally(value: string | string[] | undefined): OutputTally | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  const match = /^stdout=(\d+); stderr=(\d+); maxrss=(\d+)$/.exec(text ?? '');
+  return match ? { stdout: Number(match[1]), stderr: Number(match[2]), maxRssKB: Number(match[3]) } : undefined;
 }
 
 /**

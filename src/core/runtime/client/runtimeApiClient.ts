@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { CLIENT_USER_AGENT } from './protocol';
+import { CLIENT_USER_AGENT, OUTPUT_TALLY_HEADER } from './protocol';
 
 /** The Lambda Runtime API (2018-06-01) as seen from inside an instance. */
 export interface NextInvocation {
@@ -46,13 +46,15 @@ export class RuntimeApiClient {
     };
   }
 
-  async postResponse(requestId: string, body: string): Promise<void> {
-    await this.request('POST', `/2018-06-01/runtime/invocation/${requestId}/response`, body);
+  /** `tally`: the output tally header (see protocol), so the host knows how much output precedes the answer. */
+  async postResponse(requestId: string, body: string, tally: string): Promise<void> {
+    await this.request('POST', `/2018-06-01/runtime/invocation/${requestId}/response`, body, { [OUTPUT_TALLY_HEADER]: tally });
   }
 
-  async postError(requestId: string, error: SerializedError): Promise<void> {
+  async postError(requestId: string, error: SerializedError, tally: string): Promise<void> {
     await this.request('POST', `/2018-06-01/runtime/invocation/${requestId}/error`, JSON.stringify(error), {
       'Lambda-Runtime-Function-Error-Type': error.errorType,
+      [OUTPUT_TALLY_HEADER]: tally,
     });
   }
 
@@ -75,7 +77,7 @@ export class RuntimeApiClient {
         'Content-Type': contentType,
         'Lambda-Runtime-Function-Response-Mode': 'streaming',
         'Transfer-Encoding': 'chunked',
-        Trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+        Trailer: `Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body, ${OUTPUT_TALLY_HEADER}`,
       },
     });
     request.on('response', (response) => response.resume());

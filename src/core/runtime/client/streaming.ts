@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
 import { Writable } from 'node:stream';
+import { OUTPUT_TALLY_HEADER } from './protocol';
 import type { RuntimeApiClient, SerializedError } from './runtimeApiClient';
 
 const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
@@ -35,7 +36,8 @@ export class ResponseStream extends Writable {
   constructor(
     private readonly api: RuntimeApiClient,
     private readonly requestId: string,
-    private readonly beforeEnd: () => void,
+    /** The output tally header (see protocol), sent as a trailer when the response ends. */
+    private readonly tally: () => string,
   ) {
     super();
   }
@@ -50,8 +52,9 @@ export class ResponseStream extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.beforeEnd();
-    this.open().end(callback);
+    const request = this.open();
+    request.addTrailers({ [OUTPUT_TALLY_HEADER]: this.tally() });
+    request.end(callback);
   }
 
   /** Ends the response with the error in trailers, as Lambda does for a handler that fails mid-stream. */
@@ -61,8 +64,8 @@ export class ResponseStream extends Writable {
       request.addTrailers({
         'Lambda-Runtime-Function-Error-Type': error.errorType,
         'Lambda-Runtime-Function-Error-Body': Buffer.from(JSON.stringify(error)).toString('base64'),
+        [OUTPUT_TALLY_HEADER]: this.tally(),
       });
-      this.beforeEnd();
       request.end(() => resolve());
     });
   }

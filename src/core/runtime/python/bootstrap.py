@@ -18,7 +18,8 @@ import time
 import traceback
 
 CLIENT_USER_AGENT = "lambda-dock-runtime/1 python"
-END_MARKER = "\x1elambda-dock:end"
+# With each answer: the bytes written to stdout and stderr so far and the peak memory (see client/protocol.ts).
+OUTPUT_TALLY_HEADER = "Lambda-Dock-Output"
 ERROR_LOG_LINE_TERMINATE = "\r"
 ERROR_LOG_IDENT = "\u00a0"
 UNHANDLED_WARNING = (
@@ -141,12 +142,12 @@ class RuntimeApiClient:
         return headers, body
 
     def post_result(self, request_id, body):
-        self.answers.send("POST", "/2018-06-01/runtime/invocation/%s/response" % request_id, body)
+        self.answers.send("POST", "/2018-06-01/runtime/invocation/%s/response" % request_id, body, {OUTPUT_TALLY_HEADER: output_tally()})
         self.answer_pending = True
 
     def post_error(self, request_id, error):
         body = to_json(error).encode("utf-8")
-        headers = {"Lambda-Runtime-Function-Error-Type": error["errorType"]}
+        headers = {"Lambda-Runtime-Function-Error-Type": error["errorType"], OUTPUT_TALLY_HEADER: output_tally()}
         self.answers.send("POST", "/2018-06-01/runtime/invocation/%s/error" % request_id, body, headers)
         self.answer_pending = True
 
@@ -269,19 +270,32 @@ def _parse_json_header(value, name):
 
 
 class Unbuffered:
+    """Flushes every write, and counts the bytes written, for the output tally the host reads."""
+
     def __init__(self, stream):
         self.stream = stream
+        self.written = 0
 
     def __getattr__(self, attr):
         return getattr(self.stream, attr)
 
+    def _count(self, msg):
+        if isinstance(msg, str):
+            self.written += len(msg.encode(getattr(self.stream, "encoding", None) or "utf-8", getattr(self.stream, "errors", None) or "strict"))
+        else:
+            self.written += len(msg)
+
     def write(self, msg):
         self.stream.write(msg)
         self.stream.flush()
+        self._count(msg)
 
     def writelines(self, msgs):
+        msgs = list(msgs)
         self.stream.writelines(msgs)
         self.stream.flush()
+        for msg in msgs:
+            self._count(msg)
 
 
 class LambdaLoggerHandler(logging.Handler):
@@ -330,8 +344,13 @@ def log_error(error):
     sys.stdout.write(ERROR_LOG_LINE_TERMINATE.join(lines) + "\n")
 
 
-def write_end_marker(request_id):
-    sys.stdout.write("%s %s %d\n" % (END_MARKER, request_id, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+def output_tally():
+    """The header value: bytes written to stdout and stderr since the start, and the peak memory (KB)."""
+    return "stdout=%d; stderr=%d; maxrss=%d" % (
+        getattr(sys.stdout, "written", 0),
+        getattr(sys.stderr, "written", 0),
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    )
 
 
 # --- errors ---
@@ -413,10 +432,8 @@ def handle_invocation(client, request_handler, headers, body):
         error = error_from_exception(sys.exc_info(), request_id)
     if error is not None:
         log_error(error)
-        write_end_marker(request_id)
         client.post_error(request_id, error)
     else:
-        write_end_marker(request_id)
         client.post_result(request_id, result)
 
 
