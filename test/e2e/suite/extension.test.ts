@@ -279,18 +279,24 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     await until('the line in the output channel', () => channelText().includes('saying live-1') || undefined);
     assert.equal(done, false, 'the line showed while the invocation was still running');
     await screenshot('live-output');
-    const [instance] = api.instances().filter((i) => i.functionName === 'HelloFunction' && i.state === 'busy');
-    assert.ok(instance?.containerId, 'the busy instance has a container');
-    const mount = (await docker.getContainer(instance.containerId).inspect()).Mounts.find((m) => m.Destination === '/var/task');
-    assert.ok(mount);
-    const gate = path.join(mount.Source, 'gate-live-1');
-    fs.writeFileSync(gate, '');
-    try {
-      assert.equal((await invocation)?.status, 'ok');
-    } finally {
-      fs.rmSync(gate, { force: true });
+    // Let it go on: the gate file goes into the code folder each running HelloFunction container mounts.
+    const running = await docker.listContainers({ filters: { label: [`${LABELS.session}=${api.sessionId()}`, `${LABELS.function}=HelloFunction`] } });
+    const gates: string[] = [];
+    for (const container of running) {
+      const mount = (await docker.getContainer(container.Id).inspect()).Mounts.find((m) => m.Destination === '/var/task');
+      if (mount) gates.push(path.join(mount.Source, 'gate-live-1'));
     }
-
+    assert.ok(gates.length > 0, 'the instance\'s code folder is bind-mounted');
+    for (const gate of gates) fs.writeFileSync(gate, '');
+    let summary: InvokeSummary | undefined;
+    try {
+      summary = await invocation;
+      assert.equal(summary?.status, 'ok');
+    } finally {
+      for (const gate of gates) fs.rmSync(gate, { force: true });
+    }
+    const instance = api.instances().find((i) => i.instanceId === summary?.instanceId);
+    assert.ok(instance?.containerId, 'the instance that ran it has a container');
     const uri = await vscode.commands.executeCommand<string>('lambdaDock.showContainerLogs', instance.containerId);
     const logText = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)?.getText() ?? '';
     await until('the container log', () => logText().includes('saying live-1') || undefined);
