@@ -37,6 +37,14 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
     return this.contents.get(uri.toString()) ?? 'This log is no longer kept: show it again.';
   }
 
+  /** A finished document (an HTTP exchange): the text under a new URI (name.md, so Markdown colours it), shown beside. */
+  open(name: string, text: string): Thenable<vscode.TextEditor> {
+    const log = this.follow(`${name}.md`);
+    log.append(text);
+    this.stop(log.uri.toString());
+    return log.show();
+  }
+
   follow(name: string): FollowedLog {
     this.counter += 1;
     const uri = vscode.Uri.from({ scheme: LOG_SCHEME, path: `/${this.counter}/${name.replace(/[^\w.-]/g, '_')}` });
