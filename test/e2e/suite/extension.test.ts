@@ -11,21 +11,12 @@ import type { StaleReport } from '../../../src/core/engine/backend';
 import type { LambdaDockApi, ShownItem } from '../../../src/extension/testApi';
 import type { DeployOutcome } from '../../../src/extension/workspace/deployService';
 import { WORKSPACE_ENV } from '../protocol';
-import { paletteEntries, screenshot } from './support/page';
+import { paletteEntries, screenshot, until } from './support/page';
 
 const EXTENSION_ID = 'lambda-dock.lambda-dock';
 let api: LambdaDockApi;
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 function item(items: ShownItem[], label: string): ShownItem | undefined {
   return items.find((i) => i.label === label);

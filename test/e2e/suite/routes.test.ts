@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { SendRequestSummary } from '../../../src/extension/routes/routeCommands';
 import type { LambdaDockApi } from '../../../src/extension/testApi';
 import { WORKSPACE_ENV } from '../protocol';
+import { until } from './support/page';
 
 const EXTENSION_ID = 'lambda-dock.lambda-dock';
 
@@ -30,15 +31,6 @@ const ROUTED_FUNCTION = `
             Method: post
 `;
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function replaceTemplate(file: string, text: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument(file);
@@ -85,7 +77,7 @@ describe('API routes in the Functions view: Send Request and Copy URL', function
       await api.refresh();
       const fn = api.functionItems().find((i) => i.label === 'RoutedFunction');
       return fn && fn.children.filter((c) => c.contextValue.startsWith('route.')).length === 2 ? fn : undefined;
-    });
+    }, 60_000);
     const routes = routed.children.filter((c) => c.contextValue.startsWith('route.'));
     assert.deepEqual(routes.map((r) => [r.label, r.contextValue]), [['GET /orders/{id}', 'route.get'], ['POST /orders', 'route.other']]);
     assert.match(routes[0].description, /REST API ServerlessRestApi/);
