@@ -245,7 +245,8 @@ describe('Step-through debugging in the editor', function () {
       const instance = await until('the debugged instance', () => api.instances().find((i) => i.functionName === 'TsFunction' && i.containerId));
       // Stop (Shift+F5, the toolbar's Stop), on the session that stopped and has the focus: VS Code asks the
       // adapter to terminate the debuggee, which js-debug does by killing its pid's process tree here.
-      assert.equal(vscode.debug.activeDebugSession?.id, stop.session.id);
+      // The focus moves to the stopped child session after the 'stopped' event (js-debug's parent session has it first).
+      await until('the stopped session to have the focus', () => vscode.debug.activeDebugSession?.id === stop.session.id || undefined);
       await vscode.commands.executeCommand('workbench.action.debug.stop');
       const result = await summary;
       assert.equal(result.status, 'error');
