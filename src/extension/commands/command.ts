@@ -4,6 +4,7 @@ import { ENGINE_ERRORS } from '../../core/engine/errors';
 import { EXTENSION_ERRORS } from '../errors';
 import type { LambdaDockContext } from '../context';
 import type { Views } from '../views/registerViews';
+import { untilDoneOrCancelled } from '../util/untilDoneOrCancelled';
 
 /** What every command gets: the context that owns the services, and the views. */
 export interface CommandEnv {
@@ -79,15 +80,13 @@ function fixFor(error: unknown): { label: string; command: string } | undefined 
   return undefined;
 }
 
-/** Runs long work with a notification that can be cancelled. */
+/**
+ * Runs long work with a notification that can be cancelled. The notification ends when the work ends, by
+ * success or failure, or at once when the user cancels (the work's signal is aborted; the command ends silently).
+ * Every progress notification of the extension goes through here.
+ */
 export function withProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_progress, token) => {
-    const controller = new AbortController();
-    const subscription = token.onCancellationRequested(() => controller.abort());
-    try {
-      return await work(controller.signal);
-    } finally {
-      subscription.dispose();
-    }
-  });
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
+    untilDoneOrCancelled(work, (listener) => token.onCancellationRequested(listener)),
+  );
 }

@@ -92,16 +92,19 @@ export const invokeAgain: CommandSpec = {
 /** Runs one invocation (with `debug`, on a debugged instance of its own) and shows its result. */
 export async function invoke(ctx: LambdaDockContext, functionName: string, payload: Buffer, debug?: DebugOptions): Promise<InvokeSummary> {
   const host = await ctx.ensureHost();
-  if (!host.functions().some((d) => d.name === functionName)) {
-    const outcome = await ctx.deploys.deployFunctions([functionName]);
-    const failed = outcome.failed.find((f) => f.name === functionName);
-    if (failed) throw extensionError(EXTENSION_ERRORS.deployFailed, `${functionName} could not be deployed: ${failed.error}`);
-    if (!outcome.deployed.includes(functionName)) throw extensionError(EXTENSION_ERRORS.notFound, `${functionName} is not a function of this workspace: check its name in the template.`);
-  }
-  ctx.lastInvocation = { functionName, payload };
   const invokedAt = new Date();
   const title = debug || host.debugMode(functionName) ? `Lambda Dock: debugging ${functionName}` : `Lambda Dock: invoking ${functionName}`;
-  const result = await withProgress(title, (signal) => host.invoke(functionName, payload, { signal, ...(debug ? { debug } : {}) }));
+  // One notification from the deploy a function not yet deployed needs to the result, ended by either's failure.
+  const result = await withProgress(title, async (signal) => {
+    if (!host.functions().some((d) => d.name === functionName)) {
+      const outcome = await ctx.deploys.deployFunctions([functionName]);
+      const failed = outcome.failed.find((f) => f.name === functionName);
+      if (failed) throw extensionError(EXTENSION_ERRORS.deployFailed, `${functionName} could not be deployed: ${failed.error}`);
+      if (!outcome.deployed.includes(functionName)) throw extensionError(EXTENSION_ERRORS.notFound, `${functionName} is not a function of this workspace: check its name in the template.`);
+    }
+    ctx.lastInvocation = { functionName, payload };
+    return host.invoke(functionName, payload, { signal, ...(debug ? { debug } : {}) });
+  });
   ctx.log.info(`[invoke] ${functionName} ${result.requestId}: ${result.status}${result.error ? ` (${result.error.errorType}: ${result.error.errorMessage})` : ''}, ${result.report.durationMs.toFixed(1)} ms${result.coldStart ? ', cold start' : ''}`);
   ctx.results.show(resultModel(result, payload, invokedAt, ctx.deploys.definition(functionName)));
   return {

@@ -11,7 +11,7 @@ import type { StaleReport } from '../../../src/core/engine/backend';
 import type { LambdaDockApi, ShownItem } from '../../../src/extension/testApi';
 import type { DeployOutcome } from '../../../src/extension/workspace/deployService';
 import { WORKSPACE_ENV } from '../protocol';
-import { paletteEntries, screenshot, until } from './support/page';
+import { paletteEntries, screenshot, until, visibleText } from './support/page';
 
 const EXTENSION_ID = 'lambda-dock.lambda-dock';
 let api: LambdaDockApi;
@@ -117,6 +117,21 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
       return shown?.contextValue === 'function.deployed' ? shown : undefined;
     });
     assert.match(hello.description, /deployed/);
+  });
+
+  it('ends each progress notification with its work, a failed invoke\'s too, leaving only the error', async () => {
+    const progress = /Lambda Dock: (deploying|invoking|debugging)/;
+    const failed = await vscode.commands.executeCommand('lambdaDock.invokeFunction', 'NoSuchFunction', {});
+    assert.equal(failed, undefined, 'the failed command returns nothing');
+    // The window closes a finished progress toast a moment after the extension host reports the end.
+    const toasts = await until('the error notification, and no progress notification left', async () => {
+      const shown = await visibleText('.notifications-toasts .notification-toast');
+      const error = shown.some((t) => t.includes('Invoke Function: NoSuchFunction is not a function of this workspace'));
+      return error && !shown.some((t) => progress.test(t)) ? shown : undefined;
+    }, 15_000);
+    assert.ok(toasts.length > 0);
+    await screenshot('failed-invoke-notifications');
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 
   it('invokes the function into its result panel, with one container running it', async () => {
