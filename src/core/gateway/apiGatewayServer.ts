@@ -10,14 +10,12 @@ import { INVOKE_ERROR_CODES, MAX_SYNC_PAYLOAD_BYTES, type FunctionInvoker } from
 import type { InvokeResult } from '../runtime/invokeResult';
 import { RouteAuthorization } from './authorizers';
 import { corsHeaders, isPreflightRequest, restPreflightHeaders } from './cors';
-import type { EventScope } from './eventContext';
 import { answersFor, HTTP_API_ANSWERS, REST_ANSWERS } from './gatewayAnswers';
-import { type GatewayRequest, gatewayRequest, headerValue, isBinaryMediaType, isTextContentType } from './gatewayRequest';
+import { gatewayRequest, headerValue, isBinaryMediaType } from './gatewayRequest';
 import { type HttpAnswer, payloadV2Answer, sendAnswer } from './httpAnswer';
-import { payloadV1Event } from './payloadV1';
 import { payloadV1Answer } from './payloadV1Response';
-import { payloadV2Event } from './payloadV2';
-import { type RouteMatch, RouteTable } from './routeTable';
+import { eventScopeOf, LOCAL_ACCOUNT_ID, routeEvent } from './routeEvent';
+import { RouteTable } from './routeTable';
 
 export interface ApiGatewayOptions {
   invoker: FunctionInvoker;
@@ -89,7 +87,7 @@ export class ApiGatewayServer {
   constructor(private readonly options: ApiGatewayOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-    this.accountId = options.accountId ?? '000000000000';
+    this.accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
     this.table = new RouteTable(options.invoker.functions());
     this.authorization = new RouteAuthorization(options.invoker, {
       region: this.region,
@@ -181,14 +179,14 @@ export class ApiGatewayServer {
       req.resume();
     }
     const request = gatewayRequest(req, body, requestId, `${this.host}:${this.port}`);
-    const scope = this.eventScope(match, request);
+    const scope = eventScopeOf(match, request, this.accountId);
     const auth = await this.authorization.authorize(match, request, scope);
     if (!auth.allowed) {
       answer(auth.answer, extra);
       return;
     }
     if (auth.authorizer !== undefined) scope.authorizer = auth.authorizer;
-    const event = route.payloadFormat === '1.0' ? payloadV1Event(request, scope, api.kind === 'http') : payloadV2Event(request, scope);
+    const event = routeEvent(route, request, scope);
     const functionName = match.compiled.functionName;
     const result = await this.invokeWithin(functionName, Buffer.from(JSON.stringify(event)), route.timeoutMs);
     if (result === 'timeout') {
@@ -207,22 +205,6 @@ export class ApiGatewayServer {
         api.kind === 'http' || isBinaryMediaType(contentType, api.binaryMediaTypes) || isBinaryMediaType(headerValue(request, 'accept'), api.binaryMediaTypes));
     if (mapped === answers.functionFailed && result.status === 'ok') this.options.log?.(`${routeKeyOf(route)}: ${functionName} returned a response API Gateway refuses (${describe(result)}); answered ${mapped.statusCode}`);
     answer(mapped, extra, functionName, result.logs);
-  }
-
-  private eventScope(match: RouteMatch, request: GatewayRequest): EventScope {
-    const { route } = match.compiled;
-    const contentType = headerValue(request, 'content-type');
-    return {
-      apiId: route.api.id,
-      stage: route.api.stage,
-      accountId: this.accountId,
-      resourcePath: route.path === '$default' ? '$default' : route.path,
-      routeKey: routeKeyOf(route),
-      pathParameters: match.pathParameters,
-      stageVariables: route.api.stageVariables,
-      binaryBody: route.api.kind === 'rest' ? isBinaryMediaType(contentType, route.api.binaryMediaTypes) : !isTextContentType(contentType),
-      forwardedHeaders: true,
-    };
   }
 
   /** The invocation, unless the integration timeout passes first (the function runs on, as behind API Gateway). */

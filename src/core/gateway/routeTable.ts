@@ -80,7 +80,7 @@ function moreSpecific(a: CompiledRoute, b: CompiledRoute): boolean {
 export class RouteTable {
   readonly routes: CompiledRoute[];
 
-  constructor(functions: readonly FunctionDefinition[]) {
+  constructor(functions: readonly Pick<FunctionDefinition, 'name' | 'routes'>[]) {
     this.routes = [];
     for (const fn of functions) {
       for (const route of fn.routes ?? []) {

@@ -50,9 +50,16 @@ export function containerOf(arg: unknown): ContainerRecord | string | undefined 
 
 /**
  * The payload argument of Invoke Function: JSON text, any JSON value, { file }, { event } (a saved event's
- * name) or { template } (an event template id). Undefined: ask.
+ * name), { template } (an event template id) or { route, api? } (the event of one of the function's HTTP routes).
+ * Undefined: ask.
  */
-export type PayloadArg = { kind: 'text'; text: string } | { kind: 'file'; file: string } | { kind: 'event'; name: string } | { kind: 'template'; id: string };
+export type PayloadArg =
+  | { kind: 'text'; text: string }
+  | { kind: 'file'; file: string }
+  | { kind: 'event'; name: string }
+  | { kind: 'template'; id: string }
+  /** The event a request to one of the function's HTTP routes brings ('GET /orders/{id}'; api when two APIs share it). */
+  | { kind: 'route'; route: string; api?: string };
 
 export function payloadArgOf(arg: unknown): PayloadArg | undefined {
   if (arg === undefined || arg === null) return undefined;
@@ -64,6 +71,9 @@ export function payloadArgOf(arg: unknown): PayloadArg | undefined {
     if (keys.length === 1 && typeof record.file === 'string') return { kind: 'file', file: record.file };
     if (keys.length === 1 && typeof record.event === 'string') return { kind: 'event', name: record.event };
     if (keys.length === 1 && typeof record.template === 'string') return { kind: 'template', id: record.template };
+    if (typeof record.route === 'string' && keys.every((key) => key === 'route' || (key === 'api' && typeof record.api === 'string'))) {
+      return { kind: 'route', route: record.route, ...(typeof record.api === 'string' ? { api: record.api } : {}) };
+    }
   }
   return { kind: 'text', text: JSON.stringify(arg) };
 }

@@ -6,6 +6,7 @@ import type { DebugOptions } from '../../core/debug/debugTarget';
 import type { InvokeResult } from '../../core/runtime/invokeResult';
 import type { LambdaDockContext } from '../context';
 import { EVENT_TEMPLATES, eventTemplate } from '../invoke/eventTemplates';
+import { findRouteTemplate, routeDomainName, routeTemplates, type RouteTemplate } from '../invoke/routeTemplates';
 import { listSavedEvents, parsePayload, readPayloadFile } from '../invoke/savedEvents';
 import { resultModel } from '../results/resultModel';
 import { payloadArgOf, type PayloadArg } from './args';
@@ -151,7 +152,20 @@ async function draftSource(ctx: LambdaDockContext, functionName: string, choice:
       if (!template) throw extensionError(EXTENSION_ERRORS.notFound, `No event template "${choice.id}": use one of ${EVENT_TEMPLATES.map((t) => t.id).join(', ')}.`);
       return { text: JSON.stringify(template.build(functionName, new Date()), null, 2) };
     }
+    case 'route': {
+      const templates = functionRouteTemplates(ctx, functionName);
+      const template = findRouteTemplate(templates, choice.route, choice.api);
+      if (!template) {
+        const routes = templates.map((t) => t.route);
+        throw extensionError(EXTENSION_ERRORS.notFound, `${functionName} has no HTTP route "${choice.route}"${choice.api ? ` on ${choice.api}` : ''}: ${routes.length > 0 ? `use one of ${routes.join(', ')}` : 'its template gives it none'}.`);
+      }
+      return { text: JSON.stringify(template.build(new Date()), null, 2) };
+    }
   }
+}
+
+function functionRouteTemplates(ctx: LambdaDockContext, functionName: string): RouteTemplate[] {
+  return routeTemplates(ctx.deploys.definition(functionName), routeDomainName(ctx.apiGateway.url, ctx.settings.current.apiPort));
 }
 
 /** events/<Function>.json in the workspace: the payload the CLI's `invoke --all` uses. */
@@ -175,6 +189,11 @@ export async function askPayload(ctx: LambdaDockContext, functionName: string): 
   if (saved.length > 0) {
     items.push({ label: 'Saved events', kind: vscode.QuickPickItemKind.Separator });
     items.push(...saved.map((e): PayloadItem => ({ label: `$(bookmark) ${e.name}`, description: vscode.workspace.asRelativePath(e.file), choice: { edit: { kind: 'event', name: e.name } } })));
+  }
+  const routes = functionRouteTemplates(ctx, functionName);
+  if (routes.length > 0) {
+    items.push({ label: 'HTTP routes', kind: vscode.QuickPickItemKind.Separator });
+    items.push(...routes.map((t): PayloadItem => ({ label: `$(globe) ${t.label}`, description: t.description, choice: { edit: { kind: 'route', route: t.route, api: t.apiId } } })));
   }
   items.push({ label: 'Event templates (open in an editor to change)', kind: vscode.QuickPickItemKind.Separator });
   items.push(...EVENT_TEMPLATES.map((t): PayloadItem => ({ label: `$(symbol-event) ${t.label}`, description: t.description, choice: { edit: { kind: 'template', id: t.id } } })));

@@ -2,10 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { InvokeSummary } from '../../../src/extension/commands/invoke';
 import type { SendRequestSummary } from '../../../src/extension/routes/routeCommands';
 import type { LambdaDockApi } from '../../../src/extension/testApi';
 import { WORKSPACE_ENV } from '../protocol';
-import { until } from './support/page';
+import { screenshot, until, visibleText } from './support/page';
 
 const EXTENSION_ID = 'lambda-dock.lambda-dock';
 
@@ -81,6 +82,32 @@ describe('API routes in the Functions view: Send Request and Copy URL', function
     const routes = routed.children.filter((c) => c.contextValue.startsWith('route.'));
     assert.deepEqual(routes.map((r) => [r.label, r.contextValue]), [['GET /orders/{id}', 'route.get'], ['POST /orders', 'route.other']]);
     assert.match(routes[0].description, /REST API ServerlessRestApi/);
+  });
+
+  it('offers the function\'s own routes in the payload picker, and invokes with the event a request to the route brings', async () => {
+    const editing = vscode.commands.executeCommand('lambdaDock.editPayload', 'RoutedFunction');
+    const rows = await until('the payload picker listing RoutedFunction\'s routes', async () => {
+      const shown = await visibleText('.quick-input-widget .monaco-list-row');
+      return shown.some((t) => t.includes('GET /orders/{id}')) ? shown : undefined;
+    });
+    assert.ok(rows.some((t) => t.includes('GET /orders/{id}') && t.includes('REST API ServerlessRestApi, stage Prod, payload 1.0')), rows.join(' | '));
+    assert.ok(rows.some((t) => t.includes('POST /orders') && t.includes('HTTP API ServerlessHttpApi, payload 2.0')), rows.join(' | '));
+    assert.ok(rows.some((t) => t.includes('API Gateway (REST API)')), 'beside the generic templates');
+    await screenshot('route-payload-templates');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await editing;
+
+    const rest = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'RoutedFunction', { route: 'GET /orders/{id}' });
+    assert.ok(rest, 'Invoke Function returned its summary');
+    const restEvent = JSON.parse((JSON.parse(rest.payload) as { body: string }).body) as Record<string, unknown> & { requestContext: Record<string, unknown> };
+    assert.deepEqual([restEvent.httpMethod, restEvent.resource, restEvent.path], ['GET', '/orders/{id}', '/orders/sample-id']);
+    assert.deepEqual(restEvent.pathParameters, { id: 'sample-id' });
+    assert.deepEqual([restEvent.requestContext.stage, restEvent.requestContext.path], ['Prod', '/Prod/orders/sample-id']);
+
+    const http = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'RoutedFunction', { route: 'POST /orders' });
+    assert.ok(http);
+    const httpEvent = JSON.parse((JSON.parse(http.payload) as { body: string }).body) as Record<string, unknown> & { requestContext: { http: { method: string } } };
+    assert.deepEqual([httpEvent.version, httpEvent.routeKey, httpEvent.rawPath, httpEvent.requestContext.http.method], ['2.0', 'POST /orders', '/orders', 'POST']);
   });
 
   it('Send Request starts the HTTP APIs, sends the request and shows the response with the function\'s log', async () => {
