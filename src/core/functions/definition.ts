@@ -1,3 +1,4 @@
+import type { LoggingConfig } from './logging';
 import type { HttpRouteDefinition } from './routes';
 
 /** Where a function (or an error about it) was defined: the workspace file and its 1-based line. */
@@ -88,6 +89,8 @@ export interface FunctionDefinition {
   unresolvedEnvironment?: string[];
   architecture: Architecture;
   ephemeralStorageMB: number;
+  /** LoggingConfig (SAM, CloudFormation) or logs (serverless.yml); absent: Lambda's plain text. */
+  logging?: LoggingConfig;
   /** Reserved concurrency from the definition; invocations past it are throttled. */
   reservedConcurrency?: number;
   /** Opt-in to a scoped Docker Engine API socket at /var/run/docker.sock. */

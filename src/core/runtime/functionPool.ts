@@ -8,7 +8,7 @@ import type { DebugOptions, DebugTarget } from '../debug/debugTarget';
 import { engineFailure, tooManyRequests } from './invokeErrors';
 import type { InvokeOptions, InvokeResult, LambdaError } from './invokeResult';
 import { instanceEnvironment } from './lambdaEnvironment';
-import { endLines, formatReport, invocationLog, startLine } from './logFormat';
+import { invocationLog, platformLog, type PlatformLog } from './logFormat';
 import { RuntimeApiChannel } from './runtimeApiChannel';
 import { WarmInstance, type InstanceSnapshot } from './warmInstance';
 
@@ -93,6 +93,11 @@ export class FunctionPool extends EventEmitter {
 
   get fingerprint(): string {
     return this.deployment.fingerprint;
+  }
+
+  /** The platform's lines in the function's log format (its LoggingConfig may change with a redeploy). */
+  private get platformLog(): PlatformLog {
+    return platformLog(this.definition.logging);
   }
 
   snapshots(): InstanceSnapshot[] {
@@ -247,7 +252,8 @@ export class FunctionPool extends EventEmitter {
   /** One invocation on an instance taken for it; a lost instance (timed out, exited) is retired. */
   private async runOn(instance: WarmInstance, requestId: string, payload: Buffer, options: InvokeOptions, coldStart: boolean, debugged: boolean): Promise<InvokeResult> {
     const definition = this.definition;
-    this.emitLog(instance, startLine(requestId), requestId);
+    const start = this.platformLog.start(requestId);
+    this.emitLog(instance, start, requestId);
     const outcome = await instance.invoke(
       {
         requestId,
@@ -273,15 +279,16 @@ export class FunctionPool extends EventEmitter {
       ...(debugged ? { debugged } : {}),
     };
     const status = outcome.error ? 'error' : 'ok';
-    const reportLine = formatReport(requestId, report, outcome.error?.errorType === 'Sandbox.Timedout' ? 'timeout' : outcome.lost ? 'error' : undefined);
-    this.emitLog(instance, endLines(requestId, reportLine), requestId);
+    const reportStatus = outcome.error?.errorType === 'Sandbox.Timedout' ? 'timeout' : outcome.lost ? 'error' : undefined;
+    const end = this.platformLog.end(requestId, report, reportStatus);
+    this.emitLog(instance, end, requestId);
     return {
       requestId,
       functionName: definition.name,
       status,
       payload: outcome.error ? Buffer.from(JSON.stringify(outcome.error)) : (outcome.body ?? Buffer.from('null')),
       error: outcome.error,
-      logs: invocationLog(requestId, outcome.output, reportLine),
+      logs: invocationLog(start, outcome.output, end),
       report,
       coldStart,
       instanceId: instance.instanceId,
@@ -297,14 +304,16 @@ export class FunctionPool extends EventEmitter {
   private initErrorResult(requestId: string, error: LambdaError, output: string): InvokeResult {
     const report = { durationMs: 0, billedDurationMs: 0, memorySizeMB: this.definition.memorySizeMB, maxMemoryUsedMB: 0 };
     // The instance's output arrived live already; START, END and REPORT say which invocation it failed.
-    this.emit('log', { functionName: this.definition.name, instanceId: '', requestId, text: `${startLine(requestId)}${endLines(requestId, formatReport(requestId, report, 'error'))}` } satisfies FunctionLogEvent);
+    const start = this.platformLog.start(requestId);
+    const end = this.platformLog.end(requestId, report, 'error');
+    this.emit('log', { functionName: this.definition.name, instanceId: '', requestId, text: invocationLog(start, '', end) } satisfies FunctionLogEvent);
     return {
       requestId,
       functionName: this.definition.name,
       status: 'error',
       payload: Buffer.from(JSON.stringify(error)),
       error,
-      logs: invocationLog(requestId, output, formatReport(requestId, report, 'error')),
+      logs: invocationLog(start, output, end),
       report,
       coldStart: true,
       instanceId: '',

@@ -1,4 +1,5 @@
 import { lambdaFunctionName, type FunctionDefinition } from '../functions/definition';
+import { loggingEnvironment } from '../functions/logging';
 
 export interface InstanceEnvironmentInput {
   definition: FunctionDefinition;
@@ -21,7 +22,7 @@ export function instanceEnvironment(input: InstanceEnvironmentInput): Record<str
     AWS_LAMBDA_FUNCTION_NAME: functionName,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(definition.memorySizeMB),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+    AWS_LAMBDA_LOG_GROUP_NAME: definition.logging?.logGroup ?? `/aws/lambda/${functionName}`,
     AWS_LAMBDA_LOG_STREAM_NAME: `${date}/[$LATEST]${instanceId.padEnd(32, '0')}`,
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_RUNTIME_API: input.runtimeApi,
@@ -30,6 +31,7 @@ export function instanceEnvironment(input: InstanceEnvironmentInput): Record<str
     LAMBDA_TASK_ROOT: input.taskRoot,
     LAMBDA_RUNTIME_DIR: '/var/runtime',
     TZ: ':UTC',
+    ...loggingEnvironment(definition.logging),
   };
   if (definition.handler) env._HANDLER = definition.handler;
   if (definition.runtime) env.AWS_EXECUTION_ENV = `AWS_Lambda_${definition.runtime}`;

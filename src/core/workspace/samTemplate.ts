@@ -9,6 +9,7 @@ import {
   type ImageDefinition,
   type LayerDefinition,
 } from '../functions/definition';
+import { parseLoggingConfig, SAM_LOGGING_KEYS, type LoggingConfig } from '../functions/logging';
 import { errorMessage } from '../errors';
 import { WORKSPACE_ERROR_CODES } from './errors';
 import { inlineCodeDir, resolveCode, resolveLayerDir } from './functionCode';
@@ -146,6 +147,8 @@ class SamTemplate extends ProjectFileReader {
       if (architectures[0] === 'arm64' || architectures[0] === 'x86_64') definition.architecture = architectures[0] as Architecture;
       else this.problem(at('Architectures'), WORKSPACE_ERROR_CODES.invalidValue, `${id}: Architectures must be x86_64 or arm64, not ${String(architectures[0])}`, id);
     }
+    const logging = get('LoggingConfig');
+    if (logging !== undefined) definition.logging = this.logging(id, logging, at('LoggingConfig'));
     const reserved = this.positiveNumber(get('ReservedConcurrentExecutions'), at('ReservedConcurrentExecutions'), id, 'ReservedConcurrentExecutions');
     if (reserved !== undefined) definition.reservedConcurrency = reserved;
     const { environment, unresolved } = this.environment(id, props, at);
@@ -238,6 +241,16 @@ class SamTemplate extends ProjectFileReader {
       }
     }
     return { environment, unresolved };
+  }
+
+  private logging(id: string, value: unknown, at: string[]): LoggingConfig | undefined {
+    if (!isObj(value)) {
+      this.problem(at, WORKSPACE_ERROR_CODES.invalidValue, `${id}: LoggingConfig must be an object with LogFormat, ApplicationLogLevel, SystemLogLevel or LogGroup`, id);
+      return undefined;
+    }
+    const { config, problems } = parseLoggingConfig(value, SAM_LOGGING_KEYS);
+    for (const problem of problems) this.problem([...at, problem.key], WORKSPACE_ERROR_CODES.invalidValue, `${id}: ${problem.message}`, id);
+    return config;
   }
 
   private layers(id: string, value: unknown, at: (string | number)[]): LayerDefinition[] {

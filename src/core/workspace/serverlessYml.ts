@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { withLambdaDefaults, type EsbuildOptions, type FunctionDefinition, type ImageDefinition, type LayerDefinition } from '../functions/definition';
+import { parseLoggingConfig, SERVERLESS_LOGGING_KEYS } from '../functions/logging';
 import { errorMessage } from '../errors';
 import { WORKSPACE_ERROR_CODES } from './errors';
 import { resolveCode, resolveLayerDir } from './functionCode';
@@ -94,6 +95,14 @@ class ServerlessService extends ProjectFileReader {
     definition.ephemeralStorageMB = this.positiveNumber(pick('ephemeralStorageSize'), at('ephemeralStorageSize'), name, 'ephemeralStorageSize') ?? definition.ephemeralStorageMB;
     const architecture = pick('architecture');
     if (architecture === 'arm64' || architecture === 'x86_64') definition.architecture = architecture;
+    // The function's logs override the provider's logs.lambda field by field, as serverless compiles LoggingConfig.
+    const providerLogs = isObj(provider.logs) && isObj(provider.logs.lambda) ? provider.logs.lambda : {};
+    const logs = { ...providerLogs, ...(isObj(fn.logs) ? fn.logs : {}) };
+    if (Object.keys(logs).length) {
+      const { config, problems } = parseLoggingConfig(logs, SERVERLESS_LOGGING_KEYS);
+      for (const problem of problems) this.problem(at('logs', problem.key), WORKSPACE_ERROR_CODES.invalidValue, `${name}: logs ${problem.message}`, name);
+      definition.logging = config;
+    }
     const reserved = this.positiveNumber(fn.reservedConcurrency, at('reservedConcurrency'), name, 'reservedConcurrency');
     if (reserved !== undefined) definition.reservedConcurrency = reserved;
     definition.environment = this.environment(name, provider.environment, ['provider', 'environment']);

@@ -7,7 +7,6 @@ import { detectEngine } from '../../../src/core/engine/detect';
 import { bridgeGateway } from '../../../src/core/engine/instanceNetwork';
 import { ignoreMissing } from '../../../src/core/engine/errors';
 import { officialImage } from '../../../src/core/engine/images';
-import { formatReport, invocationLog } from '../../../src/core/runtime/logFormat';
 
 describe('engine detection', () => {
   const empty = { HOME: '/nonexistent', XDG_RUNTIME_DIR: '/nonexistent' };
@@ -88,15 +87,5 @@ describe('engine errors', () => {
     assert.doesNotThrow(() => ignoreMissing(status(304), { notModified: true }));
     assert.throws(() => ignoreMissing(status(500), { notModified: true }), /HTTP 500/);
     assert.throws(() => ignoreMissing(new Error('socket hang up')), /socket hang up/);
-  });
-});
-
-describe('the invocation log', () => {
-  it('frames the output with START, END and REPORT as Lambda writes them', () => {
-    const report = formatReport('r1', { durationMs: 12.345, billedDurationMs: 13, memorySizeMB: 128, maxMemoryUsedMB: 40, initDurationMs: 150 });
-    assert.equal(
-      invocationLog('r1', 'hello', report),
-      'START RequestId: r1 Version: $LATEST\nhello\nEND RequestId: r1\nREPORT RequestId: r1\tDuration: 12.35 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 150.00 ms\n',
-    );
   });
 });

@@ -3,7 +3,7 @@
 import * as inspector from 'node:inspector';
 import { callbackHandlerRefused, CALLBACK_WARNING, isCallbackHandler, runBufferedHandler, type Outcome } from './completion';
 import { createContext, functionEnvironment } from './context';
-import { patchConsole } from './console';
+import { consoleOptionsFromEnv, patchConsole, type ConsoleOptions } from './console';
 import { formatErrorForLog, serializeError } from './errors';
 import { registerEsmNodePath } from './esmNodePath';
 import { loadHandler, type Handler } from './handlerLoader';
@@ -26,8 +26,12 @@ function requiredEnv(name: string): string {
   return value;
 }
 
+let consoleOptions: ConsoleOptions = { json: false, minLevel: 'TRACE' };
+
+/** As AWS's client logs a failure: in JSON the error itself (its type, message and stack as fields). */
 function logError(kind: string, error: unknown): void {
-  console.error(kind, formatErrorForLog(error));
+  if (consoleOptions.json) console.error(error instanceof Error ? error : new Error(String(error)));
+  else console.error(kind, formatErrorForLog(error));
 }
 
 /** The Node.js major of the runtime the function asked for (AWS_EXECUTION_ENV), else of this process. */
@@ -99,7 +103,8 @@ function waitForDebuggerIfAsked(): void {
 async function main(): Promise<void> {
   waitForDebuggerIfAsked();
   countOutput();
-  patchConsole(() => currentRequestId);
+  consoleOptions = consoleOptionsFromEnv(process.env);
+  patchConsole(() => currentRequestId, consoleOptions);
   installAwsLambdaGlobal();
   const taskRoot = process.env.LAMBDA_TASK_ROOT ?? '/var/task';
   const handlerName = process.env._HANDLER ?? process.argv[2] ?? '';

@@ -310,10 +310,54 @@ class LambdaLoggerFilter(logging.Filter):
         return True
 
 
+# LogRecord attributes that are not a caller's extra fields (a JSON line carries those beside the message).
+_RECORD_FIELDS = {
+    "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "exc_info", "exc_text",
+    "stack_info", "lineno", "funcName", "created", "msecs", "relativeCreated", "thread", "threadName",
+    "processName", "process", "aws_request_id", "tenant_id",
+}
+JSON_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def json_logs():
+    return (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record, as awslambdaric writes with AWS_LAMBDA_LOG_FORMAT=JSON."""
+
+    def __init__(self):
+        super().__init__(datefmt=JSON_TIME_FORMAT)
+
+    def format(self, record):
+        record.levelno = min(50, max(0, record.levelno)) // 10 * 10
+        record.levelname = logging.getLevelName(record.levelno)
+        exc_info = record.exc_info
+        line = {
+            "timestamp": self.formatTime(record, self.datefmt),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "stackTrace": traceback.format_tb(exc_info[2]) if exc_info else None,
+            "errorType": exc_info[0].__name__ if exc_info else None,
+            "errorMessage": str(exc_info[1]) if exc_info else None,
+            "requestId": getattr(record, "aws_request_id", None),
+            "location": "%s:%s:%d" % (record.pathname, record.funcName, record.lineno) if exc_info else None,
+        }
+        if getattr(record, "tenant_id", None) is not None:
+            line["tenantId"] = record.tenant_id
+        line.update((key, value) for key, value in record.__dict__.items() if key not in _RECORD_FIELDS and key not in line)
+        line = {key: value for key, value in line.items() if value is not None}
+        return json.dumps(line, ensure_ascii=False) + "\n"
+
+
 def setup_logging():
     logging.Formatter.converter = time.gmtime
     handler = LambdaLoggerHandler()
-    handler.setFormatter(logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"))
+    if json_logs():
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"))
     handler.addFilter(LambdaLoggerFilter())
     logger = logging.getLogger()
     level = {None: "", "TRACE": "DEBUG"}.get(os.environ.get("AWS_LAMBDA_LOG_LEVEL"), os.environ.get("AWS_LAMBDA_LOG_LEVEL", "")).upper()
@@ -323,6 +367,10 @@ def setup_logging():
 
 
 def log_error(error):
+    if json_logs():
+        line = {"timestamp": time.strftime(JSON_TIME_FORMAT, time.gmtime()), "log_level": "ERROR", **error}
+        sys.stdout.write(to_json(line) + "\n")
+        return
     description = "[ERROR]"
     if error.get("errorType"):
         description += " " + error["errorType"]
