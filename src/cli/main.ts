@@ -9,6 +9,7 @@ const COMMON_OPTIONS: OptionSpec = {
   workspace: { type: 'string', short: 'w' },
   json: { type: 'boolean' },
   engine: { type: 'string' },
+  'aws-runtime-client': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -27,6 +28,8 @@ function usage(): string {
     '  --workspace DIR   the workspace (default: the current folder)',
     '  --json            machine-readable output',
     '  --engine NAME     docker or podman (default: LAMBDA_DOCK_CONTAINER_CLI, else detected)',
+    "  --aws-runtime-client  run the official images' own entrypoint and AWS's runtime client",
+    "                    (default: Lambda Dock's client on the image's Node.js or Python and AWS SDK)",
     '  --verbose         log what the engine does',
   ].join('\n');
 }

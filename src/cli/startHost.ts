@@ -51,6 +51,7 @@ export function startHost(context: CommandContext, options: { fallbackToProcess?
   return FunctionHost.start({
     workspace: context.workspace,
     engine: { engine: stringOption(context, 'engine') },
+    officialImageClient: context.values['aws-runtime-client'] === true ? 'aws' : 'lambda-dock',
     fallbackToProcess: options.fallbackToProcess ?? true,
     log: context.log,
   });

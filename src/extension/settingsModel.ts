@@ -2,6 +2,7 @@
 
 export type EngineChoice = 'auto' | 'docker' | 'podman';
 export type CleanupStaleChoice = 'ask' | 'always' | 'never';
+export type OfficialImageClientChoice = 'lambda-dock' | 'aws';
 
 export interface LambdaDockSettings {
   engine: EngineChoice;
@@ -15,6 +16,8 @@ export interface LambdaDockSettings {
   /** The HTTP APIs' port (started on first use); 0: a free port. */
   apiPort: number;
   runtimeImages: Record<string, string>;
+  /** Who runs functions in the official images: our runtime client (standby instances, exact logs) or AWS's. */
+  officialImageClient: OfficialImageClientChoice;
   cleanupStaleOnStart: CleanupStaleChoice;
   /** SAM's --env-vars file (absolute, or relative to the workspace folder); '' for none. */
   envVarsFile: string;
@@ -30,6 +33,7 @@ export const DEFAULT_SETTINGS: LambdaDockSettings = {
   invokeApiPort: 0,
   apiPort: 3000,
   runtimeImages: {},
+  officialImageClient: 'lambda-dock',
   cleanupStaleOnStart: 'ask',
   envVarsFile: '',
 };
@@ -43,6 +47,7 @@ const SERVICE_OF: Record<keyof LambdaDockSettings, SettingsService | undefined> 
   idleTimeoutSeconds: 'host',
   maxConcurrencyPerFunction: 'host',
   runtimeImages: 'host',
+  officialImageClient: 'host',
   deployOnSave: 'deployOnSave',
   invokeApiPort: 'invokeApi',
   envVarsFile: 'discovery',
@@ -66,6 +71,7 @@ export function readSettings(get: (key: keyof LambdaDockSettings) => unknown): L
     invokeApiPort: port(get('invokeApiPort')),
     apiPort: get('apiPort') === undefined ? DEFAULT_SETTINGS.apiPort : port(get('apiPort')),
     runtimeImages: stringRecord(get('runtimeImages')),
+    officialImageClient: get('officialImageClient') === 'aws' ? 'aws' : 'lambda-dock',
     cleanupStaleOnStart: cleanup === 'always' || cleanup === 'never' ? cleanup : 'ask',
     envVarsFile: typeof get('envVarsFile') === 'string' ? (get('envVarsFile') as string).trim() : '',
   };

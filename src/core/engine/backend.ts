@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { InspectorSpec } from './inspector';
+import type { RuntimeClientKind } from './officialImageClient';
 import type { RelayedConnections } from './relay/runtimeApiRelay';
 
 export const LABELS = {
@@ -43,6 +44,11 @@ export interface LaunchSpec {
   layersDir?: string;
   /** The runtime's AWS SDK (local Node.js image, process backend): the store folder on the host and the set in it. */
   runtimeSdk?: { store: string; id: string };
+  /**
+   * Our runtime client of this kind, put at officialImageClient's CLIENT_DIR_IN_CONTAINER (read-only bind mount,
+   * or uploaded on a remote engine): for images that do not carry it (the official images), whose entrypoint runs it.
+   */
+  runtimeClient?: RuntimeClientKind;
   /** Host folder holding docker.sock, mounted at /var/run (the folder, so a restarted server is seen). */
   dockerSocketDir?: string;
   /** A debugged instance: the Node.js inspector on 127.0.0.1 only, and the handler held until a debugger releases it. */

@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import Docker from 'dockerode';
 import * as tarFs from 'tar-fs';
+import * as tar from 'tar-stream';
+import { pythonRuntimeClientPath, runtimeClientPath } from '../paths';
 import { errorMessage, LambdaDockError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { staleInWorkspaces } from './workspaceContainers';
@@ -33,6 +36,7 @@ import { ensureLocalCustomRuntimeImage } from './localCustomRuntimeImage';
 import { ensureLocalNodeImage, localImageSource } from './localNodeImage';
 import { ensureLocalPythonImage } from './localPythonImage';
 import { majorOf } from './nodeBinaries';
+import { CLIENT_DIR_IN_CONTAINER, runtimeClientInContainer, type ImageConfig, type RuntimeClientKind } from './officialImageClient';
 import { RUNTIME_SDK_IN_IMAGE, RUNTIME_SDK_MOUNT, runtimeSdkPaths } from './runtimeSdk';
 import { followProgress } from './progress';
 import { RuntimeApiRelay } from './relay/runtimeApiRelay';
@@ -155,6 +159,7 @@ export class DockerBackend implements LambdaBackend {
     if (bind && spec.codeDir) binds.push(`${spec.codeDir}:/var/task:ro`);
     if (bind && spec.layersDir) binds.push(`${spec.layersDir}:/opt:ro`);
     if (spec.dockerSocketDir) binds.push(`${spec.dockerSocketDir}:/var/run`);
+    if (bind && spec.runtimeClient) binds.push(`${runtimeClientOnHost(spec.runtimeClient)}:${runtimeClientInContainer(spec.runtimeClient)}:ro`);
     // The inspector runs any code it is sent: published on the host's loopback only, never on other addresses.
     const inspectorPort = `${CONTAINER_INSPECTOR_PORT}/tcp`;
     if (spec.inspector && !bind) throw debugNeedsLocalEngine(spec, this.selection.endpoint);
@@ -308,6 +313,12 @@ export class DockerBackend implements LambdaBackend {
     // cgroup v1 keeps the peak; v2 engines report only the current usage, the best there is.
     const bytes = stats.memory_stats?.max_usage ?? stats.memory_stats?.usage;
     return bytes ? Math.ceil(bytes / (1024 * 1024)) : undefined;
+  }
+
+  /** The image's entrypoint and environment as the engine has them (the image must be present). */
+  async imageConfig(image: string): Promise<ImageConfig> {
+    const info = await this.docker.getImage(image).inspect();
+    return { entrypoint: info.Config?.Entrypoint, env: info.Config?.Env };
   }
 
   async imageExists(image: string): Promise<boolean> {
@@ -472,6 +483,7 @@ export class DockerBackend implements LambdaBackend {
   }
 
   private async uploadCode(container: Docker.Container, spec: LaunchSpec): Promise<void> {
+    if (spec.runtimeClient) await container.putArchive(runtimeClientArchive(spec.runtimeClient), { path: path.posix.dirname(CLIENT_DIR_IN_CONTAINER) });
     if (spec.codeDir) await container.putArchive(tarFs.pack(spec.codeDir) as unknown as NodeJS.ReadableStream, { path: '/var/task' });
     if (spec.layersDir) await container.putArchive(tarFs.pack(spec.layersDir) as unknown as NodeJS.ReadableStream, { path: '/opt' });
   }
@@ -491,6 +503,23 @@ export class DockerBackend implements LambdaBackend {
     });
   }
 
+}
+
+/** Our runtime client's file on this machine (built by `npm run build`). */
+function runtimeClientOnHost(kind: RuntimeClientKind): string {
+  return kind === 'nodejs' ? runtimeClientPath() : pythonRuntimeClientPath();
+}
+
+/** A tar holding the client at its path in the container, relative to the folder it is uploaded into. */
+function runtimeClientArchive(kind: RuntimeClientKind): NodeJS.ReadableStream {
+  const pack = tar.pack();
+  const content = fs.readFileSync(runtimeClientOnHost(kind));
+  const inContainer = runtimeClientInContainer(kind);
+  const base = path.posix.dirname(CLIENT_DIR_IN_CONTAINER);
+  pack.entry({ name: path.posix.relative(base, CLIENT_DIR_IN_CONTAINER), type: 'directory', mode: 0o755 });
+  pack.entry({ name: path.posix.relative(base, inContainer), mode: 0o644 }, content);
+  pack.finalize();
+  return pack as unknown as NodeJS.ReadableStream;
 }
 
 /** Where Docker and Podman keep a container's peak memory, under cgroup v1 and v2. */

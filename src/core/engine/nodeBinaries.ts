@@ -172,6 +172,11 @@ const DISABLED_BY_LAMBDA = [
  * syntax detection off on 22, each unless the function's NODE_OPTIONS turns it back on (as Lambda then drops
  * it), and only where this binary knows the flag (an older 20.x has neither feature nor flag).
  */
+/** The same flags for a Node.js inside an image, which cannot be asked what it knows: the runtime's images do. */
+export function lambdaNodeFlagsForMajor(major: number): string[] {
+  return DISABLED_BY_LAMBDA.filter((d) => d.majors.includes(major)).map((d) => d.flag);
+}
+
 export function lambdaNodeFlags(binary: NodeBinary, nodeOptions = ''): string[] {
   const major = majorOf(binary.version);
   const asked = nodeOptions.split(/\s+/);

@@ -14,6 +14,7 @@ import { DockerSocketSpawner, functionSocketToken } from '../sockets';
 import { Session } from '../engine/session';
 import { isLambdaDockError } from '../errors';
 import { inspectorVia } from '../engine/inspector';
+import type { OfficialImageClient } from '../engine/officialImageClient';
 import { runtimeClientPath } from '../paths';
 import { silentLogger, tagged, type Logger } from '../log';
 import { FunctionPool, type Deployment, type FunctionLogEvent } from './functionPool';
@@ -37,6 +38,11 @@ export interface FunctionHostOptions {
   maxConcurrencyPerFunction?: number;
   /** Runtime identifier → image, overriding the official images. */
   runtimeImages?: Record<string, string>;
+  /**
+   * Who runs functions in the official images (and images laid out as they are): 'lambda-dock' (the default),
+   * our runtime client on the image's own Node.js or Python and AWS SDK; 'aws', the image's entrypoint and AWS's client.
+   */
+  officialImageClient?: OfficialImageClient;
   region?: string;
   log?: Logger;
 }
@@ -72,7 +78,10 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   ) {
     super();
     this.log = options.log ?? silentLogger;
-    this.images = new ImageResolver(backend, options.runtimeImages ?? {}, tagged(this.log, 'images'));
+    this.images = new ImageResolver(backend, options.runtimeImages ?? {}, tagged(this.log, 'images'), {
+      officialImageClient: options.officialImageClient,
+      region: this.region,
+    });
     this.runtimeSdk = new RuntimeSdkInstaller(tagged(this.log, 'runtime-sdk'));
   }
 
@@ -341,7 +350,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
         runtimeFiles: isolated ? ['/var/runtime/**'] : [runtimeClientPath()],
       },
       launchSpec: async (instanceId, environment, inspector) => {
-        const image = isolated ? await this.images.resolve(definition, packaged) : { image: '' };
+        const { environment: runtimeEnvironment, ...image } = isolated ? await this.images.resolve(definition, packaged) : { image: '' };
         const runtimeSdk = this.runtimeSdkFor(definition, image.image);
         const dockerSocketDir = definition.dockerSocket ? await this.spawnDockerSocket(definition, instanceId) : undefined;
         if (dockerSocketDir) environment.DOCKER_HOST = 'unix:///var/run/docker.sock';
@@ -354,7 +363,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
           deployFingerprint: fingerprint,
           workspace: this.options.workspace,
           ...image,
-          environment,
+          environment: { ...runtimeEnvironment, ...environment },
           memorySizeMB: definition.memorySizeMB,
           ephemeralStorageMB: definition.ephemeralStorageMB,
           codeDir: packaged.codeDir,

@@ -7,12 +7,24 @@ import { isCustomRuntime, isNodeRuntime, isPythonRuntime, localImageKind, offici
 import { runtimeNodeMajor } from '../engine/nodeBinaries';
 import type { LambdaBackend } from '../engine/backend';
 import type { Logger } from '../log';
+import { hasOfficialLayout, ourClientLaunch, type OfficialImageClient, type OurClientLaunch, type RuntimeClientKind } from '../engine/officialImageClient';
 
 export interface ResolvedImage {
   image: string;
   command?: string[];
   entrypoint?: string[];
   workingDir?: string;
+  /** Our runtime client, delivered into the container (an official image runs it instead of AWS's). */
+  runtimeClient?: RuntimeClientKind;
+  /** What the runtime sets before the function's own variables, which override it. */
+  environment?: Record<string, string>;
+}
+
+export interface ImageResolverOptions {
+  /** 'aws' keeps the official images' own entrypoint and AWS's runtime client. Default: 'lambda-dock'. */
+  officialImageClient?: OfficialImageClient;
+  /** The functions' region (nodejs18.x's CA bundle depends on it, as in its bootstrap). */
+  region?: string;
 }
 
 /**
@@ -29,11 +41,14 @@ export class ImageResolver {
   private readonly pullsStarted = new Set<string>();
   /** Images that run our runtime client (the local Node.js image): a debugged instance waits in the client. */
   private readonly ourClientImages = new Set<string>();
+  /** Whether our client runs in an image for a runtime, asked of the engine once per both. */
+  private readonly ourClientIn = new Map<string, Promise<OurClientLaunch | undefined>>();
 
   constructor(
     private readonly backend: LambdaBackend,
     private readonly overrides: Record<string, string>,
     private readonly log: Logger,
+    private readonly options: ImageResolverOptions = {},
   ) {}
 
   /** `code` is where the packaged code and merged layers are on the host (a custom runtime's bootstrap is looked for there). */
@@ -51,7 +66,24 @@ export class ImageResolver {
       return { image, entrypoint: [bootstrap.instancePath] };
     }
     const command = definition.handler ? [definition.handler] : undefined;
-    return { image: await this.runtimeImage(runtime), command };
+    const image = await this.runtimeImage(runtime);
+    const ourClient = await remembered(this.ourClientIn, `${runtime}\0${image}`, () => this.ourClientLaunch(runtime, image));
+    if (!ourClient) return { image, command };
+    return { image, command, entrypoint: ourClient.entrypoint, runtimeClient: ourClient.kind, environment: ourClient.environment };
+  }
+
+  /**
+   * Our runtime client replaces AWS's in an image laid out as the official ones are (see officialImageClient),
+   * unless the setting keeps AWS's. Images Lambda Dock builds carry our client already; others keep their entrypoint.
+   */
+  private async ourClientLaunch(runtime: string, image: string): Promise<OurClientLaunch | undefined> {
+    const backend = this.backend;
+    if (this.options.officialImageClient === 'aws' || !(backend instanceof DockerBackend)) return undefined;
+    const launch = ourClientLaunch(runtime, this.options.region ?? 'us-east-1');
+    if (!launch || !hasOfficialLayout(await backend.imageConfig(image))) return undefined;
+    this.ourClientImages.add(image);
+    this.log.info(`${image} runs ${runtime} functions with Lambda Dock's runtime client on the image's own ${launch.kind === 'nodejs' ? 'Node.js and AWS SDK' : 'Python and boto3'} (set lambdaDock.officialImageClient to "aws" for AWS's own client)`);
+    return launch;
   }
 
   /** Whether instances of this image run our runtime client (true for every process-backend instance). */

@@ -120,6 +120,7 @@ export class HostService implements Disposable {
         idleTimeoutMs: settings.idleTimeoutSeconds * 1000,
         maxConcurrencyPerFunction: settings.maxConcurrencyPerFunction,
         runtimeImages: settings.runtimeImages,
+        officialImageClient: settings.officialImageClient,
         log: this.log,
       });
       if (generation !== this.generation) {

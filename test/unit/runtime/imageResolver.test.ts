@@ -4,14 +4,24 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerBackend } from '../../../src/core/engine/dockerBackend';
+import type { ImageConfig } from '../../../src/core/engine/officialImageClient';
+import { ProcessBackend } from '../../../src/core/engine/processBackend';
 import type { FunctionDefinition } from '../../../src/core/functions/definition';
 import { silentLogger } from '../../../src/core/log';
 import { ImageResolver } from '../../../src/core/runtime/imageResolver';
 
-/** A DockerBackend in type only: counts what the resolver asks of the engine. */
-function fakeDocker(present: Set<string>) {
+/** The official base images' configuration, as the engine reports it. */
+const OFFICIAL_CONFIG = { entrypoint: ['/lambda-entrypoint.sh'], env: ['LAMBDA_TASK_ROOT=/var/task', 'LAMBDA_RUNTIME_DIR=/var/runtime'] };
+
+/** A DockerBackend in type only: counts what the resolver asks of the engine (image configurations apart). */
+function fakeDocker(present: Set<string>, configs: Record<string, ImageConfig> = {}) {
   const calls: string[] = [];
+  const configsAsked: string[] = [];
   const backend = Object.assign(Object.create(DockerBackend.prototype) as DockerBackend, {
+    async imageConfig(image: string) {
+      configsAsked.push(image);
+      return configs[image] ?? (image.startsWith('public.ecr.aws/lambda/') ? OFFICIAL_CONFIG : { entrypoint: ['/usr/local/bin/node', '/var/runtime/bootstrap.js'] });
+    },
     async imageExists(image: string) {
       calls.push(`exists ${image}`);
       return present.has(image);
@@ -40,7 +50,7 @@ function fakeDocker(present: Set<string>) {
       return `lambda-dock/provided-local:${path.basename(path.dirname(bootstrap))}`;
     },
   });
-  return { backend, calls };
+  return { backend, calls, configsAsked };
 }
 
 const fn = (name: string, more: Partial<FunctionDefinition>): FunctionDefinition => ({
@@ -143,6 +153,72 @@ describe('ImageResolver', () => {
       assert.equal(error.lambdaError?.errorType, 'Runtime.InvalidEntrypoint');
       assert.match(error.message, /^N: a custom runtime needs an executable named bootstrap/);
       return true;
+    });
+  });
+  describe('in the official images', () => {
+    const nodeFlags = ['--expose-gc', '--max-http-header-size', '81920'];
+    const nodePath = (major: number) => `/opt/nodejs/node${major}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task`;
+
+    it("runs our client on the image's Node.js with the flags and NODE_PATH its bootstrap gives, asking the engine once per image", async () => {
+      const { backend, configsAsked } = fakeDocker(new Set(['public.ecr.aws/lambda/nodejs:22', 'public.ecr.aws/lambda/nodejs:20']));
+      const resolver = new ImageResolver(backend, {}, silentLogger);
+      const [a, b] = await Promise.all([
+        resolver.resolve(fn('A', { runtime: 'nodejs22.x', handler: 'a.handler' })),
+        resolver.resolve(fn('B', { runtime: 'nodejs22.x', handler: 'b.handler' })),
+      ]);
+      assert.deepEqual(a, {
+        image: 'public.ecr.aws/lambda/nodejs:22',
+        command: ['a.handler'],
+        entrypoint: ['/var/lang/bin/node', ...nodeFlags, '--no-experimental-require-module', '--no-experimental-detect-module', '/var/runtime/lambda-dock/bootstrap.js'],
+        runtimeClient: 'nodejs',
+        environment: { NODE_PATH: nodePath(22) },
+      });
+      assert.deepEqual(b.command, ['b.handler']);
+      assert.equal(resolver.runsOurClient('public.ecr.aws/lambda/nodejs:22'), true);
+      const twenty = await resolver.resolve(fn('C', { runtime: 'nodejs20.x', handler: 'c.handler' }));
+      assert.deepEqual(twenty.entrypoint, ['/var/lang/bin/node', ...nodeFlags, '--no-experimental-require-module', '/var/runtime/lambda-dock/bootstrap.js']);
+      assert.deepEqual(configsAsked, ['public.ecr.aws/lambda/nodejs:22', 'public.ecr.aws/lambda/nodejs:20']);
+    });
+
+    it('gives nodejs18.x the CA bundle its bootstrap names, by region', async () => {
+      const images = new Set(['public.ecr.aws/lambda/nodejs:18']);
+      const resolved = await new ImageResolver(fakeDocker(images).backend, {}, silentLogger, { region: 'eu-west-1' }).resolve(fn('E', { runtime: 'nodejs18.x', handler: 'e.handler' }));
+      assert.deepEqual(resolved.entrypoint, ['/var/lang/bin/node', ...nodeFlags, '/var/runtime/lambda-dock/bootstrap.js']);
+      assert.deepEqual(resolved.environment, { NODE_PATH: nodePath(18), NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' });
+      const china = await new ImageResolver(fakeDocker(images).backend, {}, silentLogger, { region: 'cn-north-1' }).resolve(fn('E', { runtime: 'nodejs18.x', handler: 'e.handler' }));
+      assert.equal(china.environment?.NODE_EXTRA_CA_CERTS, '/etc/pki/tls/certs/ca-bundle.crt');
+    });
+
+    it('runs our client in an override laid out as the official images are, and keeps the entrypoint of one that sets its own', async () => {
+      const { backend } = fakeDocker(new Set(['mirror/lambda-node:22', 'mine/custom-ric:22']), {
+        'mirror/lambda-node:22': OFFICIAL_CONFIG,
+        'mine/custom-ric:22': { entrypoint: ['/usr/local/bin/node', '/var/runtime/node_modules/aws-lambda-ric/index.mjs'] },
+      });
+      const mirror = await new ImageResolver(backend, { 'nodejs22.x': 'mirror/lambda-node:22' }, silentLogger).resolve(fn('M', { runtime: 'nodejs22.x', handler: 'm.handler' }));
+      assert.equal(mirror.runtimeClient, 'nodejs');
+      const resolver = new ImageResolver(backend, { 'nodejs22.x': 'mine/custom-ric:22' }, silentLogger);
+      assert.deepEqual(await resolver.resolve(fn('C', { runtime: 'nodejs22.x', handler: 'c.handler' })), { image: 'mine/custom-ric:22', command: ['c.handler'] });
+      assert.equal(resolver.runsOurClient('mine/custom-ric:22'), false);
+    });
+
+    it("keeps the image's entrypoint and AWS's client when the setting asks for them", async () => {
+      const { backend, configsAsked } = fakeDocker(new Set(['public.ecr.aws/lambda/nodejs:22']));
+      const resolver = new ImageResolver(backend, {}, silentLogger, { officialImageClient: 'aws' });
+      assert.deepEqual(await resolver.resolve(fn('A', { runtime: 'nodejs22.x', handler: 'a.handler' })), { image: 'public.ecr.aws/lambda/nodejs:22', command: ['a.handler'] });
+      assert.equal(resolver.runsOurClient('public.ecr.aws/lambda/nodejs:22'), false);
+      assert.deepEqual(configsAsked, []);
+    });
+
+    it('leaves image functions, other runtimes and the local images as they are', async () => {
+      const { backend, configsAsked } = fakeDocker(new Set(['public.ecr.aws/lambda/nodejs:22', 'public.ecr.aws/lambda/java:21']));
+      const resolver = new ImageResolver(backend, {}, silentLogger);
+      const own = await resolver.resolve(fn('I', { image: { uri: 'public.ecr.aws/lambda/nodejs:22', command: ['app.handler'] } }));
+      assert.deepEqual(own, { image: 'public.ecr.aws/lambda/nodejs:22', command: ['app.handler'], entrypoint: undefined, workingDir: undefined });
+      assert.deepEqual(await resolver.resolve(fn('J', { runtime: 'java21', handler: 'x.Handler' })), { image: 'public.ecr.aws/lambda/java:21', command: ['x.Handler'] });
+      assert.deepEqual(await resolver.resolve(fn('L', { runtime: 'nodejs20.x', handler: 'l.handler' })), { image: 'lambda-dock/nodejs-local:test', command: ['l.handler'] });
+      assert.deepEqual(configsAsked, ['lambda-dock/nodejs-local:test']);
+      const processResolver = new ImageResolver(new ProcessBackend(), {}, silentLogger);
+      assert.deepEqual(await processResolver.resolve(fn('P', { runtime: 'nodejs22.x', handler: 'p.handler' })), { image: 'public.ecr.aws/lambda/nodejs:22', command: ['p.handler'] });
     });
   });
 });
