@@ -29,6 +29,8 @@ describe('extension settings', () => {
     assert.deepEqual(settings.runtimeImages, { 'nodejs20.x': 'my/node:20' });
     assert.equal(settings.cleanupStaleOnStart, 'ask');
     assert.equal(readSettings((key) => (key === 'engine' ? 'containerd' : undefined)).engine, 'auto');
+    assert.equal(readSettings((key) => (key === 'officialImageClient' ? 'aws' : undefined)).officialImageClient, 'aws');
+    assert.equal(readSettings((key) => (key === 'officialImageClient' ? 'emulator' : undefined)).officialImageClient, 'lambda-dock');
   });
 
   it('says which services a change restarts, and only those', () => {
@@ -36,6 +38,7 @@ describe('extension settings', () => {
     assert.deepEqual([...affectedServices(base, { ...base })], []);
     assert.deepEqual([...affectedServices(base, { ...base, engine: 'podman' })], ['host']);
     assert.deepEqual([...affectedServices(base, { ...base, runtimeImages: { 'nodejs20.x': 'x' } })], ['host']);
+    assert.deepEqual([...affectedServices(base, { ...base, officialImageClient: 'aws' })], ['host']);
     assert.deepEqual([...affectedServices(base, { ...base, deployOnSave: false })], ['deployOnSave']);
     assert.deepEqual([...affectedServices(base, { ...base, invokeApiPort: 3001 })], ['invokeApi']);
     assert.deepEqual([...affectedServices(base, { ...base, envVarsFile: 'env.json' })], ['discovery']);
