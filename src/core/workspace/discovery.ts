@@ -70,6 +70,7 @@ export function mergeDiscoveries(results: FileDiscovery[]): Discovery {
   const byName = new Map<string, string>();
   for (const result of results) {
     discovery.problems.push(...result.problems);
+    if (result.definitionFiles?.length) discovery.definitionFiles = [...(discovery.definitionFiles ?? []), ...result.definitionFiles];
     for (const fn of result.functions) {
       const first = byName.get(fn.name);
       if (first !== undefined) {

@@ -26,6 +26,8 @@ export interface IntrinsicContext {
   mappings: Record<string, unknown>;
   /** Every parameter the template declares, with or without a value, for clearer messages. */
   declaredParameters?: Set<string>;
+  /** Reads the local file an AWS::Include transform names (its Location), parsed. */
+  include?: (location: string) => unknown;
 }
 
 const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
@@ -128,11 +130,25 @@ class Resolver {
         return items.length;
       }
       case 'Fn::ToJsonString': return JSON.stringify(this.resolve(arg));
+      case 'Fn::Transform': return this.transform(arg);
       case 'Fn::ImportValue':
         throw new UnresolvedValue('!ImportValue reads another deployed stack\'s output, which is not known locally');
       default:
         throw new UnresolvedValue(`${name.replace('Fn::', '!')} is not supported locally`, 'unsupported');
     }
+  }
+
+  /** AWS::Include of a local file: its content, whose own intrinsics resolve as the template's do. */
+  private transform(arg: unknown): unknown {
+    const transform = (arg && typeof arg === 'object' ? arg : {}) as { Name?: unknown; Parameters?: { Location?: unknown } };
+    if (transform.Name !== 'AWS::Include' || !this.ctx.include) {
+      throw new UnresolvedValue(`Fn::Transform ${String(transform.Name)} is a macro run by CloudFormation, not locally`, 'unsupported', 'inline what it would produce');
+    }
+    const location = this.string(this.resolve(transform.Parameters?.Location), 'AWS::Include Location');
+    if (/^s3:\/\/|^https?:\/\//.test(location)) {
+      throw new UnresolvedValue(`AWS::Include of ${location} cannot be read locally`, 'unsupported', 'point Location at the file in the workspace (a relative path), as sam build accepts');
+    }
+    return this.resolve(this.ctx.include(location));
   }
 
   private ref(name: string): unknown {

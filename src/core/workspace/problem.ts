@@ -17,6 +17,11 @@ export interface Problem {
 export interface Discovery {
   functions: FunctionDefinition[];
   problems: Problem[];
+  /**
+   * Other files the definitions were read from (an OpenAPI file of DefinitionUri or AWS::Include): a change
+   * to one means discovering the workspace again, as a change to a project file does.
+   */
+  definitionFiles?: string[];
 }
 
 /** What one project file (template.yaml, serverless.yml, lambda-dock.json) yields. */

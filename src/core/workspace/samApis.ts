@@ -40,6 +40,12 @@ interface ApiSettings {
  * AWS::Serverless::Api / HttpApi resources (StageName, Cors, Auth, BinaryMediaTypes, Globals), and the
  * paths of an OpenAPI DefinitionBody whose x-amazon-apigateway-integration names a function here.
  */
+/** An OpenAPI file an API's DefinitionUri names, parsed. */
+export interface DefinitionSource {
+  file: string;
+  source: YamlSource;
+}
+
 export class SamApis {
   private readonly apis = new Map<string, ApiSettings>();
 
@@ -50,6 +56,7 @@ export class SamApis {
     private readonly source: YamlSource,
     private readonly ctx: IntrinsicContext,
     private readonly report: Report,
+    private readonly readDefinitionUri?: (location: string) => DefinitionSource,
   ) {}
 
   /** Routes by function id, for the functions in `functionIds`. */
@@ -78,13 +85,9 @@ export class SamApis {
     for (const [apiId, resource] of Object.entries(this.resources)) {
       if (resource.Type !== REST_API && resource.Type !== HTTP_API) continue;
       const props = isObj(resource.Properties) ? resource.Properties : {};
-      if (props.DefinitionBody === undefined) {
-        if (props.DefinitionUri !== undefined) {
-          this.report(['Resources', apiId, 'Properties', 'DefinitionUri'], WORKSPACE_ERROR_CODES.unsupported, `API ${apiId}: routes from DefinitionUri are not read; only the functions' Api/HttpApi events are served: inline the definition as DefinitionBody`);
-        }
-        continue;
-      }
-      for (const { fn, route } of this.openApiRoutes(apiId, resource.Type === REST_API ? 'rest' : 'http', functionIds)) add(fn, route);
+      const definition = this.definition(apiId, props);
+      if (!definition) continue;
+      for (const { fn, route } of this.openApiRoutes(apiId, resource.Type === REST_API ? 'rest' : 'http', functionIds, definition)) add(fn, route);
     }
     return routes;
   }
@@ -213,17 +216,37 @@ export class SamApis {
     };
   }
 
-  private *openApiRoutes(apiId: string, kind: 'rest' | 'http', functionIds: Set<string>): Generator<{ fn: string; route: HttpRouteDefinition }> {
-    const settings = this.api(apiId, kind);
-    const bodyAt = ['Resources', apiId, 'Properties', 'DefinitionBody'];
-    let body: Obj | undefined;
+  /**
+   * An API's OpenAPI definition: DefinitionBody (AWS::Include of a local file included), or the local file
+   * DefinitionUri names, as sam build reads it. Problems are reported; undefined when there is none to read.
+   */
+  private definition(apiId: string, props: Obj): { body: Obj; at: string[]; file: string; source: YamlSource } | undefined {
+    const property = props.DefinitionBody !== undefined ? 'DefinitionBody' : props.DefinitionUri !== undefined ? 'DefinitionUri' : undefined;
+    if (!property) return undefined;
+    const at = ['Resources', apiId, 'Properties', property];
     try {
-      body = this.resolve((this.resources[apiId].Properties as Obj).DefinitionBody);
+      if (property === 'DefinitionBody') {
+        const body = this.resolve(props.DefinitionBody);
+        return body ? { body, at: [...at], file: this.file, source: this.source } : undefined;
+      }
+      const uri = resolveIntrinsics(props.DefinitionUri, this.ctx);
+      if (typeof uri !== 'string' || !this.readDefinitionUri) {
+        this.report(at, WORKSPACE_ERROR_CODES.unsupported, `API ${apiId}: its DefinitionUri is in S3, which cannot be read locally; only the functions' Api/HttpApi events are served: point DefinitionUri at the OpenAPI file in the workspace`);
+        return undefined;
+      }
+      const read = this.readDefinitionUri(uri);
+      const body = this.resolve(read.source.value);
+      return body ? { body, at: [], file: read.file, source: read.source } : undefined;
     } catch (error) {
-      this.report(bodyAt, WORKSPACE_ERROR_CODES.unresolved, `API ${apiId}: DefinitionBody cannot be read locally (${errorMessage(error)}); its paths are not served`);
-      return;
+      this.report(at, WORKSPACE_ERROR_CODES.unresolved, `API ${apiId}: ${property} cannot be read locally (${errorMessage(error)}); its paths are not served`);
+      return undefined;
     }
-    if (!body || !isObj(body.paths)) return;
+  }
+
+  private *openApiRoutes(apiId: string, kind: 'rest' | 'http', functionIds: Set<string>, definition: { body: Obj; at: string[]; file: string; source: YamlSource }): Generator<{ fn: string; route: HttpRouteDefinition }> {
+    const settings = this.api(apiId, kind);
+    const { body, at: bodyAt } = definition;
+    if (!isObj(body.paths)) return;
     for (const [rawPath, operations] of Object.entries(body.paths)) {
       if (!isObj(operations)) continue;
       for (const [rawMethod, operation] of Object.entries(operations)) {
@@ -231,9 +254,9 @@ export class SamApis {
         const integration = operation['x-amazon-apigateway-integration'];
         if (!isObj(integration)) continue;
         const at = [...bodyAt, 'paths', rawPath, rawMethod];
-        const fn = functionNameOfArn(/functions\/([^/]+)\/invocations/.exec(String(integration.uri ?? ''))?.[1]);
-        if (fn === undefined || !functionIds.has(fn)) {
-          this.report(at, WORKSPACE_ERROR_CODES.unsupported, `API ${apiId}: ${rawMethod.toUpperCase()} ${rawPath}'s integration uri does not name a function of this template (use !Sub ...functions/\${Fn.Arn}/invocations); it is not served`);
+        const fn = this.integrationFunction(integration.uri, functionIds);
+        if (fn === undefined) {
+          this.report(definition.file === this.file ? at : bodyAt.length ? bodyAt : ['Resources', apiId], WORKSPACE_ERROR_CODES.unsupported, `API ${apiId}: ${rawMethod.toUpperCase()} ${rawPath}'s integration uri does not name a function of this template (use !Sub ...functions/\${Fn.Arn}/invocations); it is not served`);
           continue;
         }
         const timeout = Number(integration.timeoutInMillis);
@@ -245,10 +268,30 @@ export class SamApis {
           payloadFormat: kind === 'rest' ? '1.0' : String(integration.payloadFormatVersion ?? '2.0') === '1.0' ? '1.0' : '2.0',
           ...(authorizer ? { authorizer } : {}),
           timeoutMs: Number.isFinite(timeout) && timeout >= 50 ? timeout : DEFAULT_INTEGRATION_TIMEOUT_MS[kind],
-          source: { file: this.file, line: this.source.lineOf(at) },
+          source: { file: definition.file, line: definition.source.lineOf(definition.file === this.file ? at : ['paths', rawPath, rawMethod]) },
         };
         yield { fn, route };
       }
     }
+  }
+
+  /**
+   * The function an integration uri invokes: `...functions/<ARN>/invocations`, the ARN from !GetAtt Fn.Arn or
+   * written out (the function's logical id or its FunctionName), or `${Fn.Arn}` as an OpenAPI file that
+   * CloudFormation does not substitute may leave it.
+   */
+  private integrationFunction(uri: unknown, functionIds: Set<string>): string | undefined {
+    const target = /functions\/([^/]+)\/invocations/.exec(String(uri ?? ''))?.[1];
+    if (!target) return undefined;
+    const name = /^\$\{([A-Za-z0-9]+)\.Arn\}$/.exec(target)?.[1] ?? functionNameOfArn(target);
+    if (name === undefined || functionIds.has(name)) return name;
+    return [...functionIds].find((id) => {
+      try {
+        const props = this.resources[id]?.Properties;
+        return isObj(props) && resolveIntrinsics(props.FunctionName, this.ctx) === name;
+      } catch {
+        return false;
+      }
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   withLambdaDefaults,
@@ -16,8 +16,8 @@ import { inlineCodeDir, resolveCode, resolveLayerDir } from './functionCode';
 import { evaluateCondition, pseudoParameters, resolveIntrinsics, UnresolvedValue, type IntrinsicContext } from './intrinsics';
 import type { FileDiscovery, Problem } from './problem';
 import { isObj, ProjectFileReader, type Obj } from './projectFileReader';
-import { SamApis } from './samApis';
-import { readYamlFile, type YamlSource } from './yamlSource';
+import { SamApis, type DefinitionSource } from './samApis';
+import { parseYaml, readYamlFile, type YamlSource } from './yamlSource';
 
 const SERVERLESS_FUNCTION = 'AWS::Serverless::Function';
 const LAMBDA_FUNCTION = 'AWS::Lambda::Function';
@@ -39,6 +39,7 @@ export async function discoverSamTemplate(file: string, options: SamOptions = {}
 
 class SamTemplate extends ProjectFileReader {
   private readonly ctx: IntrinsicContext;
+  private readonly definitionFiles: string[] = [];
   private readonly resources: Record<string, Obj>;
   private readonly layerCache = new Map<string, LayerDefinition | undefined>();
 
@@ -64,7 +65,27 @@ class SamTemplate extends ProjectFileReader {
       conditions: isObj(template.Conditions) ? template.Conditions : {},
       mappings: isObj(template.Mappings) ? template.Mappings : {},
       declaredParameters: new Set(isObj(template.Parameters) ? Object.keys(template.Parameters) : []),
+      include: (location) => this.readDefinitionFile(location, 'AWS::Include'),
     };
+  }
+
+  /** Another file the template's definitions come from (AWS::Include, an API's DefinitionUri), parsed. */
+  private readDefinitionFile(location: string, what: string): unknown {
+    return this.readDefinitionSource(location, what).source.value;
+  }
+
+  private readDefinitionSource(location: string, what: string): DefinitionSource {
+    const file = path.resolve(this.dir, location);
+    if (!this.definitionFiles.includes(file)) this.definitionFiles.push(file);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new UnresolvedValue(`${what} names ${location}, which does not exist`, 'unresolved', `fix the path: it is relative to ${path.basename(this.file)}`);
+    }
+    const parsed = parseYaml(text);
+    if (parsed.errors.length) throw new UnresolvedValue(`${what} ${location} does not parse: ${parsed.errors[0].message} (line ${parsed.errors[0].line})`, 'unresolved', 'fix the YAML or JSON');
+    return { file, source: parsed };
   }
 
   discover(): FileDiscovery {
@@ -79,13 +100,14 @@ class SamTemplate extends ProjectFileReader {
         this.problem(['Resources', id], WORKSPACE_ERROR_CODES.invalidValue, `${id}: ${errorMessage(error)}`, id);
       }
     }
-    const routes = new SamApis(this.file, this.template, this.resources, this.source, this.ctx, (at, code, message, fn) => this.problem(at, code, message, fn))
+    const readDefinitionUri = (location: string) => this.readDefinitionSource(location, 'DefinitionUri');
+    const routes = new SamApis(this.file, this.template, this.resources, this.source, this.ctx, (at, code, message, fn) => this.problem(at, code, message, fn), readDefinitionUri)
       .routes(new Set(functions.map((fn) => fn.name)));
     for (const fn of functions) {
       const own = routes.get(fn.name);
       if (own) fn.routes = own;
     }
-    return { file: this.file, functions, problems: this.problems };
+    return { file: this.file, functions, problems: this.problems, ...(this.definitionFiles.length ? { definitionFiles: this.definitionFiles } : {}) };
   }
 
   private parameters(overrides: Record<string, string>): Record<string, unknown> {

@@ -68,6 +68,8 @@ export interface WorkspaceDeployerOptions extends Omit<DiscoveryOptions, 'signal
 export class WorkspaceDeployer extends EventEmitter {
   private readonly packager = new FunctionPackager();
   private discovered = new Map<string, FunctionDefinition>();
+  /** Files besides the project files that definitions were read from (OpenAPI files): a change rediscovers. */
+  private definitionFiles = new Set<string>();
   private packaged = new Map<string, PackagedFunction>();
   private watcher: WorkspaceWatcher | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -107,7 +109,7 @@ export class WorkspaceDeployer extends EventEmitter {
     const affected = new Set<string>();
     for (const file of files) {
       // A project file or the env-vars file: every definition may have changed.
-      if (projectFileKind(file) !== undefined || file === this.options.envVarsFile) return undefined;
+      if (projectFileKind(file) !== undefined || file === this.options.envVarsFile || this.definitionFiles.has(file)) return undefined;
       for (const [name, definition] of this.discovered) {
         if (watchedRoots(definition, this.packaged.get(name)).some((root) => file === root || file.startsWith(root + path.sep))) affected.add(name);
       }
@@ -150,6 +152,7 @@ export class WorkspaceDeployer extends EventEmitter {
         await this.packager.forget(name);
       }
       this.discovered = new Map(discovery.functions.map((f) => [f.name, f]));
+      this.definitionFiles = new Set(discovery.definitionFiles);
     }
     const toPackage = [...this.discovered.values()].filter((f) => !only || only.has(f.name));
 

@@ -47,6 +47,8 @@ export const unbuiltPackager: Packager = {
  */
 export class DeployService implements Disposable {
   private definitionsValue: FunctionDefinition[] = [];
+  /** Files besides the project files that definitions were read from (OpenAPI files): a save rediscovers. */
+  private definitionFiles = new Set<string>();
   private problemsValue: Problem[] = [];
   private readonly states = new Map<string, FunctionDeployState>();
   private discoveredOnce = false;
@@ -181,11 +183,11 @@ export class DeployService implements Disposable {
     });
   }
 
-  /** 'all' when a project file or the env-vars file changed (the env-vars file sets every function's variables). */
+  /** 'all' when a project file, the env-vars file (it sets every function's variables) or an OpenAPI file the definitions read changed. */
   private affectedBy(files: readonly string[], inputs: ReadonlyMap<string, string[]>): 'all' | Set<string> {
     const names = new Set<string>();
     for (const file of files) {
-      if (path.resolve(file) === this.options().envVarsFile) return 'all';
+      if (path.resolve(file) === this.options().envVarsFile || this.definitionFiles.has(path.resolve(file))) return 'all';
       const affected = affectedFunctions(file, this.definitionsValue, inputs);
       if (affected === 'all') return 'all';
       for (const name of affected) names.add(name);
@@ -211,6 +213,7 @@ export class DeployService implements Disposable {
   private async runDiscovery(): Promise<void> {
     const discovery = await this.discover(this.workspace);
     this.definitionsValue = discovery.functions;
+    this.definitionFiles = new Set(discovery.definitionFiles);
     this.problemsValue = discovery.problems;
     this.discoveredOnce = true;
     const names = new Set(discovery.functions.map((d) => d.name));

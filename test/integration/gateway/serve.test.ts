@@ -1,20 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { ServedRoute } from '../../../src/core/gateway/apiGatewayServer';
 import { send } from '../../support/httpClient';
+import { CLI, startServe, type ServeLine, type ServeProcess } from './serveProcess';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const SERVERLESS = path.resolve(__dirname, '../../fixtures/gateway/serverless');
-
-interface ServeLine {
-  apiUrl?: string;
-  routes?: ServedRoute[];
-  reason?: 'deploy' | 'watch';
-}
 
 type Event = Record<string, unknown> & { requestContext: Record<string, unknown> };
 
@@ -22,51 +16,17 @@ type Event = Record<string, unknown> & { requestContext: Record<string, unknown>
 describe('lambda-dock serve: HTTP APIs from serverless.yml, redeployed on save', function () {
   this.timeout(180_000);
   let workspace: string;
-  let child: ChildProcess;
-  const lines: ServeLine[] = [];
-  let stderr = '';
-  let wake: (() => void) | undefined;
-
-  const nextLine = async (predicate: (line: ServeLine, index: number) => boolean, what: string): Promise<ServeLine> => {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const index = lines.findIndex(predicate);
-      if (index !== -1) return lines[index];
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve never printed ${what}; stderr:\n${stderr}`);
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-  };
+  let serve: ServeProcess;
+  const nextLine = (predicate: (line: ServeLine, index: number) => boolean, what: string) => serve.nextLine(predicate, what);
 
   before(() => {
-    assert.ok(fs.existsSync(CLI), `${CLI} is missing: run 'npm run build' first`);
     workspace = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-dock-gateway-')), 'service');
     fs.cpSync(SERVERLESS, workspace, { recursive: true });
-    child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--api-port', '0', '--json', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let buffered = '';
-    child.stdout?.on('data', (data: Buffer) => {
-      buffered += data.toString();
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) !== -1) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (line.trim()) lines.push(JSON.parse(line) as ServeLine);
-      }
-      wake?.();
-    });
-    child.stderr?.on('data', (data: Buffer) => {
-      stderr += data.toString();
-      wake?.();
-    });
-    child.on('exit', () => wake?.());
+    serve = startServe(workspace);
   });
 
   after(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
+    await serve?.stop();
     fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
   });
 
@@ -105,7 +65,7 @@ describe('lambda-dock serve: HTTP APIs from serverless.yml, redeployed on save',
     assert.equal(preflight.headers['access-control-allow-origin'], '*');
 
     // A saved handler: the same route runs the new code.
-    const seen = lines.length;
+    const seen = serve.lines.length;
     fs.writeFileSync(path.join(workspace, 'handler.js'), fs.readFileSync(path.join(workspace, 'handler.js'), 'utf8').replace(
       "exports.echo = async (event) => ({ statusCode: 200,",
       "exports.echo = async (event) => ({ statusCode: 200, multiValueHeaders: { 'x-version': ['2'] },",
@@ -114,7 +74,7 @@ describe('lambda-dock serve: HTTP APIs from serverless.yml, redeployed on save',
     assert.equal((await send(base, 'GET', '/users/7')).headers['x-version'], '2');
 
     // A saved serverless.yml: a new route is served, and listed.
-    const seenAgain = lines.length;
+    const seenAgain = serve.lines.length;
     fs.writeFileSync(path.join(workspace, 'serverless.yml'), fs.readFileSync(path.join(workspace, 'serverless.yml'), 'utf8').replace(
       "      - httpApi: 'GET /v2/users/{id}'",
       "      - httpApi: 'GET /v2/users/{id}'\n      - httpApi: 'PUT /v2/users/{id}'",
@@ -125,8 +85,7 @@ describe('lambda-dock serve: HTTP APIs from serverless.yml, redeployed on save',
     assert.equal(put.status, 200);
     assert.equal(put.json<Event>().routeKey, 'PUT /v2/users/{id}');
 
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
-    assert.equal(code, 0, `serve exits cleanly on Ctrl-C; stderr:\n${stderr}`);
+    const code = await serve.interrupt();
+    assert.equal(code, 0, `serve exits cleanly on Ctrl-C; stderr:\n${serve.stderr}`);
   });
 });

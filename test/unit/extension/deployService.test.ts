@@ -112,6 +112,16 @@ describe('DeployService', () => {
     assert.deepEqual(outcome?.deployed, ['Hello', 'Orders']);
   });
 
+  it('on a save of an OpenAPI file the definitions were read from (DefinitionUri) discovers again', async () => {
+    const t = setup({ functions: [hello], problems: [], definitionFiles: ['/ws/api/openapi.yaml'] });
+    await t.service.deployAll();
+    const before = t.discoveries();
+    const outcome = await t.service.deployForSave('/ws/api/openapi.yaml');
+    assert.equal(t.discoveries(), before + 1);
+    assert.deepEqual(outcome?.deployed, ['Hello']);
+    assert.equal(await t.service.deployForSave('/ws/api/other.yaml'), undefined, 'another YAML file is nobody\'s');
+  });
+
   it('deploys every function to a new session without starting instances, whatever prewarm says', async () => {
     const t = setup({ functions: [hello, orders], problems: [] }, { prewarm: true });
     await t.hosts.ensure();

@@ -1,19 +1,11 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deployFingerprint } from '../../../src/core/runtime/packaging';
 import { discoverFunctions } from '../../../src/core/workspace/discovery';
 import { WORKSPACE_ERROR_CODES } from '../../../src/core/workspace/errors';
-import { lineOf, tempDir, useTempCache } from '../workspace/helpers';
+import { lineOf, tempDir, useTempCache, writeFiles } from '../workspace/helpers';
 
 const GATEWAY = path.resolve(__dirname, '../../fixtures/gateway');
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-}
 
 describe('routes from the workspace', () => {
   useTempCache();
@@ -78,7 +70,7 @@ describe('routes from the workspace', () => {
 
   it('two routes that collide are a problem at the second one\'s file and line, which is dropped', async () => {
     const dir = tempDir('routes');
-    write(dir, {
+    writeFiles(dir, {
       'template.yaml': [
         'Transform: AWS::Serverless-2016-10-31',
         'Globals:',

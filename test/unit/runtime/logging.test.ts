@@ -1,19 +1,11 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loggingEnvironment } from '../../../src/core/functions/logging';
 import { jsonLine, patchConsole } from '../../../src/core/runtime/client/console';
 import { formatReport, invocationLog, platformLog } from '../../../src/core/runtime/logFormat';
 import { discoverFunctions } from '../../../src/core/workspace/discovery';
 import { WORKSPACE_ERROR_CODES } from '../../../src/core/workspace/errors';
-import { lineOf, tempDir, useTempCache } from '../workspace/helpers';
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-}
+import { lineOf, tempDir, useTempCache, writeFiles } from '../workspace/helpers';
 
 const REPORT = { durationMs: 12.35, billedDurationMs: 13, memorySizeMB: 128, maxMemoryUsedMB: 40, initDurationMs: 150 };
 
@@ -22,7 +14,7 @@ describe('LoggingConfig: the log format and levels', () => {
 
   it('SAM: reads LoggingConfig from the function and Globals, field by field, and says what Lambda would refuse', async () => {
     const dir = tempDir('logging');
-    write(dir, {
+    writeFiles(dir, {
       'template.yaml': [
         'Transform: AWS::Serverless-2016-10-31',
         'Globals:',
@@ -73,7 +65,7 @@ describe('LoggingConfig: the log format and levels', () => {
 
   it('serverless.yml: provider.logs.lambda, overridden per function by its logs', async () => {
     const dir = tempDir('logging');
-    write(dir, {
+    writeFiles(dir, {
       'serverless.yml': [
         'service: shop',
         'provider:',

@@ -16,6 +16,14 @@ export function lineOf(file: string, text: string): number {
   return index + 1;
 }
 
+/** Writes files (relative names, folders made as needed) into dir. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+}
+
 /** A temporary folder, removed after the current suite. */
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `lambda-dock-${prefix}-`));

@@ -2,14 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkspaceWatcher } from '../../../src/core/workspace/workspaceWatcher';
-import { tempDir, useTempCache } from './helpers';
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-}
+import { tempDir, useTempCache, writeFiles } from './helpers';
 
 describe('WorkspaceWatcher', () => {
   useTempCache();
@@ -36,35 +29,35 @@ describe('WorkspaceWatcher', () => {
 
   it('reports files another program writes, and watches the folders that appear (a checkout)', async () => {
     const dir = tempDir('watch');
-    write(dir, { 'fn/app.js': 'v1' });
+    writeFiles(dir, { 'fn/app.js': 'v1' });
     const next = await watch(dir);
-    write(dir, { 'fn/app.js': 'v2' });
+    writeFiles(dir, { 'fn/app.js': 'v2' });
     assert.deepEqual(await next(), ['fn/app.js']);
     fs.mkdirSync(path.join(dir, 'other'));
     const batch = await next();
     assert.deepEqual(batch, ['other']);
-    write(dir, { 'other/lib/util.js': 'x' });
+    writeFiles(dir, { 'other/lib/util.js': 'x' });
     assert.ok((await next()).includes('other/lib'), 'the new folder is watched');
-    write(dir, { 'other/lib/util.js': 'y' });
+    writeFiles(dir, { 'other/lib/util.js': 'y' });
     assert.deepEqual(await next(), ['other/lib/util.js'], 'and so is the folder made inside it');
   });
 
   it('ignores dot-folders (.git) and node_modules/.cache', async () => {
     const dir = tempDir('watch-ignored');
-    write(dir, { '.git/HEAD': 'ref', 'node_modules/.cache/babel/x.json': '{}', 'app.js': '1' });
+    writeFiles(dir, { '.git/HEAD': 'ref', 'node_modules/.cache/babel/x.json': '{}', 'app.js': '1' });
     const next = await watch(dir);
-    write(dir, { '.git/HEAD': 'other', 'node_modules/.cache/babel/y.json': '{}', 'app.js': '2' });
+    writeFiles(dir, { '.git/HEAD': 'other', 'node_modules/.cache/babel/y.json': '{}', 'app.js': '2' });
     assert.deepEqual(await next(), ['app.js']);
   });
 
   it('reports an install in node_modules once, as the packages it touched, when the package manager writes its last file', async () => {
     const dir = tempDir('watch-install');
-    write(dir, { 'fn/app.js': '', 'fn/node_modules/old/index.js': '' });
+    writeFiles(dir, { 'fn/app.js': '', 'fn/node_modules/old/index.js': '' });
     // A long quiet time: only the install's last file (.package-lock.json) can close the batch soon.
     const next = await watch(dir, { installQuietMs: 60_000 });
-    for (let i = 0; i < 30; i++) write(dir, { [`fn/node_modules/pkg-${i % 3}/lib/file${i}.js`]: String(i) });
-    write(dir, { 'fn/node_modules/@scope/tool/index.js': '' });
-    write(dir, { 'fn/node_modules/.package-lock.json': '{}' });
+    for (let i = 0; i < 30; i++) writeFiles(dir, { [`fn/node_modules/pkg-${i % 3}/lib/file${i}.js`]: String(i) });
+    writeFiles(dir, { 'fn/node_modules/@scope/tool/index.js': '' });
+    writeFiles(dir, { 'fn/node_modules/.package-lock.json': '{}' });
     const batch = await next();
     assert.deepEqual(batch.sort(), [
       'fn/node_modules/.package-lock.json',
