@@ -4,6 +4,7 @@ import { FunctionHost } from '../core/runtime/functionHost';
 import { discoverFunctions, type DiscoveryOptions, type Problem } from '../core/workspace';
 import { readEnvVarsFile } from '../core/workspace/envVarsFile';
 import { parseParameterOverrides } from '../core/workspace/parameterOverrides';
+import { LambdaDockError } from '../core/errors';
 import { stringOption, type CommandContext } from './command';
 
 export function formatProblem(problem: Problem, workspace: string): string {
@@ -18,6 +19,19 @@ export const DISCOVERY_OPTIONS = {
 } as const;
 
 export const DISCOVERY_USAGE = '[--parameter-overrides "K=V K2=V2"] [--env-vars env.json] [--stage STAGE]';
+
+/** What every command that runs functions takes: how many standby sandboxes to keep per runtime image. */
+export const STANDBY_OPTIONS = { standby: { type: 'string' } } as const;
+export const STANDBY_USAGE = '[--standby N]';
+export const DEFAULT_STANDBY_INSTANCES = 2;
+
+/** --standby N: a whole number, 0 for none; checked before anything starts. */
+export function standbyOption(context: CommandContext): number {
+  const value = stringOption(context, 'standby');
+  if (value === undefined) return DEFAULT_STANDBY_INSTANCES;
+  if (!/^\d+$/.test(value.trim())) throw new LambdaDockError('USAGE', `--standby ${value}: give the number of standby containers to keep per runtime image (0 for none).`);
+  return Number(value.trim());
+}
 
 /**
  * The discovery options the command line gives, checked before anything starts: a bad --env-vars file or
@@ -47,12 +61,13 @@ export async function discover(context: CommandContext, options: { quiet?: boole
  * Starts the engine for a command: the engine the environment selects, else local processes (not isolated)
  * unless `fallbackToProcess` is false (a command that is about the engine itself).
  */
-export function startHost(context: CommandContext, options: { fallbackToProcess?: boolean } = {}): Promise<FunctionHost> {
+export function startHost(context: CommandContext, options: { fallbackToProcess?: boolean; runsFunctions?: boolean } = {}): Promise<FunctionHost> {
   return FunctionHost.start({
     workspace: context.workspace,
     engine: { engine: stringOption(context, 'engine') },
     officialImageClient: context.values['aws-runtime-client'] === true ? 'aws' : 'lambda-dock',
     fallbackToProcess: options.fallbackToProcess ?? true,
+    ...(context.values.standby !== undefined || options.runsFunctions ? { standbyInstances: standbyOption(context) } : {}),
     log: context.log,
   });
 }

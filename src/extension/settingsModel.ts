@@ -11,6 +11,8 @@ export interface LambdaDockSettings {
   idleTimeoutSeconds: number;
   maxConcurrencyPerFunction: number;
   prewarm: boolean;
+  /** Started, generic instances kept waiting per runtime image (standby sandboxes); 0: none. */
+  standbyInstances: number;
   /** 0: the Invoke API is off. */
   invokeApiPort: number;
   /** The HTTP APIs' port (started on first use); 0: a free port. */
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: LambdaDockSettings = {
   idleTimeoutSeconds: 300,
   maxConcurrencyPerFunction: 10,
   prewarm: false,
+  standbyInstances: 2,
   invokeApiPort: 0,
   apiPort: 3000,
   runtimeImages: {},
@@ -46,6 +49,7 @@ const SERVICE_OF: Record<keyof LambdaDockSettings, SettingsService | undefined> 
   dockerHost: 'host',
   idleTimeoutSeconds: 'host',
   maxConcurrencyPerFunction: 'host',
+  standbyInstances: 'host',
   runtimeImages: 'host',
   officialImageClient: 'host',
   deployOnSave: 'deployOnSave',
@@ -68,6 +72,7 @@ export function readSettings(get: (key: keyof LambdaDockSettings) => unknown): L
     idleTimeoutSeconds: positiveInteger(get('idleTimeoutSeconds'), DEFAULT_SETTINGS.idleTimeoutSeconds),
     maxConcurrencyPerFunction: positiveInteger(get('maxConcurrencyPerFunction'), DEFAULT_SETTINGS.maxConcurrencyPerFunction),
     prewarm: get('prewarm') === true,
+    standbyInstances: nonNegativeInteger(get('standbyInstances'), DEFAULT_SETTINGS.standbyInstances),
     invokeApiPort: port(get('invokeApiPort')),
     apiPort: get('apiPort') === undefined ? DEFAULT_SETTINGS.apiPort : port(get('apiPort')),
     runtimeImages: stringRecord(get('runtimeImages')),
@@ -89,6 +94,10 @@ export function affectedServices(before: LambdaDockSettings, after: LambdaDockSe
 
 function positiveInteger(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+function nonNegativeInteger(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
 }
 
 function port(value: unknown): number {

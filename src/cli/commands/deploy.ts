@@ -18,9 +18,9 @@ export function deployerOptions(context: CommandContext): WorkspaceDeployerOptio
 }
 
 /** The engine and a workspace deployer over it, image build and pull progress going to the log. */
-export async function startDeployer(context: CommandContext): Promise<{ host: FunctionHost; deployer: WorkspaceDeployer }> {
+export async function startDeployer(context: CommandContext, runsFunctions = false): Promise<{ host: FunctionHost; deployer: WorkspaceDeployer }> {
   const options = deployerOptions(context);
-  const host = await startHost(context);
+  const host = await startHost(context, { runsFunctions });
   const deployer = new WorkspaceDeployer(host, options);
   deployer.on('imageProgress', (p: { image: string; message: string }) => context.log.info(`[image ${p.image}] ${p.message}`));
   return { host, deployer };

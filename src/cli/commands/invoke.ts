@@ -8,18 +8,19 @@ import { stringOption, untilAborted, type CliCommand, type CommandContext } from
 import { readPayload } from '../payload';
 import { debugInvokeOptions, debugNeedsOneFunction, debugOptionsOf } from '../debugTarget';
 import { WORKSPACE_ERROR_CODES } from '../../core/workspace';
-import { DISCOVERY_OPTIONS, DISCOVERY_USAGE, discover, formatProblem, startHost } from '../startHost';
+import { DISCOVERY_OPTIONS, DISCOVERY_USAGE, discover, formatProblem, STANDBY_OPTIONS, STANDBY_USAGE, standbyOption, startHost } from '../startHost';
 import { packageFunctions } from '../../core/workspace/packager';
 
 export const invokeCommand: CliCommand = {
   name: 'invoke',
   summary: 'Invoke a function (or every function with --all, each with events/FUNCTION.json) and print its response',
   usage:
-    `lambda-dock invoke FUNCTION [--payload JSON | --payload-file FILE] [--debug-port PORT] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
-    `       lambda-dock invoke --all ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
+    `lambda-dock invoke FUNCTION [--payload JSON | --payload-file FILE] [--debug-port PORT] ${STANDBY_USAGE} ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
+    `       lambda-dock invoke --all ${STANDBY_USAGE} ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
     '       (--debug-port: wait for a debugger on 127.0.0.1:PORT before the handler runs; 0 picks a free port)',
   options: {
     ...DISCOVERY_OPTIONS,
+    ...STANDBY_OPTIONS,
     payload: { type: 'string' },
     'payload-file': { type: 'string' },
     all: { type: 'boolean' },
@@ -33,6 +34,7 @@ export const invokeCommand: CliCommand = {
     const explicitPayload = all ? undefined : readPayload(stringOption(context, 'payload'), stringOption(context, 'payload-file'));
     const debug = debugOptionsOf(context);
     if (debug && all) throw debugNeedsOneFunction();
+    standbyOption(context);
     // Invoking one function, only its own problems matter; they are reported below as the error.
     const { functions, problems } = await discover(context, { quiet: !all });
     const targets = all ? functions : functions.filter((fn) => isNamed(fn, name));
@@ -56,7 +58,7 @@ export const invokeCommand: CliCommand = {
     // Built (esbuild, package patterns, dependencies) and packaged before an engine starts: a build that
     // fails is reported with its file and line, and nothing runs.
     const packaged = await untilAborted(packageFunctions(targets, context.signal, (warning) => context.log.warn(warning)), context.signal);
-    const host = await startHost(context);
+    const host = await startHost(context, { runsFunctions: true });
     try {
       await untilAborted(host.deploy(packaged), context.signal);
       const results: InvokeResult[] = [];

@@ -10,7 +10,7 @@ import type { DebugTarget } from '../../core/debug/debugTarget';
 import { printDeployReport } from '../deployReport';
 import { DEFAULT_API_PORT, DEFAULT_INVOKE_API_PORT, portOption } from '../ports';
 import { printRoutes } from '../routeListing';
-import { DISCOVERY_USAGE } from '../startHost';
+import { DISCOVERY_USAGE, STANDBY_OPTIONS, STANDBY_USAGE, standbyOption } from '../startHost';
 import { DEPLOY_OPTIONS, startDeployer } from './deploy';
 
 /** What serve prints (and prints again, with --json, after each redeploy). */
@@ -39,11 +39,12 @@ export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the workspace\'s HTTP APIs (API Gateway REST and HTTP APIs) and Function URLs, and the Lambda Invoke API, on 127.0.0.1; redeploys on save',
   usage:
-    `lambda-dock serve [--api-port N] [--port N] [--function-url-port N] [--no-watch] [--prewarm] [--debug FUNCTION [--debug-port N]] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
+    `lambda-dock serve [--api-port N] [--port N] [--function-url-port N] [--no-watch] [--prewarm] ${STANDBY_USAGE} [--debug FUNCTION [--debug-port N]] ${DISCOVERY_USAGE} [--workspace DIR] [--json]\n` +
     `       (--api-port defaults to ${DEFAULT_API_PORT}, --port (the Invoke API) to ${DEFAULT_INVOKE_API_PORT}; Function URLs take the ports after --port; 0 picks free ports;\n` +
     '        --debug: every invocation of FUNCTION, from any caller, waits for a debugger on 127.0.0.1:--debug-port, 0 or none: a free port)',
   options: {
     ...DEPLOY_OPTIONS,
+    ...STANDBY_OPTIONS,
     port: { type: 'string', short: 'p' },
     'api-port': { type: 'string' },
     'function-url-port': { type: 'string' },
@@ -59,7 +60,8 @@ export const serveCommand: CliCommand = {
     const debugFunction = stringOption(context, 'debug');
     const debug = debugOptionsOf(context);
     if (debug && !debugFunction) throw new LambdaDockError('USAGE', '--debug-port needs --debug FUNCTION: the function whose invocations wait for a debugger.');
-    const { host, deployer } = await startDeployer(context);
+    standbyOption(context);
+    const { host, deployer } = await startDeployer(context, true);
     // The same region and account as the invokedFunctionArn FunctionHost gives handlers.
     const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
     const onDebugTarget = (target: DebugTarget) => printDebugTarget(target, deployer.definition(target.functionName));

@@ -2,16 +2,17 @@ import type { WorkspaceDeployReport } from '../../core/workspace/workspaceDeploy
 import { errorMessage } from '../../core/errors';
 import { untilInterrupted, type CliCommand } from '../command';
 import { printDeployReport } from '../deployReport';
-import { DISCOVERY_USAGE } from '../startHost';
+import { DISCOVERY_USAGE, STANDBY_OPTIONS, STANDBY_USAGE, standbyOption } from '../startHost';
 import { DEPLOY_OPTIONS, startDeployer } from './deploy';
 
 export const watchCommand: CliCommand = {
   name: 'watch',
   summary: 'Deploy the workspace, then rebuild and redeploy the functions each save affects until interrupted',
-  usage: `lambda-dock watch [--prewarm] ${DISCOVERY_USAGE} [--workspace DIR] [--json]`,
-  options: DEPLOY_OPTIONS,
+  usage: `lambda-dock watch [--prewarm] ${STANDBY_USAGE} ${DISCOVERY_USAGE} [--workspace DIR] [--json]`,
+  options: { ...DEPLOY_OPTIONS, ...STANDBY_OPTIONS },
   async run(context) {
-    const { host, deployer } = await startDeployer(context);
+    standbyOption(context);
+    const { host, deployer } = await startDeployer(context, true);
     deployer.on('deployed', (report: WorkspaceDeployReport) => printDeployReport(context, report));
     deployer.on('error', (error: unknown) => context.log.error('redeploy failed', error));
     try {

@@ -20,6 +20,11 @@ export const LABELS = {
   network: 'lambda-dock.network',
   /** On a session's Runtime API relay (remote engines): not an instance, never listed as one. */
   relay: 'lambda-dock.relay',
+  /**
+   * On a standby (a generic instance started before its function was known): the file of its session's
+   * assignments, which says whose instance it became (labels cannot change after create). See StandbyRecord.
+   */
+  standby: 'lambda-dock.standby',
 } as const;
 
 /** Everything needed to start one instance of a function. */
@@ -53,6 +58,37 @@ export interface LaunchSpec {
   dockerSocketDir?: string;
   /** A debugged instance: the Node.js inspector on 127.0.0.1 only, and the handler held until a debugger releases it. */
   inspector?: InspectorSpec;
+}
+
+/** A standby: everything of an instance that does not depend on the function it will serve. */
+export interface StandbySpec {
+  instanceId: string;
+  workspace: string;
+  image: string;
+  entrypoint?: string[];
+  workingDir?: string;
+  /** AWS_LAMBDA_RUNTIME_API (its own channel's) and the standby marker; the function's come at assignment. */
+  environment: Record<string, string>;
+  ephemeralStorageMB: number;
+  runtimeSdk?: { store: string; id: string };
+  /** An empty private folder mounted at /var/run, where a function's scoped socket appears at assignment. */
+  dockerSocketDir?: string;
+}
+
+/** Backends that can keep standbys and hand one to a function (see "Standby sandboxes" in ARCHITECTURE.md). */
+export interface StandbyBackend {
+  /** Creates and starts a standby; its Runtime API sees it by address as any instance's. */
+  startStandby(spec: StandbySpec): Promise<LaunchedInstance>;
+  /**
+   * Makes a started standby the function's instance: its code and layers at /var/task and /opt, its memory
+   * limit, its name, and the record that labels it as the function's. Resolves with the environment its
+   * runtime is to be given (the caller sends it through the standby's Runtime API).
+   */
+  assignStandby(spec: LaunchSpec): Promise<Record<string, string>>;
+}
+
+export function canKeepStandbys(backend: LambdaBackend): backend is LambdaBackend & StandbyBackend {
+  return typeof (backend as Partial<StandbyBackend>).startStandby === 'function';
 }
 
 export interface InstanceExit {
@@ -92,15 +128,18 @@ export abstract class OutputBufferingInstance extends EventEmitter {
 
   constructor() {
     super();
-    this.once('newListener', (event: string) => {
+    // Listeners of other events (a standby's exit watch) may come first: wait for the first 'output' one.
+    const onNewListener = (event: string) => {
       if (event !== 'output') return;
+      this.off('newListener', onNewListener);
       // newListener fires before the listener is added; output arrives from I/O callbacks, after this microtask.
       queueMicrotask(() => {
         const early = this.early ?? [];
         this.early = undefined;
         for (const args of early) super.emit('output', ...args);
       });
-    });
+    };
+    this.on('newListener', onNewListener);
   }
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {

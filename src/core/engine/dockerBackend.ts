@@ -23,6 +23,8 @@ import {
   type PrepullProgress,
   type RuntimeApiEndpoint,
   type StaleReport,
+  type StandbyBackend,
+  type StandbySpec,
 } from './backend';
 import type { EngineSelection } from './detect';
 import { closeEngineClient, createEngineClient } from './engineClient';
@@ -41,6 +43,11 @@ import { RUNTIME_SDK_IN_IMAGE, RUNTIME_SDK_MOUNT, runtimeSdkPaths } from './runt
 import { followProgress } from './progress';
 import { RuntimeApiRelay } from './relay/runtimeApiRelay';
 import { Session } from './session';
+import { linkTree, makeStandbyFolders, removeStandbyFolders, standbyFolders, type StandbyFolders } from './standbyFolders';
+import { StandbyRecord } from './standbyRecord';
+
+/** The memory limit a standby starts with; its function's is set at assignment (`docker update`). */
+const STANDBY_MEMORY_MB = 128;
 
 class DockerInstance extends OutputBufferingInstance implements LaunchedInstance {
   terminateRequested = false;
@@ -66,8 +73,13 @@ class DockerInstance extends OutputBufferingInstance implements LaunchedInstance
 }
 
 /** The Docker and Podman backend: every operation through the Engine API (dockerode), no CLI processes. */
-export class DockerBackend implements LambdaBackend {
+export class DockerBackend implements LambdaBackend, StandbyBackend {
   readonly isolated = true;
+  /** Standbys not assigned yet: their code folders (bind-mounted) and the memory limit they run with. */
+  private readonly standbys = new Map<string, { folders?: StandbyFolders; memoryMB: number }>();
+  /** Folders of standbys that were assigned, removed with their instance. */
+  private readonly assignedFolders = new Map<string, StandbyFolders>();
+  private standbyRecordFile?: StandbyRecord;
   private readonly instances = new Map<string, DockerInstance>();
   private readonly byContainer = new Map<string, DockerInstance>();
   private readonly events: EngineEvents;
@@ -180,14 +192,13 @@ export class DockerBackend implements LambdaBackend {
     };
     if (spec.dockerSocketDir) labels[LABELS.dockerSocket] = 'true';
     const memoryBytes = spec.memorySizeMB * 1024 * 1024;
-    const podman = this.selection.kind === 'podman';
 
     let container: Docker.Container;
     let network: Pick<InstanceNetwork, 'name'>;
     try {
       network = relay ? { name: relay.networkName } : await this.instanceNetwork();
       container = await this.createContainer(relay ? undefined : (network as InstanceNetwork), {
-        name: `lambda-dock-${spec.functionName.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 40)}-${spec.instanceId}`,
+        name: instanceName(spec.functionName, spec.instanceId),
         Image: spec.image,
         Cmd: spec.command,
         Entrypoint: spec.entrypoint,
@@ -198,20 +209,8 @@ export class DockerBackend implements LambdaBackend {
         AttachStderr: true,
         ...(spec.inspector ? { ExposedPorts: { [inspectorPort]: {} } } : {}),
         HostConfig: {
-          // Without NET_RAW an instance cannot forge packets or ARP answers: it cannot borrow another's address.
-          CapDrop: ['NET_RAW'],
+          ...this.instanceHostConfig({ memoryBytes, ephemeralStorageMB: spec.ephemeralStorageMB, binds, relayNetwork: relay?.networkName }),
           ...(spec.inspector ? { PortBindings: { [inspectorPort]: [{ HostIp: '127.0.0.1', HostPort: spec.inspector.hostPort ? String(spec.inspector.hostPort) : '' }] } } : {}),
-          Memory: memoryBytes,
-          MemorySwap: memoryBytes,
-          Tmpfs: { '/tmp': `rw,exec,size=${spec.ephemeralStorageMB}m` },
-          Binds: binds,
-          // On a remote engine the code is uploaded into the container before it starts.
-          ReadonlyRootfs: bind,
-          // Remote: the session's own network, where its relay is (the instance's address there is its identity).
-          ...(relay ? { NetworkMode: relay.networkName } : {}),
-          ExtraHosts: podman ? [] : ['host.docker.internal:host-gateway'],
-          // Lambda's own limit; Podman also fails to start containers that inherit this host's higher limits.
-          Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }, ...(podman ? [{ Name: 'nproc', Soft: 1024, Hard: 1024 }] : [])],
         },
       });
     } catch (error) {
@@ -235,6 +234,129 @@ export class DockerBackend implements LambdaBackend {
       throw launchFailed(spec, error);
     }
     return instance;
+  }
+
+  /** What every instance's container gets, standby or not. */
+  private instanceHostConfig(options: { memoryBytes: number; ephemeralStorageMB: number; binds: string[]; relayNetwork?: string }): Docker.HostConfig {
+    const podman = this.selection.kind === 'podman';
+    return {
+      // Without NET_RAW an instance cannot forge packets or ARP answers: it cannot borrow another's address.
+      CapDrop: ['NET_RAW'],
+      Memory: options.memoryBytes,
+      MemorySwap: options.memoryBytes,
+      Tmpfs: { '/tmp': `rw,exec,size=${options.ephemeralStorageMB}m` },
+      Binds: options.binds,
+      // On a remote engine the code is uploaded into the container (before it starts, or at a standby's assignment).
+      ReadonlyRootfs: this.canBindHostPaths,
+      // Remote: the session's own network, where its relay is (the instance's address there is its identity).
+      ...(options.relayNetwork ? { NetworkMode: options.relayNetwork } : {}),
+      ExtraHosts: podman ? [] : ['host.docker.internal:host-gateway'],
+      // Lambda's own limit; Podman also fails to start containers that inherit this host's higher limits.
+      Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }, ...(podman ? [{ Name: 'nproc', Soft: 1024, Hard: 1024 }] : [])],
+    };
+  }
+
+  private get standbyRecord(): StandbyRecord {
+    this.standbyRecordFile ??= StandbyRecord.forSession(this.session.id);
+    return this.standbyRecordFile;
+  }
+
+  /**
+   * A standby: the session's labels plus the standby label (and its workspace and instance id), a tmpfs
+   * /tmp, a read-only root, its empty code folders mounted (locally), and the runtime client waiting for
+   * its assignment on its own Runtime API. Started, and its address admitted, as any instance.
+   */
+  async startStandby(spec: StandbySpec): Promise<LaunchedInstance> {
+    const bind = this.canBindHostPaths;
+    const folders = bind ? standbyFolders(this.session.id, spec.instanceId) : undefined;
+    const binds: string[] = [];
+    const environment = { ...spec.environment };
+    if (folders) {
+      makeStandbyFolders(folders);
+      binds.push(`${folders.task}:/var/task:ro`, `${folders.opt}:/opt:ro`);
+    }
+    if (spec.dockerSocketDir) binds.push(`${spec.dockerSocketDir}:/var/run`);
+    if (bind && spec.runtimeSdk) {
+      const installed = runtimeSdkPaths(spec.runtimeSdk.store, spec.runtimeSdk.id).nodeModules;
+      if (fs.existsSync(installed)) binds.push(`${installed}:${RUNTIME_SDK_IN_IMAGE}:ro`);
+      binds.push(`${spec.runtimeSdk.store}:${RUNTIME_SDK_MOUNT}:ro`);
+    }
+    const relay = bind ? undefined : await this.startRelay();
+    const labels: Record<string, string> = {
+      ...this.sessionLabels(),
+      [LABELS.workspace]: spec.workspace,
+      [LABELS.instance]: spec.instanceId,
+      [LABELS.standby]: this.standbyRecord.file,
+    };
+    const failed = (error: unknown) =>
+      new LambdaDockError(ENGINE_ERRORS.launchFailed, `Could not start a standby of ${spec.image}: ${(error as { json?: { message?: string } }).json?.message ?? errorMessage(error)}`, { cause: error });
+    let container: Docker.Container;
+    let network: Pick<InstanceNetwork, 'name'>;
+    try {
+      network = relay ? { name: relay.networkName } : await this.instanceNetwork();
+      container = await this.createContainer(relay ? undefined : (network as InstanceNetwork), {
+        name: `lambda-dock-standby-${spec.instanceId}`,
+        Image: spec.image,
+        Entrypoint: spec.entrypoint,
+        WorkingDir: spec.workingDir,
+        Env: Object.entries(environment).map(([k, v]) => `${k}=${v}`),
+        Labels: labels,
+        AttachStdout: true,
+        AttachStderr: true,
+        HostConfig: this.instanceHostConfig({ memoryBytes: STANDBY_MEMORY_MB * 1024 * 1024, ephemeralStorageMB: spec.ephemeralStorageMB, binds, relayNetwork: relay?.networkName }),
+      });
+    } catch (error) {
+      if (folders) removeStandbyFolders(folders);
+      throw failed(error);
+    }
+    const instance = new DockerInstance(container.id, spec.instanceId);
+    this.instances.set(spec.instanceId, instance);
+    this.byContainer.set(container.id, instance);
+    this.standbys.set(spec.instanceId, { folders, memoryMB: STANDBY_MEMORY_MB });
+    try {
+      const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+      this.docker.modem.demuxStream(stream, outputSink(instance, 'stdout'), outputSink(instance, 'stderr'));
+      await container.start();
+      const addresses = await this.addressesOf(container, network.name);
+      instance.addresses = addresses;
+      relay?.admit(spec.instanceId, addresses);
+    } catch (error) {
+      await this.terminate(spec.instanceId);
+      throw failed(error);
+    }
+    return instance;
+  }
+
+  /** The standby's code and layers in place, its memory limit, its name and its record: then its runtime may be told. */
+  async assignStandby(spec: LaunchSpec): Promise<Record<string, string>> {
+    const standby = this.standbys.get(spec.instanceId);
+    const instance = this.instances.get(spec.instanceId);
+    if (!standby || !instance) throw new Error(`${spec.instanceId} is not a standby of this session`);
+    this.standbys.delete(spec.instanceId);
+    const container = this.docker.getContainer(instance.id);
+    const memoryBytes = spec.memorySizeMB * 1024 * 1024;
+    try {
+      await Promise.all([
+        standby.folders ? this.linkCode(standby.folders, spec) : this.uploadCode(container, spec),
+        spec.memorySizeMB === standby.memoryMB ? undefined : container.update({ Memory: memoryBytes, MemorySwap: memoryBytes }),
+        container.rename({ name: instanceName(spec.functionName, spec.instanceId) }),
+      ]);
+      const labels: Record<string, string> = { [LABELS.function]: spec.functionName, [LABELS.deploy]: spec.deployFingerprint };
+      if (spec.dockerSocketDir) labels[LABELS.dockerSocket] = 'true';
+      this.standbyRecord.set(spec.instanceId, labels);
+      const environment = { ...spec.environment };
+      if (standby.folders && spec.runtimeSdk) environment.LAMBDA_DOCK_RUNTIME_SDK = `${RUNTIME_SDK_MOUNT}/${spec.runtimeSdk.id}`;
+      return environment;
+    } catch (error) {
+      await this.terminate(spec.instanceId);
+      throw launchFailed(spec, error);
+    } finally {
+      if (standby.folders) this.assignedFolders.set(spec.instanceId, standby.folders);
+    }
+  }
+
+  private async linkCode(folders: StandbyFolders, spec: LaunchSpec): Promise<void> {
+    await Promise.all([spec.codeDir ? linkTree(spec.codeDir, folders.task) : undefined, spec.layersDir ? linkTree(spec.layersDir, folders.opt) : undefined]);
   }
 
   /** The instances' network, made once per backend; made again if it went (a `docker network prune`). */
@@ -279,6 +401,11 @@ export class DockerBackend implements LambdaBackend {
     await this.docker.getContainer(instance.id).remove({ force: true, v: true }).catch(ignoreMissing);
     instance.exit({ exitCode: 137, oomKilled: false });
     this.forget(instance);
+    const folders = this.standbys.get(instanceId)?.folders ?? this.assignedFolders.get(instanceId);
+    this.standbys.delete(instanceId);
+    this.assignedFolders.delete(instanceId);
+    if (folders) removeStandbyFolders(folders);
+    this.standbyRecordFile?.delete(instanceId);
   }
 
   /**
@@ -350,7 +477,8 @@ export class DockerBackend implements LambdaBackend {
 
   /** The relay is the session's plumbing, not an instance: it is reaped with its session but never listed. */
   async listManaged(): Promise<ManagedContainer[]> {
-    return (await this.listManagedWith(this.sessionLiveness())).filter((c) => !c.labels[LABELS.relay]);
+    // A standby not assigned yet is the session's plumbing, as the relay is: listed once it is a function's.
+    return (await this.listManagedWith(this.sessionLiveness())).filter((c) => !c.labels[LABELS.relay] && !(c.labels[LABELS.standby] && !c.functionName));
   }
 
   async reapStale(options: { workspaces?: readonly string[] } = {}): Promise<StaleReport> {
@@ -368,6 +496,12 @@ export class DockerBackend implements LambdaBackend {
       stale.map(async (c) => {
         await this.docker.getContainer(c.id).remove({ force: true, v: true }).catch(ignoreMissing);
         report.containers.push(c.name);
+        // Paths made from the ids (hex, checked), never taken from a label: anyone can label a container.
+        const instanceId = c.labels[LABELS.instance] ?? '';
+        if (c.labels[LABELS.standby] && c.labels[LABELS.host] === Session.hostname && isHexId(c.session) && isHexId(instanceId)) {
+          removeStandbyFolders(standbyFolders(c.session, instanceId));
+          StandbyRecord.forSession(c.session).dispose();
+        }
       }),
     );
     const networks = await this.docker.listNetworks({ filters: { label: [LABELS.session] } });
@@ -432,6 +566,7 @@ export class DockerBackend implements LambdaBackend {
     await Promise.all([...this.instances.keys()].map((id) => this.terminate(id).catch(() => undefined)));
     const relay = await this.relayPromise?.catch(() => undefined);
     await relay?.dispose().catch((error: unknown) => this.log.warn(`[engine] could not remove the relay: ${errorMessage(error)}`));
+    this.standbyRecordFile?.dispose();
     closeEngineClient(this.docker);
   }
 
@@ -452,20 +587,38 @@ export class DockerBackend implements LambdaBackend {
 
   private async listManagedWith(isAlive: (labels: Record<string, string>) => Promise<boolean>): Promise<ManagedContainer[]> {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [LABELS.session] } });
+    const labelsOf = this.assignedLabels();
     return Promise.all(
-      containers.map(async (c) => ({
-        id: c.Id,
-        name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
-        functionName: c.Labels[LABELS.function] ?? '',
-        session: c.Labels[LABELS.session] ?? '',
-        state: c.State,
-        status: c.Status,
-        image: c.Image,
-        createdAt: new Date(c.Created * 1000),
-        labels: c.Labels,
-        stale: !(await isAlive(c.Labels)),
-      })),
+      containers.map(async (c) => {
+        const labels = c.Labels[LABELS.standby] ? { ...c.Labels, ...labelsOf(c.Labels) } : c.Labels;
+        return {
+          id: c.Id,
+          name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+          functionName: labels[LABELS.function] ?? '',
+          session: labels[LABELS.session] ?? '',
+          state: c.State,
+          status: c.Status,
+          image: c.Image,
+          createdAt: new Date(c.Created * 1000),
+          labels,
+          stale: !(await isAlive(c.Labels)),
+        };
+      }),
     );
+  }
+
+  /** The labels an assigned standby would carry had it been created as the function's (read once per record file per call). */
+  private assignedLabels(): (labels: Record<string, string>) => Record<string, string> | undefined {
+    const records = new Map<string, Record<string, Record<string, string>>>();
+    return (labels) => {
+      const instanceId = labels[LABELS.instance];
+      if (labels[LABELS.session] === this.session.id) return this.standbyRecordFile?.labelsOf(instanceId);
+      if (labels[LABELS.host] !== Session.hostname || !isHexId(labels[LABELS.session])) return undefined;
+      const file = StandbyRecord.forSession(labels[LABELS.session]).file;
+      let record = records.get(file);
+      if (!record) records.set(file, (record = StandbyRecord.read(file)));
+      return record[instanceId];
+    };
   }
 
   private onContainerEvent(event: ContainerEvent): void {
@@ -520,6 +673,16 @@ function runtimeClientArchive(kind: RuntimeClientKind): NodeJS.ReadableStream {
   pack.entry({ name: path.posix.relative(base, inContainer), mode: 0o644 }, content);
   pack.finalize();
   return pack as unknown as NodeJS.ReadableStream;
+}
+
+/** Session and instance ids are hex: only such a label may become part of a path. */
+function isHexId(id: string | undefined): id is string {
+  return id !== undefined && /^[0-9a-f]{1,64}$/.test(id);
+}
+
+/** An instance's container name: its function's (readable in `docker ps`) and its instance id (unique). */
+function instanceName(functionName: string, instanceId: string): string {
+  return `lambda-dock-${functionName.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 40)}-${instanceId}`;
 }
 
 /** Where Docker and Podman keep a container's peak memory, under cgroup v1 and v2. */

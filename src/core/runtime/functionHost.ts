@@ -9,7 +9,11 @@ import { detectEngine, type DetectOptions } from '../engine/detect';
 import { DockerBackend } from '../engine/dockerBackend';
 import { dockerSocketOnRemoteEngine } from '../engine/errors';
 import { ProcessBackend } from '../engine/processBackend';
-import { LABELS } from '../engine/backend';
+import { LABELS, canKeepStandbys } from '../engine/backend';
+import { prepareSocketDir, removeSocketDir, socketDirFor } from '../sockets/socketPath';
+import { runtimeDir } from '../paths';
+import { StandbyPool, type Standby, type StandbyTemplate } from './standbyPool';
+import { STANDBY_EPHEMERAL_STORAGE_MB, standbyIneligibility } from './standbyEligibility';
 import { DockerSocketSpawner, functionSocketToken } from '../sockets';
 import { Session } from '../engine/session';
 import { isLambdaDockError } from '../errors';
@@ -36,6 +40,12 @@ export interface FunctionHostOptions {
   fallbackToProcess?: boolean;
   idleTimeoutMs?: number;
   maxConcurrencyPerFunction?: number;
+  /**
+   * How many started, generic instances to keep waiting per runtime image (standby sandboxes): a launch
+   * takes one instead of starting a container. 0 (the default here; the CLI and the editor default to 2)
+   * keeps none.
+   */
+  standbyInstances?: number;
   /** Runtime identifier → image, overriding the official images. */
   runtimeImages?: Record<string, string>;
   /**
@@ -69,6 +79,8 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   private runtimeSdkSkipped = false;
   private readonly log: Logger;
   private socketSpawner?: DockerSocketSpawner;
+  /** Standby sandboxes, when the backend keeps them and standbyInstances > 0. */
+  readonly standbys?: StandbyPool;
   private readonly socketTeardowns = new Set<Promise<void>>();
 
   private constructor(
@@ -83,6 +95,20 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       region: this.region,
     });
     this.runtimeSdk = new RuntimeSdkInstaller(tagged(this.log, 'runtime-sdk'));
+    const standbyCount = options.standbyInstances ?? 0;
+    if (standbyCount > 0 && canKeepStandbys(backend)) {
+      this.standbys = new StandbyPool({
+        backend,
+        count: standbyCount,
+        maxCount: Math.max(standbyCount, options.maxConcurrencyPerFunction ?? 10),
+        workspace: options.workspace,
+        log: tagged(this.log, 'standby'),
+        socketFolder: {
+          make: async (instanceId) => path.dirname(await prepareSocketDir(socketDirFor(runtimeDir(), instanceId))),
+          remove: (instanceId) => removeSocketDir(socketDirFor(runtimeDir(), instanceId)),
+        },
+      });
+    }
   }
 
   static async start(options: FunctionHostOptions): Promise<FunctionHost> {
@@ -172,6 +198,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
         this.pools.set(definition.name, pool);
       }
       this.images.prepull(definition);
+      this.keepStandbys(deployment);
       report.functions.push({ name: definition.name, change, fingerprint: deployment.fingerprint, packageMs });
     }
     if (options.removeMissing !== false) {
@@ -268,6 +295,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   }
 
   async dispose(): Promise<void> {
+    await this.standbys?.dispose();
     await Promise.all([...this.pools.values()].map((pool) => pool.dispose()));
     this.pools.clear();
     await Promise.all(this.socketTeardowns);
@@ -333,12 +361,47 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
     return { store: runtimeSdkStore(), id: sdk.id };
   }
 
+  /** Standbys for the deployment's image start in the background, if it can run on them. */
+  private keepStandbys(deployment: Deployment): void {
+    const template = this.standbyTemplates.get(deployment);
+    if (!template || !this.standbys) return;
+    void template.then((t) => t && this.standbys?.keep(t)).catch((error: unknown) => this.log.debug(`[standby] ${deployment.definition.name}: no standbys (${(error as Error).message})`));
+  }
+
+  /** The standby a function's instance can be made from, when it can run on one (see standbyIneligibility). */
+  private async standbyTemplate(definition: FunctionDefinition, packaged: { codeDir?: string; layersDir?: string }): Promise<StandbyTemplate | undefined> {
+    const why = standbyIneligibility(definition);
+    if (why) {
+      this.log.debug(`[standby] ${definition.name} starts instances of its own: ${why}`);
+      return undefined;
+    }
+    const image = await this.images.resolve(definition, packaged);
+    if (!this.images.runsOurClient(image.image)) return undefined;
+    if (definition.dockerSocket && this.backend instanceof DockerBackend && !this.backend.canBindHostPaths) return undefined;
+    return {
+      image: image.image,
+      entrypoint: image.entrypoint,
+      workingDir: image.workingDir,
+      runtimeSdk: this.runtimeSdkFor(definition, image.image),
+      dockerSocket: definition.dockerSocket === true,
+      ephemeralStorageMB: STANDBY_EPHEMERAL_STORAGE_MB,
+    };
+  }
+
+  private readonly standbyTemplates = new WeakMap<Deployment, Promise<StandbyTemplate | undefined>>();
+
   private async deployment(definition: FunctionDefinition): Promise<Deployment> {
     const packaged = await packageFunction(definition);
     const fingerprint = deployFingerprint(definition, packaged);
     const isolated = this.backend.isolated;
     const taskRoot = isolated ? '/var/task' : (packaged.codeDir ?? this.options.workspace);
-    return {
+    const standbys = this.standbys;
+    let template: Promise<StandbyTemplate | undefined> | undefined;
+    if (standbys) {
+      template = this.standbyTemplate(definition, packaged);
+      template.catch(() => undefined);
+    }
+    const deployment: Deployment = {
       definition,
       fingerprint,
       taskRoot,
@@ -371,6 +434,16 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
           ...(inspector ? { inspector: { hostPort: inspector.hostPort, via: inspectorVia(definition.runtime, !isolated || this.images.runsOurClient(image.image)) } } : {}),
         };
       },
+      ...(standbys && template
+        ? {
+            takeStandby: async (signal: AbortSignal): Promise<Standby | undefined> => {
+              const t = await template!.catch(() => undefined);
+              return t ? standbys.take(t, signal) : undefined;
+            },
+          }
+        : {}),
     };
+    if (template) this.standbyTemplates.set(deployment, template);
+    return deployment;
   }
 }

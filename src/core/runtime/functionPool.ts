@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { lambdaFunctionName, type FunctionDefinition } from '../functions/definition';
-import type { LambdaBackend, LaunchedInstance, LaunchSpec } from '../engine/backend';
+import { canKeepStandbys, type LambdaBackend, type LaunchedInstance, type LaunchSpec } from '../engine/backend';
+import { errorMessage } from '../errors';
 import { inspectorAnnouncement } from '../engine/inspector';
 import type { Logger } from '../log';
 import type { DebugOptions, DebugTarget } from '../debug/debugTarget';
@@ -10,6 +11,7 @@ import type { InvokeOptions, InvokeResult, LambdaError } from './invokeResult';
 import { instanceEnvironment } from './lambdaEnvironment';
 import { invocationLog, platformLog, type PlatformLog } from './logFormat';
 import { RuntimeApiChannel } from './runtimeApiChannel';
+import type { Standby } from './standbyPool';
 import { WarmInstance, type InstanceSnapshot } from './warmInstance';
 
 /** How to start an instance of the function as it is deployed now. */
@@ -19,6 +21,11 @@ export interface Deployment {
   /** Fills in the rest of the launch (image, mounts, the inspector of a debugged instance) for one instance. */
   launchSpec(instanceId: string, environment: Record<string, string>, inspector?: { hostPort: number }): Promise<LaunchSpec>;
   taskRoot: string;
+  /**
+   * A standby for this deployment's next instance (see StandbyPool), undefined when it cannot have one or
+   * the signal aborts the wait. Absent when the function never runs on standbys.
+   */
+  takeStandby?(signal: AbortSignal): Promise<Standby | undefined>;
   /** What a debugger needs besides the inspector's address: how paths map, which files are the runtime's. */
   debugPaths: Pick<DebugTarget, 'remoteRoot' | 'remoteLayersRoot' | 'codeDir' | 'layersDir' | 'runtimeFiles'>;
 }
@@ -36,6 +43,15 @@ export interface PoolOptions {
 
 interface Waiter {
   resolve(instance: WarmInstance): void;
+  /** An invocation whose own launch still waits for a standby: an instance that comes free first serves it. */
+  launching?: boolean;
+}
+
+/** A launch that may give up its invocation to an instance that comes free while it waits for a standby. */
+interface LaunchRace {
+  signal: AbortSignal;
+  /** Called when the launch has its standby (or starts its own instance): from then on it serves the invocation. */
+  committed(): void;
 }
 
 /** How a debugged instance is launched, and who hears where its inspector is. */
@@ -187,9 +203,8 @@ export class FunctionPool extends EventEmitter {
     let coldStart = false;
     if (!instance) {
       if (this.instances.size + this.launching - this.retiringCount() < this.options.maxConcurrency) {
-        coldStart = true;
         try {
-          instance = await this.launch();
+          ({ instance, coldStart } = await this.launchOrFreed());
         } catch (error) {
           return this.launchFailure(requestId, error);
         }
@@ -200,6 +215,50 @@ export class FunctionPool extends EventEmitter {
     const result = await this.runOn(instance, requestId, payload, options, coldStart, false);
     if (this.instances.has(instance)) this.release(instance);
     return result;
+  }
+
+  /**
+   * A new instance for an invocation. While its launch waits for a standby (a burst: more launches than
+   * standbys ready), an instance of this function that comes free first serves the invocation instead; the
+   * standby it no longer needs stays with the standbys for the next launch.
+   */
+  private launchOrFreed(): Promise<{ instance: WarmInstance; coldStart: boolean }> {
+    if (!this.deployment.takeStandby) return this.launch().then((instance) => ({ instance, coldStart: true }));
+    return new Promise((resolve, reject) => {
+      const controller = new AbortController();
+      let settled = false;
+      const waiter: Waiter = {
+        launching: true,
+        resolve: (instance) => {
+          settled = true;
+          controller.abort();
+          resolve({ instance, coldStart: false });
+        },
+      };
+      const leaveQueue = () => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+      };
+      this.waiters.push(waiter);
+      this.launch(undefined, { signal: controller.signal, committed: leaveQueue }).then(
+        (instance) => {
+          leaveQueue();
+          if (!settled) {
+            settled = true;
+            resolve({ instance, coldStart: true });
+          } else {
+            this.release(instance);
+          }
+        },
+        (error: unknown) => {
+          leaveQueue();
+          if (!settled) {
+            settled = true;
+            reject(error);
+          }
+        },
+      );
+    });
   }
 
   private oneShotLane(debug: DebugOptions): DebugLane {
@@ -368,17 +427,40 @@ export class FunctionPool extends EventEmitter {
     return count;
   }
 
-  private async launch(debug?: DebugLaunch): Promise<WarmInstance> {
-    const { backend } = this.options;
+  private async launch(debug?: DebugLaunch, race?: LaunchRace): Promise<WarmInstance> {
     const deployment = this.deployment;
-    const instanceId = randomBytes(6).toString('hex');
     this.launching += 1;
-    const startedAt = Date.now();
-    let channel: RuntimeApiChannel | undefined;
+    try {
+      const standby = debug || !deployment.takeStandby ? undefined : await deployment.takeStandby(race?.signal ?? new AbortController().signal);
+      // The invocation found a free instance meanwhile and no standby came: nothing to launch. (A standby
+      // that came at the same moment becomes an idle instance.)
+      if (race?.signal.aborted && !standby) throw new Error('the invocation was served by an instance that came free');
+      race?.committed();
+      if (standby) {
+        try {
+          return await this.launchOn(deployment, standby);
+        } catch (error) {
+          if ((error as { lambdaError?: LambdaError }).lambdaError) throw error;
+          standby.assignmentFailed(error);
+          this.options.log.warn(`${deployment.definition.name}: its standby could not be assigned (${errorMessage(error)}); starting an instance of its own`);
+        }
+      }
+      return await this.launchOn(deployment, undefined, debug);
+    } finally {
+      this.launching -= 1;
+    }
+  }
+
+  /** Starts an instance (or assigns a standby) for the deployment and waits until its runtime is ready. */
+  private async launchOn(deployment: Deployment, standby: Standby | undefined, debug?: DebugLaunch): Promise<WarmInstance> {
+    const { backend } = this.options;
+    const instanceId = standby?.instanceId ?? randomBytes(6).toString('hex');
+    let startedAt = Date.now();
+    const owner = `${deployment.definition.name} instance ${instanceId}`;
+    let channel: RuntimeApiChannel | undefined = standby?.channel;
     let instance: WarmInstance | undefined;
     try {
-      const endpoint = await backend.runtimeApiEndpoint();
-      channel = await RuntimeApiChannel.open(endpoint, { instanceId, owner: `${deployment.definition.name} instance ${instanceId}`, log: this.options.log });
+      channel ??= await RuntimeApiChannel.open(await backend.runtimeApiEndpoint(), { instanceId, owner, log: this.options.log });
       instance = new WarmInstance(instanceId, deployment.definition.name, deployment.fingerprint, channel);
       this.instances.add(instance);
       instance.on('state', () => this.emit('change'));
@@ -396,8 +478,18 @@ export class FunctionPool extends EventEmitter {
         hostEnv: process.env,
       });
       const spec = await deployment.launchSpec(instanceId, environment, debug ? { hostPort: debug.port } : undefined);
-      const launched = await backend.launch(spec);
-      channel.admit(launched);
+      let launched: LaunchedInstance;
+      if (standby) {
+        if (!canKeepStandbys(backend)) throw new Error(`the ${backend.name} backend keeps no standbys`);
+        const assigned = await backend.assignStandby(spec);
+        // Init Duration is the handler's init, as on Lambda: the container was up before.
+        startedAt = Date.now();
+        channel.assign({ environment: assigned }, owner);
+        launched = standby.launched;
+      } else {
+        launched = await backend.launch(spec);
+        channel.admit(launched);
+      }
       const ready = instance.attach(launched, startedAt);
       if (debug) {
         const inspector = await untilInspectorListens(launched, ready);
@@ -412,14 +504,13 @@ export class FunctionPool extends EventEmitter {
         });
       }
       await ready;
-      this.options.log.debug(`${deployment.definition.name}: instance ${instanceId} ready in ${Date.now() - startedAt} ms`);
+      this.options.log.debug(`${deployment.definition.name}: instance ${instanceId} ready in ${Date.now() - startedAt} ms${standby ? ' (on a standby)' : ''}`);
       return instance;
     } catch (error) {
       if (instance) await this.retire(instance);
+      else if (standby) await backend.terminate(instanceId).finally(() => channel?.close());
       else channel?.close();
       throw error;
-    } finally {
-      this.launching -= 1;
     }
   }
 
@@ -445,12 +536,14 @@ export class FunctionPool extends EventEmitter {
     this.options.onInstanceGone?.(instance);
     this.emit('change');
     // A waiter may now launch its own instance: the cap has room again.
-    if (this.waiters.length > 0 && !this.disposed) this.launchForWaiter();
+    if (this.waiters.some((w) => !w.launching) && !this.disposed) this.launchForWaiter();
   }
 
   private launchForWaiter(): void {
-    const waiter = this.waiters.shift();
-    if (!waiter) return;
+    // An invocation whose own launch is under way does not need another.
+    const at = this.waiters.findIndex((w) => !w.launching);
+    if (at < 0) return;
+    const [waiter] = this.waiters.splice(at, 1);
     this.launch().then(
       (instance) => waiter.resolve(instance),
       (error: unknown) => {

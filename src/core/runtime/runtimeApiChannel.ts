@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { LaunchedInstance, RuntimeApiEndpoint } from '../engine/backend';
 import type { Logger } from '../log';
 import { ConnectionGate } from './connectionGate';
-import { isOurClient, OUTPUT_TALLY_HEADER, parseOutputTally, type OutputTally } from './client/protocol';
+import { ASSIGNMENT_PATH, isOurClient, OUTPUT_TALLY_HEADER, parseOutputTally, type OutputTally, type StandbyAssignment } from './client/protocol';
 import type { LambdaError } from './invokeResult';
 
 const NEXT_PATH = '/2018-06-01/runtime/invocation/next';
@@ -36,8 +36,10 @@ export type InvocationAnswer =
 export interface ChannelOptions {
   /** The instance it serves: a relay (remote engines) hands over that instance's connections by it. */
   instanceId: string;
-  /** Names the instance in log lines ("HelloFunction instance 1a2b3c"). */
+  /** Names the instance in log lines ("HelloFunction instance 1a2b3c"); a standby's changes when it is assigned. */
   owner: string;
+  /** A standby's channel: it also answers the client's assignment poll (see assign). */
+  standby?: boolean;
   log: Logger;
 }
 
@@ -70,6 +72,11 @@ export class RuntimeApiChannel extends EventEmitter {
   ready = false;
   /** Kept for the same reason: an init error can arrive before the instance is wired. */
   initError?: LambdaError;
+  /** Set on a standby's first assignment poll: its runtime is up and waits for its function ('standbyReady'). */
+  waitingForAssignment = false;
+  /** A standby's assignment poll, held until assign() answers it. */
+  private waitingAssignment?: http.ServerResponse;
+  private assignment?: Buffer;
 
   private constructor(
     private readonly endpoint: RuntimeApiEndpoint,
@@ -133,6 +140,18 @@ export class RuntimeApiChannel extends EventEmitter {
     if (!this.endpoint.relay && this.endpoint.identity.kind === 'address') this.gate.allow(launched.addresses ?? []);
   }
 
+  /**
+   * Hands a standby its function: the assignment poll is answered now, or when it arrives. From then on the
+   * channel is that function's instance's (its log lines name it `owner`).
+   */
+  assign(assignment: StandbyAssignment, owner: string): void {
+    this.options.owner = owner;
+    this.assignment = Buffer.from(JSON.stringify(assignment));
+    const waiting = this.waitingAssignment;
+    this.waitingAssignment = undefined;
+    if (waiting) sendAssignment(waiting, this.assignment);
+  }
+
   /** An admitted connection: the listener's, or one a relay handed over. */
   private serve(socket: Duplex): void {
     this.connections.add(socket);
@@ -175,6 +194,7 @@ export class RuntimeApiChannel extends EventEmitter {
       return reject(response, 403, 'Forbidden', "this Runtime API serves only its own instance: the path must begin with the one in the instance's AWS_LAMBDA_RUNTIME_API");
     }
     if (request.method === 'GET' && url === NEXT_PATH) return this.onNext(request, response);
+    if (request.method === 'GET' && url === ASSIGNMENT_PATH && this.options.standby) return this.onAssignmentPoll(request, response);
     if (request.method === 'POST' && url === INIT_ERROR_PATH) {
       return void readBody(request, MAX_RESPONSE_BYTES).then((body) => {
         accepted(response);
@@ -221,6 +241,19 @@ export class RuntimeApiChannel extends EventEmitter {
     return matches ? url.slice(prefix.length) : undefined;
   }
 
+  private onAssignmentPoll(request: http.IncomingMessage, response: http.ServerResponse): void {
+    request.resume();
+    if (!this.waitingForAssignment) {
+      this.waitingForAssignment = true;
+      this.emit('standbyReady');
+    }
+    if (this.assignment) return sendAssignment(response, this.assignment);
+    this.waitingAssignment = response;
+    response.once('close', () => {
+      if (this.waitingAssignment === response) this.waitingAssignment = undefined;
+    });
+  }
+
   private onNext(request: http.IncomingMessage, response: http.ServerResponse): void {
     request.resume();
     if (isOurClient(request.headers['user-agent'])) this.ourClient = true;
@@ -253,6 +286,11 @@ function sendInvocation(response: http.ServerResponse, invocation: DispatchedInv
   if (invocation.clientContext) headers['Lambda-Runtime-Client-Context'] = Buffer.from(invocation.clientContext, 'base64').toString('utf8');
   response.writeHead(200, headers);
   response.end(invocation.payload);
+}
+
+function sendAssignment(response: http.ServerResponse, body: Buffer): void {
+  response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+  response.end(body);
 }
 
 function accepted(response: http.ServerResponse): void {

@@ -119,6 +119,7 @@ export class HostService implements Disposable {
         fallbackToProcess: false,
         idleTimeoutMs: settings.idleTimeoutSeconds * 1000,
         maxConcurrencyPerFunction: settings.maxConcurrencyPerFunction,
+        standbyInstances: settings.standbyInstances,
         runtimeImages: settings.runtimeImages,
         officialImageClient: settings.officialImageClient,
         log: this.log,

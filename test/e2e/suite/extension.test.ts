@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import { LABELS } from '../../../src/core/engine/backend';
+import { StandbyRecord } from '../../../src/core/engine/standbyRecord';
 import type { InvokeSummary } from '../../../src/extension/commands/invoke';
 import type { StaleReport } from '../../../src/core/engine/backend';
 import type { LambdaDockApi, ShownItem } from '../../../src/extension/testApi';
@@ -43,9 +44,21 @@ function outputChannelText(functionName: string): string {
   return '';
 }
 
+/**
+ * A function's containers that this window's session started, with the labels they carry as the function's:
+ * an instance made from a standby has them in its session's record (labels cannot change after create).
+ */
+async function functionContainers(session: string, functionName: string, options: { all?: boolean } = { all: true }): Promise<Docker.ContainerInfo[]> {
+  const record = StandbyRecord.read(StandbyRecord.forSession(session).file);
+  const containers = await docker.listContainers({ all: options.all, filters: { label: [`${LABELS.session}=${session}`] } });
+  return containers
+    .map((c) => (c.Labels[LABELS.standby] ? { ...c, Labels: { ...c.Labels, ...record[c.Labels[LABELS.instance]] } } : c))
+    .filter((c) => c.Labels[LABELS.function] === functionName);
+}
+
 /** The fixture function's containers that this window's session started. */
-async function containersOfSession(session: string): Promise<Docker.ContainerInfo[]> {
-  return docker.listContainers({ all: true, filters: { label: [`${LABELS.session}=${session}`, `${LABELS.function}=HelloFunction`] } });
+function containersOfSession(session: string): Promise<Docker.ContainerInfo[]> {
+  return functionContainers(session, 'HelloFunction');
 }
 
 async function exists(id: string): Promise<boolean> {
@@ -286,7 +299,7 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.equal(done, false, 'the line showed while the invocation was still running');
     await screenshot('live-output');
     // Let it go on: the gate file goes into the code folder each running HelloFunction container mounts.
-    const running = await docker.listContainers({ filters: { label: [`${LABELS.session}=${api.sessionId()}`, `${LABELS.function}=HelloFunction`] } });
+    const running = await functionContainers(api.sessionId()!, 'HelloFunction', { all: false });
     const gates: string[] = [];
     for (const container of running) {
       const mount = (await docker.getContainer(container.Id).inspect()).Mounts.find((m) => m.Destination === '/var/task');
@@ -370,7 +383,7 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     const summary = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeFunction', 'SocketFunction', {});
     assert.equal(summary?.status, 'ok');
     assert.deepEqual(JSON.parse(summary.payload), { dockerSocket: true, dockerHost: 'unix:///var/run/docker.sock' });
-    const [container] = await docker.listContainers({ filters: { label: [`${LABELS.session}=${api.sessionId()}`, `${LABELS.function}=SocketFunction`] } });
+    const [container] = await functionContainers(api.sessionId()!, 'SocketFunction', { all: false });
     assert.equal(container.Labels[LABELS.dockerSocket], 'true');
     await api.refresh();
     const shown = item(api.containerItems(), 'SocketFunction')?.children.find((c) => c.id === `container:${container.Id}`);

@@ -27,7 +27,7 @@ describe('HostService', () => {
 
   it('passes the settings to the host: engine, dockerHost, idle timeout in ms, concurrency, images, no process fallback', async () => {
     const factory = fakeFactory();
-    settings = { ...settings, engine: 'podman', dockerHost: 'unix:///run/podman/podman.sock', idleTimeoutSeconds: 30, maxConcurrencyPerFunction: 3, runtimeImages: { 'nodejs20.x': 'img' }, officialImageClient: 'aws' };
+    settings = { ...settings, engine: 'podman', dockerHost: 'unix:///run/podman/podman.sock', idleTimeoutSeconds: 30, maxConcurrencyPerFunction: 3, standbyInstances: 4, runtimeImages: { 'nodejs20.x': 'img' }, officialImageClient: 'aws' };
     const service = new HostService('/ws', () => settings, factory, quietLog);
     await service.ensure();
     const options = factory.options[0];
@@ -36,6 +36,7 @@ describe('HostService', () => {
     assert.equal(options.fallbackToProcess, false);
     assert.equal(options.idleTimeoutMs, 30_000);
     assert.equal(options.maxConcurrencyPerFunction, 3);
+    assert.equal(options.standbyInstances, 4);
     assert.deepEqual(options.runtimeImages, { 'nodejs20.x': 'img' });
     assert.equal(options.officialImageClient, 'aws');
     await service.dispose();

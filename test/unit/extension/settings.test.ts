@@ -44,5 +44,14 @@ describe('extension settings', () => {
     assert.deepEqual([...affectedServices(base, { ...base, envVarsFile: 'env.json' })], ['discovery']);
     assert.deepEqual([...affectedServices(base, { ...base, prewarm: true, cleanupStaleOnStart: 'never' })], []);
     assert.deepEqual([...affectedServices(base, { ...base, idleTimeoutSeconds: 60, invokeApiPort: 1 })].sort(), ['host', 'invokeApi']);
+    assert.deepEqual([...affectedServices(base, { ...base, standbyInstances: 0 })], ['host']);
+  });
+
+  it('standbyInstances: 2 by default, 0 turns standbys off, a bad value is the default', () => {
+    assert.equal(DEFAULT_SETTINGS.standbyInstances, 2);
+    assert.equal(readSettings((key) => (key === 'standbyInstances' ? 0 : undefined)).standbyInstances, 0);
+    assert.equal(readSettings((key) => (key === 'standbyInstances' ? 5.5 : undefined)).standbyInstances, 5);
+    assert.equal(readSettings((key) => (key === 'standbyInstances' ? -1 : undefined)).standbyInstances, 2);
+    assert.equal(readSettings((key) => (key === 'standbyInstances' ? 'three' : undefined)).standbyInstances, 2);
   });
 });

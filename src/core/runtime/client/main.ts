@@ -2,7 +2,7 @@
 // the handler, then serves invocations from the Runtime API one at a time, as Lambda's own client does.
 import * as inspector from 'node:inspector';
 import { callbackHandlerRefused, CALLBACK_WARNING, isCallbackHandler, runBufferedHandler, type Outcome } from './completion';
-import { createContext, functionEnvironment } from './context';
+import { createContext, functionEnvironment, type FunctionEnvironment } from './context';
 import { consoleOptionsFromEnv, patchConsole, type ConsoleOptions } from './console';
 import { formatErrorForLog, serializeError } from './errors';
 import { registerEsmNodePath } from './esmNodePath';
@@ -11,10 +11,12 @@ import { INSPECT_ENV } from './protocol';
 import { countOutput, outputTallyHeader } from './outputTally';
 import { RuntimeApiClient, type NextInvocation } from './runtimeApiClient';
 import { runtimeSdkRoot, waitForRuntimeSdkOnRequire } from './runtimeSdk';
+import { awaitAssignment } from './standbyAssignment';
 import { installAwsLambdaGlobal, isStreamingHandler, ResponseStream } from './streaming';
 
 const api = new RuntimeApiClient(requiredEnv('AWS_LAMBDA_RUNTIME_API'));
-const environment = functionEnvironment(process.env);
+/** Read once the function is known (a standby learns it at its assignment). */
+let environment: FunctionEnvironment;
 let currentRequestId: string | undefined;
 
 function requiredEnv(name: string): string {
@@ -35,9 +37,9 @@ function logError(kind: string, error: unknown): void {
 }
 
 /** The Node.js major of the runtime the function asked for (AWS_EXECUTION_ENV), else of this process. */
-const runtimeMajor = Number(/nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV ?? '')?.[1] ?? process.versions.node.split('.')[0]);
+const runtimeMajor = () => Number(/nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV ?? '')?.[1] ?? process.versions.node.split('.')[0]);
 /** Node.js 24 dropped callback handlers and the context's succeed/fail/done, as Lambda's runtime for it did. */
-const callbacksSupported = runtimeMajor < 24;
+let callbacksSupported = true;
 
 function runBuffered(handler: Handler, invocation: NextInvocation): Promise<Outcome> {
   return runBufferedHandler(handler, invocation.event, (callbackContext) => createContext(environment, invocation, callbackContext), callbacksSupported);
@@ -101,6 +103,9 @@ function waitForDebuggerIfAsked(): void {
 }
 
 async function main(): Promise<void> {
+  await awaitAssignment(api);
+  environment = functionEnvironment(process.env);
+  callbacksSupported = runtimeMajor() < 24;
   waitForDebuggerIfAsked();
   countOutput();
   consoleOptions = consoleOptionsFromEnv(process.env);

@@ -43,3 +43,17 @@ export function parseOutputTally(value: string | string[] | undefined): OutputTa
  * there and waits for a debugger to release it before it loads the handler.
  */
 export const INSPECT_ENV = 'LAMBDA_DOCK_INSPECT';
+
+/**
+ * Set on a standby (a started, generic instance waiting for its function): the client asks the Runtime API
+ * for its assignment (ASSIGNMENT_PATH, a long poll) before it does anything that depends on the function.
+ */
+export const STANDBY_ENV = 'LAMBDA_DOCK_STANDBY';
+
+/** Answers a standby with its function: `{ "environment": { ... } }`, the whole environment Lambda gives it. */
+export const ASSIGNMENT_PATH = '/2018-06-01/lambda-dock/assignment';
+
+/** What a standby receives when it is assigned. */
+export interface StandbyAssignment {
+  environment: Record<string, string>;
+}

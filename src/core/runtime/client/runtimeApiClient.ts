@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { CLIENT_USER_AGENT, OUTPUT_TALLY_HEADER } from './protocol';
+import { ASSIGNMENT_PATH, CLIENT_USER_AGENT, OUTPUT_TALLY_HEADER, type StandbyAssignment } from './protocol';
 
 /** The Lambda Runtime API (2018-06-01) as seen from inside an instance. */
 export interface NextInvocation {
@@ -44,6 +44,12 @@ export class RuntimeApiClient {
       cognitoIdentity: header('lambda-runtime-cognito-identity'),
       event: JSON.parse(body.toString('utf8') || 'null'),
     };
+  }
+
+  /** A standby's function, when the host assigns it one (a long poll). */
+  async assignment(): Promise<StandbyAssignment> {
+    const { body } = await this.request('GET', ASSIGNMENT_PATH);
+    return JSON.parse(body.toString('utf8')) as StandbyAssignment;
   }
 
   /** `tally`: the output tally header (see protocol), so the host knows how much output precedes the answer. */

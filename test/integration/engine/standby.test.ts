@@ -1,0 +1,170 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cacheDir } from '../../../src/core/paths';
+import { StandbyRecord } from '../../../src/core/engine/standbyRecord';
+import { LABELS } from '../../../src/core/engine/backend';
+import type { FunctionHost } from '../../../src/core/runtime/functionHost';
+import { containerExists, docker, eventually, json, makeFunction, parse, sessionContainers, startDockerHost } from '../support/engine';
+
+const reporter = {
+  'app.js': `
+    const loadedWith = { name: process.env.AWS_LAMBDA_FUNCTION_NAME, memory: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, greeting: process.env.GREETING };
+    console.log('loading as', process.env.AWS_LAMBDA_FUNCTION_NAME);
+    exports.handler = async (event, context) => (console.log('invoked', context.awsRequestId), {
+      loadedWith,
+      env: { name: process.env.AWS_LAMBDA_FUNCTION_NAME, memory: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, greeting: process.env.GREETING, handler: process.env._HANDLER, standby: process.env.LAMBDA_DOCK_STANDBY ?? null, logStream: process.env.AWS_LAMBDA_LOG_STREAM_NAME },
+      context: { functionName: context.functionName, memoryLimitInMB: context.memoryLimitInMB, arn: context.invokedFunctionArn, logStreamName: context.logStreamName },
+      files: require('fs').readdirSync('/var/task').sort(),
+      sleptMs: await new Promise((r) => setTimeout(() => r(event.ms ?? 0), event.ms ?? 0)),
+    });`,
+};
+
+interface Reported {
+  loadedWith: { name: string; memory: string; greeting: string };
+  env: Record<string, string | null>;
+  context: Record<string, string>;
+  files: string[];
+}
+
+async function standbyContainers(sessionId: string) {
+  return (await sessionContainers(sessionId)).filter((c) => c.Labels[LABELS.standby] !== undefined);
+}
+
+async function readyStandbys(host: FunctionHost, count: number): Promise<void> {
+  await eventually(async () => (host.standbys?.counts() ?? []).some((c) => c.ready >= count), 60_000, `${count} standbys to be ready`);
+}
+
+describe('standby sandboxes', function () {
+  let host: FunctionHost | undefined;
+  afterEach(async () => {
+    await host?.dispose();
+    host = undefined;
+  });
+
+  it('a launch takes a ready standby: the container existed before the invoke and is now the function\'s, with its environment, context and memory limit', async () => {
+    host = await startDockerHost({ standbyInstances: 2 });
+    await host.deploy([makeFunction('Reporter', reporter, { memorySizeMB: 256, environment: { GREETING: 'hello' } })]);
+    await readyStandbys(host, 2);
+    const before = await standbyContainers(host.session.id);
+    assert.equal(before.length, 2);
+
+    const result = await host.invoke('Reporter', json({}));
+    assert.equal(result.status, 'ok', result.payload.toString());
+    assert.equal(result.coldStart, true);
+    assert.ok(result.report.initDurationMs !== undefined);
+    assert.match(result.logs, new RegExp(`^START RequestId: ${result.requestId}[^]*\\tINFO\\tloading as Reporter\\n[^]*\\tINFO\\tinvoked ${result.requestId}\\n[^]*Init Duration`));
+    const body = parse(result.payload) as Reported;
+    assert.deepEqual(body.loadedWith, { name: 'Reporter', memory: '256', greeting: 'hello' });
+    assert.equal(body.env.handler, 'app.handler');
+    assert.equal(body.env.standby, null);
+    assert.deepEqual(body.context, { functionName: 'Reporter', memoryLimitInMB: '256', arn: 'arn:aws:lambda:us-east-1:000000000000:function:Reporter', logStreamName: body.env.logStream });
+    assert.deepEqual(body.files, ['app.js']);
+
+    const containerId = host.instances()[0].containerId!;
+    const taken = before.find((c) => c.Id === containerId);
+    assert.ok(taken, 'the instance runs in a container that was a standby before the invoke');
+    const inspected = await docker.getContainer(containerId).inspect();
+    assert.equal(inspected.Name, `/lambda-dock-Reporter-${result.instanceId}`);
+    assert.equal(inspected.HostConfig.Memory, 256 * 1024 * 1024);
+    assert.equal(inspected.HostConfig.ReadonlyRootfs, true);
+
+    const listed = (await host.containers()).find((c) => c.id === containerId);
+    assert.equal(listed?.functionName, 'Reporter');
+    assert.equal(listed?.labels[LABELS.function], 'Reporter');
+    assert.equal(listed?.labels[LABELS.deploy], host.fingerprintOf('Reporter'));
+    assert.equal((await host.containers()).filter((c) => c.labels[LABELS.standby] && !c.functionName).length, 0, 'unassigned standbys are not listed');
+
+    // Replaced in the background.
+    await eventually(async () => (await standbyContainers(host!.session.id)).filter((c) => c.Id !== containerId).length === 2, 60_000, 'the taken standby to be replaced');
+  });
+
+  it('never shares a container between two functions, nor between two deploys of one', async () => {
+    host = await startDockerHost({ standbyInstances: 2 });
+    const first = makeFunction('First', reporter, { environment: { GREETING: 'first' } });
+    await host.deploy([first, makeFunction('Second', reporter, { environment: { GREETING: 'second' } })]);
+    await readyStandbys(host, 2);
+    const [a, b] = await Promise.all([host.invoke('First', json({})), host.invoke('Second', json({}))]);
+    assert.notEqual(a.instanceId, b.instanceId);
+    assert.equal((parse(a.payload) as Reported).loadedWith.greeting, 'first');
+    assert.equal((parse(b.payload) as Reported).loadedWith.greeting, 'second');
+    const containers = host.instances().map((i) => i.containerId);
+    assert.equal(new Set(containers).size, 2);
+
+    await readyStandbys(host, 2);
+    await host.deploy([{ ...first, environment: { GREETING: 'redeployed' } }], { removeMissing: false });
+    const again = await host.invoke('First', json({}));
+    assert.equal((parse(again.payload) as Reported).loadedWith.greeting, 'redeployed');
+    assert.ok(!containers.includes(host.instances().find((i) => i.instanceId === again.instanceId)?.containerId));
+  });
+
+  it('gives a function with a scoped Docker socket its socket in the folder mounted when the standby was made', async () => {
+    host = await startDockerHost({ standbyInstances: 1 });
+    const pinger = {
+      'app.js': `exports.handler = async () => new Promise((resolve, reject) => {
+        const request = require('http').request({ socketPath: '/var/run/docker.sock', path: '/_ping' }, (response) => {
+          let body = ''; response.on('data', (c) => (body += c)); response.on('end', () => resolve({ ping: body, dockerHost: process.env.DOCKER_HOST }));
+        });
+        request.on('error', reject); request.end();
+      });`,
+    };
+    await host.deploy([makeFunction('Socket', pinger, { dockerSocket: true })]);
+    await readyStandbys(host, 1);
+    const standbyIds = (await standbyContainers(host.session.id)).map((c) => c.Id);
+    const result = await host.invoke('Socket', json({}));
+    assert.deepEqual(parse(result.payload), { ping: 'OK', dockerHost: 'unix:///var/run/docker.sock' });
+    const containerId = host.instances()[0].containerId!;
+    assert.ok(standbyIds.includes(containerId), 'it ran on a standby');
+    const listed = (await host.containers()).find((c) => c.id === containerId);
+    assert.equal(listed?.labels[LABELS.dockerSocket], 'true');
+  });
+
+  it('reaps a dead session\'s standbys, assigned or not, with their folders and record, as any instance', async () => {
+    const dying = await startDockerHost({ standbyInstances: 2 });
+    try {
+      await dying.deploy([makeFunction('Stale', reporter)]);
+      await readyStandbys(dying, 2);
+      await dying.invoke('Stale', json({}));
+      await readyStandbys(dying, 2);
+      const left = await standbyContainers(dying.session.id);
+      assert.equal(left.length, 3);
+      const assigned = dying.instances()[0].containerId!;
+
+      host = await startDockerHost();
+      const seen = (await host.containers()).filter((c) => c.session === dying.session.id);
+      assert.deepEqual(seen.map((c) => [c.id, c.functionName, c.stale]), [[assigned, 'Stale', false]], 'another session sees the assigned one as the function\'s, and not the waiting ones');
+
+      // The session ends without cleaning up (a crash): its liveness socket is gone.
+      await dying.session.dispose();
+      const report = await host.reapStale();
+      for (const c of left) {
+        assert.equal(await containerExists(c.Id), false, `${c.Names[0]} was reaped`);
+        assert.ok(report.containers.includes(c.Names[0].replace(/^\//, '')));
+      }
+      assert.equal(fs.existsSync(StandbyRecord.forSession(dying.session.id).file), false);
+      for (const c of left) assert.equal(fs.existsSync(path.join(cacheDir(), 'standby', dying.session.id, c.Labels[LABELS.instance])), false);
+    } finally {
+      await dying.dispose();
+    }
+  });
+
+  it('--standby 0 makes none', async () => {
+    host = await startDockerHost({ standbyInstances: 0 });
+    await host.deploy([makeFunction('NoStandby', reporter)]);
+    const result = await host.invoke('NoStandby', json({}));
+    assert.equal(result.status, 'ok');
+    assert.equal(host.standbys, undefined);
+    assert.deepEqual(await standbyContainers(host.session.id), []);
+  });
+
+  it('serves a burst of 10 concurrent invokes on a cold function', async () => {
+    host = await startDockerHost({ standbyInstances: 2 });
+    await host.deploy([makeFunction('Burst', reporter)]);
+    await readyStandbys(host, 2);
+    const results = await Promise.all(Array.from({ length: 10 }, () => host!.invoke('Burst', json({ ms: 50 }))));
+    for (const result of results) assert.equal(result.status, 'ok', result.payload.toString());
+    assert.ok(results.every((r) => (parse(r.payload) as Reported).loadedWith.name === 'Burst'));
+    // The burst raised the number kept.
+    assert.ok((host.standbys?.counts()[0].target ?? 0) > 2);
+  });
+});
