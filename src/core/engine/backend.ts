@@ -67,9 +67,11 @@ export interface StandbySpec {
   image: string;
   entrypoint?: string[];
   workingDir?: string;
-  /** AWS_LAMBDA_RUNTIME_API (its own channel's) and the standby marker; the function's come at assignment. */
+  /** The runtime's, AWS_LAMBDA_RUNTIME_API (its own channel's) and the standby marker; the function's come at assignment. */
   environment: Record<string, string>;
   ephemeralStorageMB: number;
+  /** Our client, for images that do not carry it (see LaunchSpec.runtimeClient). */
+  runtimeClient?: RuntimeClientKind;
   runtimeSdk?: { store: string; id: string };
   /** An empty private folder mounted at /var/run, where a function's scoped socket appears at assignment. */
   dockerSocketDir?: string;

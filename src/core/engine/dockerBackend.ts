@@ -276,6 +276,7 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
       binds.push(`${folders.task}:/var/task:ro`, `${folders.opt}:/opt:ro`);
     }
     if (spec.dockerSocketDir) binds.push(`${spec.dockerSocketDir}:/var/run`);
+    if (bind && spec.runtimeClient) binds.push(`${runtimeClientOnHost(spec.runtimeClient)}:${runtimeClientInContainer(spec.runtimeClient)}:ro`);
     if (bind && spec.runtimeSdk) {
       const installed = runtimeSdkPaths(spec.runtimeSdk.store, spec.runtimeSdk.id).nodeModules;
       if (fs.existsSync(installed)) binds.push(`${installed}:${RUNTIME_SDK_IN_IMAGE}:ro`);
@@ -314,6 +315,7 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
     this.byContainer.set(container.id, instance);
     this.standbys.set(spec.instanceId, { folders, memoryMB: STANDBY_MEMORY_MB });
     try {
+      if (!bind && spec.runtimeClient) await container.putArchive(runtimeClientArchive(spec.runtimeClient), { path: path.posix.dirname(CLIENT_DIR_IN_CONTAINER) });
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
       this.docker.modem.demuxStream(stream, outputSink(instance, 'stdout'), outputSink(instance, 'stderr'));
       await container.start();
@@ -337,7 +339,8 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
     const memoryBytes = spec.memorySizeMB * 1024 * 1024;
     try {
       await Promise.all([
-        standby.folders ? this.linkCode(standby.folders, spec) : this.uploadCode(container, spec),
+        // Our client (runtimeClient) went in when the standby was made.
+        standby.folders ? this.linkCode(standby.folders, spec) : this.uploadCode(container, { ...spec, runtimeClient: undefined }),
         spec.memorySizeMB === standby.memoryMB ? undefined : container.update({ Memory: memoryBytes, MemorySwap: memoryBytes }),
         container.rename({ name: instanceName(spec.functionName, spec.instanceId) }),
       ]);

@@ -382,6 +382,8 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       image: image.image,
       entrypoint: image.entrypoint,
       workingDir: image.workingDir,
+      runtimeClient: image.runtimeClient,
+      environment: image.environment,
       runtimeSdk: this.runtimeSdkFor(definition, image.image),
       dockerSocket: definition.dockerSocket === true,
       ephemeralStorageMB: STANDBY_EPHEMERAL_STORAGE_MB,

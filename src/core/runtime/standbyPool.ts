@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { InstanceExit, LambdaBackend, LaunchedInstance, StandbyBackend } from '../engine/backend';
+import type { RuntimeClientKind } from '../engine/officialImageClient';
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import { STANDBY_ENV } from './client/protocol';
@@ -11,6 +12,10 @@ export interface StandbyTemplate {
   image: string;
   entrypoint?: string[];
   workingDir?: string;
+  /** Our client, put into images that do not carry it (the official images), as a launch puts it. */
+  runtimeClient?: RuntimeClientKind;
+  /** What the runtime sets before the function's variables (NODE_PATH, a CA bundle): a standby starts with it. */
+  environment?: Record<string, string>;
   runtimeSdk?: { store: string; id: string };
   /** Standbys for functions with a scoped Docker socket have a private folder mounted at /var/run. */
   dockerSocket: boolean;
@@ -81,7 +86,7 @@ export class StandbyPool {
   }
 
   private setOf(template: StandbyTemplate): StandbySet {
-    const key = JSON.stringify([template.image, template.entrypoint, template.workingDir, template.runtimeSdk, template.dockerSocket, template.ephemeralStorageMB]);
+    const key = JSON.stringify([template.image, template.entrypoint, template.workingDir, template.runtimeClient, template.environment, template.runtimeSdk, template.dockerSocket, template.ephemeralStorageMB]);
     let set = this.sets.get(key);
     if (!set) this.sets.set(key, (set = new StandbySet(template, this.options)));
     return set;
@@ -195,7 +200,8 @@ class StandbySet {
         image: this.template.image,
         entrypoint: this.template.entrypoint,
         workingDir: this.template.workingDir,
-        environment: { AWS_LAMBDA_RUNTIME_API: channel.address, [STANDBY_ENV]: '1' },
+        environment: { ...this.template.environment, AWS_LAMBDA_RUNTIME_API: channel.address, [STANDBY_ENV]: '1' },
+        runtimeClient: this.template.runtimeClient,
         ephemeralStorageMB: this.template.ephemeralStorageMB,
         runtimeSdk: this.template.runtimeSdk,
         dockerSocketDir,

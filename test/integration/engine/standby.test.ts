@@ -5,6 +5,7 @@ import { cacheDir } from '../../../src/core/paths';
 import { StandbyRecord } from '../../../src/core/engine/standbyRecord';
 import { LABELS } from '../../../src/core/engine/backend';
 import type { FunctionHost } from '../../../src/core/runtime/functionHost';
+import { ensureOfficialNodeImage, SDK_PACKAGE, SDK_RELEASE } from '../support/officialNodeImage';
 import { containerExists, docker, eventually, json, makeFunction, parse, sessionContainers, startDockerHost } from '../support/engine';
 
 const reporter = {
@@ -146,6 +147,25 @@ describe('standby sandboxes', function () {
     } finally {
       await dying.dispose();
     }
+  });
+
+  it('serves the official Node.js images too: our client on the image\'s own Node.js and AWS SDK', async function () {
+    this.timeout(15 * 60_000);
+    const image = await ensureOfficialNodeImage(docker);
+    host = await startDockerHost({ standbyInstances: 1, runtimeImages: { 'nodejs22.x': image.tag } });
+    const observer = `exports.handler = async () => ({ execPath: process.execPath, sdk: require('${SDK_PACKAGE}/package.json').version, name: process.env.AWS_LAMBDA_FUNCTION_NAME, nodePath: process.env.NODE_PATH });`;
+    await host.deploy([makeFunction('OfficialStandby', { 'app.js': observer }, { runtime: 'nodejs22.x' })]);
+    await readyStandbys(host, 1);
+    const standbyIds = (await standbyContainers(host.session.id)).map((c) => c.Id);
+    const result = await host.invoke('OfficialStandby', json({}));
+    assert.equal(result.status, 'ok', result.payload.toString());
+    const body = parse(result.payload) as Record<string, string>;
+    assert.equal(body.execPath, '/var/lang/bin/node');
+    assert.equal(body.sdk, SDK_RELEASE);
+    assert.equal(body.name, 'OfficialStandby');
+    assert.match(body.nodePath, /\/var\/runtime\/node_modules/);
+    assert.ok(standbyIds.includes(host.instances()[0].containerId!), 'it ran on a standby');
+    assert.equal((await docker.getContainer(host.instances()[0].containerId!).inspect()).Config.Image, image.tag);
   });
 
   it('--standby 0 makes none', async () => {
