@@ -1,9 +1,10 @@
 import { attachConfiguration } from '../core/debug/attachConfiguration';
 import type { DebugOptions, DebugTarget } from '../core/debug/debugTarget';
-import { LambdaDockError } from '../core/errors';
+import type { LambdaDockError } from '../core/errors';
 import type { FunctionDefinition } from '../core/functions/definition';
 import type { CommandContext } from './command';
 import { portOption } from './ports';
+import { CLI_ERRORS, cliError } from './errors';
 
 /** --debug-port PORT: the invocation waits for a debugger on 127.0.0.1:PORT (0: a free port, printed). */
 export function debugOptionsOf(context: CommandContext): { port: number } | undefined {
@@ -32,5 +33,5 @@ export function debugInvokeOptions(port: number, definition: FunctionDefinition 
 }
 
 export function debugNeedsOneFunction(): LambdaDockError {
-  return new LambdaDockError('USAGE', '--debug-port debugs one invocation: name one function (lambda-dock invoke FUNCTION --debug-port PORT), not --all.');
+  return cliError(CLI_ERRORS.usage, '--debug-port debugs one invocation: name one function (lambda-dock invoke FUNCTION --debug-port PORT), not --all.');
 }

@@ -4,6 +4,7 @@ import { errorMessage, LambdaDockError } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { CliCommand, CommandContext, OptionSpec } from './command';
 import { COMMANDS } from './commands';
+import { CLI_ERRORS, cliError } from './errors';
 
 const COMMON_OPTIONS: OptionSpec = {
   workspace: { type: 'string', short: 'w' },
@@ -67,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const controller = new AbortController();
-  const interrupt = () => controller.abort(new LambdaDockError('INTERRUPTED', 'interrupted'));
+  const interrupt = () => controller.abort(cliError(CLI_ERRORS.interrupted, 'interrupted'));
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   const context: CommandContext = {
@@ -85,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
     if (controller.signal.aborted) return 130;
     if (error instanceof LambdaDockError) {
       process.stderr.write(`lambda-dock: ${error.message}\n`);
-      return error.code === 'USAGE' ? 2 : 1;
+      return error.code === CLI_ERRORS.usage ? 2 : 1;
     }
     process.stderr.write(`lambda-dock: unexpected failure: ${(error as Error)?.stack ?? String(error)}\n`);
     return 1;

@@ -1,5 +1,5 @@
-import { LambdaDockError } from '../core/errors';
 import { stringOption, type CommandContext } from './command';
+import { CLI_ERRORS, cliError } from './errors';
 
 /** The Invoke API's port when --port is not given. */
 export const DEFAULT_INVOKE_API_PORT = 3001;
@@ -14,7 +14,7 @@ export function portOption(context: CommandContext, name: string, fallback?: num
   if (raw === undefined) return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new LambdaDockError('USAGE', `--${name} ${raw} is not a port: give a number from 0 to 65535 (0 picks a free one)`);
+    throw cliError(CLI_ERRORS.usage, `--${name} ${raw} is not a port: give a number from 0 to 65535 (0 picks a free one)`);
   }
   return port;
 }

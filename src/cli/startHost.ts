@@ -4,7 +4,7 @@ import { FunctionHost } from '../core/runtime/functionHost';
 import { discoverFunctions, type DiscoveryOptions, type Problem } from '../core/workspace';
 import { readEnvVarsFile } from '../core/workspace/envVarsFile';
 import { parseParameterOverrides } from '../core/workspace/parameterOverrides';
-import { LambdaDockError } from '../core/errors';
+import { CLI_ERRORS, cliError } from './errors';
 import { stringOption, type CommandContext } from './command';
 
 export function formatProblem(problem: Problem, workspace: string): string {
@@ -29,7 +29,7 @@ export const DEFAULT_STANDBY_INSTANCES = 2;
 export function standbyOption(context: CommandContext): number {
   const value = stringOption(context, 'standby');
   if (value === undefined) return DEFAULT_STANDBY_INSTANCES;
-  if (!/^\d+$/.test(value.trim())) throw new LambdaDockError('USAGE', `--standby ${value}: give the number of standby containers to keep per runtime image (0 for none).`);
+  if (!/^\d+$/.test(value.trim())) throw cliError(CLI_ERRORS.usage, `--standby ${value}: give the number of standby containers to keep per runtime image (0 for none).`);
   return Number(value.trim());
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { LambdaDockError } from './errors';
+import { WORKSPACE_ERROR_CODES, workspaceError } from './workspace/errors';
 import { cacheDir } from './paths';
 
 /** One file of a folder as the cache sees it. */
@@ -186,7 +186,7 @@ async function listFiles(root: string, options: StoreOptions): Promise<Listing> 
       }
     }));
     if (linkedBytes > MAX_LINKED_BYTES) {
-      throw new LambdaDockError('CONTENT_TOO_LARGE', `following the link ${viaLink ?? prefix} in ${root} reaches more than ${MAX_LINKED_BYTES / 1_048_576} MB, over what Lambda takes for a function's code: point the link at the package itself, not a folder above it`);
+      throw workspaceError(WORKSPACE_ERROR_CODES.contentTooLarge, `following the link ${viaLink ?? prefix} in ${root} reaches more than ${MAX_LINKED_BYTES / 1_048_576} MB, over what Lambda takes for a function's code: point the link at the package itself, not a folder above it`);
     }
   };
 

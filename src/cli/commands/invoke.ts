@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LambdaDockError } from '../../core/errors';
 import { isNamed, type FunctionDefinition } from '../../core/functions/definition';
 import { functionNotFound } from '../../core/runtime/invokeErrors';
 import { errorStack, type InvokeResult } from '../../core/runtime/invokeResult';
@@ -10,6 +9,7 @@ import { debugInvokeOptions, debugNeedsOneFunction, debugOptionsOf } from '../de
 import { WORKSPACE_ERROR_CODES } from '../../core/workspace';
 import { DISCOVERY_OPTIONS, DISCOVERY_USAGE, discover, formatProblem, STANDBY_OPTIONS, STANDBY_USAGE, standbyOption, startHost } from '../startHost';
 import { packageFunctions } from '../../core/workspace/packager';
+import { CLI_ERRORS, cliError } from '../errors';
 
 export const invokeCommand: CliCommand = {
   name: 'invoke',
@@ -29,7 +29,7 @@ export const invokeCommand: CliCommand = {
   async run(context) {
     const all = context.values.all === true;
     const name = context.positionals[0];
-    if (!all && !name) throw new LambdaDockError('USAGE', 'Name the function to invoke: lambda-dock invoke FUNCTION (see lambda-dock functions), or use --all.');
+    if (!all && !name) throw cliError(CLI_ERRORS.usage, 'Name the function to invoke: lambda-dock invoke FUNCTION (see lambda-dock functions), or use --all.');
     // Everything the user typed is checked before an instance starts, so bad input leaves nothing running.
     const explicitPayload = all ? undefined : readPayload(stringOption(context, 'payload'), stringOption(context, 'payload-file'));
     const debug = debugOptionsOf(context);
@@ -43,11 +43,11 @@ export const invokeCommand: CliCommand = {
     if (!all && targets.length === 0) {
       if (problems.length === 0) throw functionNotFound(name, functions.map((fn) => fn.name));
       // A file that does not parse may be where the function was meant to be: say what is wrong with it.
-      throw new LambdaDockError('FUNCTION_INVALID', `${name} is not among the functions that loaded (${functions.map((fn) => fn.name).join(', ') || 'none'}); the workspace has problems:\n${listed(problems)}`);
+      throw cliError(CLI_ERRORS.functionInvalid, `${name} is not among the functions that loaded (${functions.map((fn) => fn.name).join(', ') || 'none'}); the workspace has problems:\n${listed(problems)}`);
     }
     const own = all ? [] : problems.filter((p) => p.functionName === (targets[0]?.name ?? name));
     if (own.some((p) => p.code === WORKSPACE_ERROR_CODES.handlerNotFound)) {
-      throw new LambdaDockError('FUNCTION_INVALID', `${name} cannot run:\n${listed(own)}`);
+      throw cliError(CLI_ERRORS.functionInvalid, `${name} cannot run:\n${listed(own)}`);
     }
     if (targets.length === 0) {
       context.out(`No functions in ${context.workspace} to invoke.`);

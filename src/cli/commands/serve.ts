@@ -1,5 +1,5 @@
 import { InvokeApiServer } from '../../core/api/server';
-import { errorMessage, LambdaDockError } from '../../core/errors';
+import { errorMessage } from '../../core/errors';
 import { ApiGatewayServer, type ServedRoute } from '../../core/gateway/apiGatewayServer';
 import type { FunctionHost } from '../../core/runtime/functionHost';
 import type { WorkspaceDeployReport } from '../../core/workspace/workspaceDeployer';
@@ -12,6 +12,7 @@ import { DEFAULT_API_PORT, DEFAULT_INVOKE_API_PORT, portOption } from '../ports'
 import { printRoutes } from '../routeListing';
 import { DISCOVERY_USAGE, STANDBY_OPTIONS, STANDBY_USAGE, standbyOption } from '../startHost';
 import { DEPLOY_OPTIONS, startDeployer } from './deploy';
+import { CLI_ERRORS, cliError } from '../errors';
 
 /** What serve prints (and prints again, with --json, after each redeploy). */
 interface ServeState {
@@ -59,7 +60,7 @@ export const serveCommand: CliCommand = {
     const watch = context.values['no-watch'] !== true;
     const debugFunction = stringOption(context, 'debug');
     const debug = debugOptionsOf(context);
-    if (debug && !debugFunction) throw new LambdaDockError('USAGE', '--debug-port needs --debug FUNCTION: the function whose invocations wait for a debugger.');
+    if (debug && !debugFunction) throw cliError(CLI_ERRORS.usage, '--debug-port needs --debug FUNCTION: the function whose invocations wait for a debugger.');
     standbyOption(context);
     const { host, deployer } = await startDeployer(context, true);
     // The same region and account as the invokedFunctionArn FunctionHost gives handlers.

@@ -1,11 +1,30 @@
 import { INVOKE_ERROR_CODES } from '../runtime/invoker';
-import { errorMessage, isLambdaDockError } from '../errors';
+import { type ErrorCatalogue, errorMessage, isLambdaDockError } from '../errors';
 
 /** Codes this module's own failures carry (as LambdaDockError). */
 export const API_ERROR_CODES = {
   portInUse: 'API_PORT_IN_USE',
   listenFailed: 'API_LISTEN_FAILED',
 } as const;
+
+export type ApiErrorCode = (typeof API_ERROR_CODES)[keyof typeof API_ERROR_CODES];
+
+declare module '../errors' {
+  interface ErrorCodesByModule {
+    api: ApiErrorCode;
+  }
+}
+
+export const API_ERROR_CATALOGUE: ErrorCatalogue<ApiErrorCode> = {
+  API_PORT_IN_USE: {
+    message: 'The port the Invoke API, a Function URL or the HTTP APIs should listen on is in use.',
+    fix: 'Stop what uses it, or choose another port (0 picks a free one).',
+  },
+  API_LISTEN_FAILED: {
+    message: 'A server of Lambda Dock could not listen on its address.',
+    fix: 'Read the system\'s reason in the message (a permission, an address not on this machine) and fix that.',
+  },
+};
 
 /**
  * The Lambda exceptions the Invoke API answers with. `messageField` follows the service model: the SDK

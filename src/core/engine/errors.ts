@@ -1,4 +1,4 @@
-import { errorMessage, LambdaDockError } from '../errors';
+import { type ErrorCatalogue, errorMessage, LambdaDockError } from '../errors';
 
 export const ENGINE_ERRORS = {
   notFound: 'ENGINE_NOT_FOUND',
@@ -16,6 +16,59 @@ export const ENGINE_ERRORS = {
 } as const;
 
 export type EngineErrorCode = (typeof ENGINE_ERRORS)[keyof typeof ENGINE_ERRORS];
+
+declare module '../errors' {
+  interface ErrorCodesByModule {
+    engine: EngineErrorCode;
+  }
+}
+
+export const ENGINE_ERROR_CATALOGUE: ErrorCatalogue<EngineErrorCode> = {
+  ENGINE_NOT_FOUND: {
+    message: 'No Docker or Podman engine answers at any address tried.',
+    fix: 'Start Docker (or `podman system service`), or point DOCKER_HOST or lambdaDock.dockerHost at its socket.',
+  },
+  ENGINE_NOT_RUNNING: {
+    message: 'The engine that was named (setting, DOCKER_HOST, context) does not answer.',
+    fix: 'Start that engine, or choose another with lambdaDock.engine / LAMBDA_DOCK_CONTAINER_CLI.',
+  },
+  ENGINE_BAD_CHOICE: {
+    message: 'The engine asked for is unknown, or the socket found belongs to the other engine.',
+    fix: 'Use docker or podman, and point DOCKER_HOST at the socket of the engine you chose.',
+  },
+  ENGINE_BAD_ADDRESS: {
+    message: 'An engine address or Docker context cannot be used (its scheme, host or certificates).',
+    fix: 'Correct DOCKER_HOST or lambdaDock.dockerHost, or choose another context with `docker context use`.',
+  },
+  DOCKER_SOCKET_ON_REMOTE_ENGINE: {
+    message: 'A function asks for a Docker socket, which is given only on an engine on this machine.',
+    fix: 'Use a local engine for that function, or remove DockerSocket from its LambdaDock metadata.',
+  },
+  IMAGE_UNAVAILABLE: {
+    message: 'A runtime image is not on this machine and could not be pulled.',
+    fix: 'Check the network or registry login, pull the image yourself, or set lambdaDock.runtimeImages.',
+  },
+  LAUNCH_FAILED: {
+    message: 'The engine could not start an instance (or the relay or network instances need).',
+    fix: 'Read the engine\'s reason in the message; pull or build a missing image; debug on a local engine.',
+  },
+  NODE_UNAVAILABLE: {
+    message: 'A Node.js runtime needs a Node.js binary that is neither in an image here nor fetchable.',
+    fix: 'Pull the runtime\'s official image, let npm reach its registry once, or set lambdaDock.runtimeImages.',
+  },
+  PYTHON_NOT_FOUND: {
+    message: 'A Python function needs Python 3 on this machine, and none was found.',
+    fix: 'Install Python 3 (python3 on the PATH), or pull the runtime\'s official image.',
+  },
+  BOOTSTRAP_MISSING: {
+    message: 'A custom runtime has no executable bootstrap at the root of its code or a layer.',
+    fix: 'Build the executable as bootstrap there (for Go: GOOS=linux go build -o bootstrap).',
+  },
+  NO_CONTAINER_ENGINE: {
+    message: 'A container operation was asked of the process backend, which runs no containers.',
+    fix: 'Select a Docker or Podman engine.',
+  },
+};
 
 export function noContainers(backend: string): LambdaDockError {
   return new LambdaDockError(ENGINE_ERRORS.noContainers, `The ${backend} backend runs functions as processes, not containers: select a Docker or Podman engine.`);

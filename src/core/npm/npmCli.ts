@@ -1,12 +1,8 @@
 import { execFile } from 'node:child_process';
-import { LambdaDockError, errorMessage } from '../errors';
+import { errorMessage } from '../errors';
+import { NPM_ERRORS, npmError } from './errors';
 
 // The npm registry through the user's own npm client (its registry, proxy and credentials settings apply).
-
-export const NPM_ERRORS = {
-  unavailable: 'NPM_UNAVAILABLE',
-  failed: 'NPM_FAILED',
-} as const;
 
 /** Quiet, non-interactive, nothing written to a package.json or lock file, no install scripts. */
 const QUIET = ['--no-audit', '--no-fund', '--no-update-notifier', '--loglevel=error', '--ignore-scripts'];
@@ -26,10 +22,10 @@ export function runNpm(args: string[], options: NpmRunOptions): Promise<string> 
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          return reject(new LambdaDockError(NPM_ERRORS.unavailable, 'npm is not on PATH: install Node.js with npm, or put npm on the PATH the editor or CLI starts with'));
+          return reject(npmError(NPM_ERRORS.unavailable, 'npm is not on PATH: install Node.js with npm, or put npm on the PATH the editor or CLI starts with'));
         }
         const tail = `${stderr || stdout || errorMessage(error)}`.trim().split('\n').filter((line) => !/^npm (error|ERR!) (A complete log|\s*$)/.test(line)).slice(-6).join('\n');
-        reject(new LambdaDockError(NPM_ERRORS.failed, `npm ${args.join(' ')} failed: ${tail}`, { cause: error }));
+        reject(npmError(NPM_ERRORS.failed, `npm ${args.join(' ')} failed: ${tail}`, error));
       },
     );
   });
@@ -40,7 +36,7 @@ export async function latestVersionOfMajor(pkg: string, major: number, options: 
   const output = await runNpm(['view', `${pkg}@${major}`, 'version', '--json'], options);
   const parsed = JSON.parse(output || '[]') as string | string[];
   const versions = (Array.isArray(parsed) ? parsed : [parsed]).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
-  if (!versions.length) throw new LambdaDockError(NPM_ERRORS.failed, `the npm registry has no ${pkg}@${major}`);
+  if (!versions.length) throw npmError(NPM_ERRORS.failed, `the npm registry has no ${pkg}@${major}`);
   return versions.sort(compareVersions).at(-1)!;
 }
 

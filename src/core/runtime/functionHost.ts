@@ -7,7 +7,7 @@ import { runtimeNodeMajor } from '../engine/nodeBinaries';
 import { RuntimeSdkInstaller, runtimeSdkFor, runtimeSdkStore } from '../engine/runtimeSdk';
 import { detectEngine, type DetectOptions } from '../engine/detect';
 import { DockerBackend } from '../engine/dockerBackend';
-import { dockerSocketOnRemoteEngine } from '../engine/errors';
+import { dockerSocketOnRemoteEngine, ENGINE_ERRORS } from '../engine/errors';
 import { ProcessBackend } from '../engine/processBackend';
 import { LABELS, canKeepStandbys } from '../engine/backend';
 import { prepareSocketDir, removeSocketDir, socketDirFor } from '../sockets/socketPath';
@@ -128,7 +128,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       options.log?.info(`[engine] using ${selection.kind} at ${selection.endpoint} (${selection.reason}, API ${selection.apiVersion})`);
       return await DockerBackend.connect(selection, session, options.log ?? silentLogger);
     } catch (error) {
-      if (!options.fallbackToProcess || !isLambdaDockError(error, 'ENGINE_NOT_FOUND')) throw error;
+      if (!options.fallbackToProcess || !isLambdaDockError(error, ENGINE_ERRORS.notFound)) throw error;
       options.log?.warn('[engine] no Docker or Podman engine answers: running functions as local processes, NOT isolated from this machine');
       return new ProcessBackend(tagged(options.log ?? silentLogger, 'process'));
     }

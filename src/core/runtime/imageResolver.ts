@@ -1,6 +1,6 @@
 import type { FunctionDefinition } from '../functions/definition';
 import { DockerBackend } from '../engine/dockerBackend';
-import { LambdaDockError } from '../errors';
+import { unknownRuntime } from './invokeErrors';
 import { findBootstrap } from '../engine/customRuntime';
 import { hostPython, pythonMismatchNote } from '../engine/hostPython';
 import { isCustomRuntime, isNodeRuntime, isPythonRuntime, localImageKind, officialImage } from '../engine/images';
@@ -131,7 +131,7 @@ export class ImageResolver {
     }
     if (isCustomRuntime(runtime)) return this.backend.localCustomRuntimeImage(bootstrap);
     if (!official) {
-      throw new LambdaDockError('UNKNOWN_RUNTIME', `Unknown runtime "${runtime}": use a Lambda runtime identifier such as nodejs20.x or python3.12, or set an image for it (lambdaDock.runtimeImages).`);
+      throw unknownRuntime(runtime);
     }
     // Just found missing: pull it without asking the engine again.
     const backend = this.backend;

@@ -34,6 +34,10 @@ export const INVOKE_ERROR_CODES = {
   tooManyRequests: 'TOO_MANY_REQUESTS',
   engineFailure: 'ENGINE_FAILURE',
   buildFailed: 'BUILD_FAILED',
+  /** A runtime that is neither a Lambda runtime identifier nor given an image (lambdaDock.runtimeImages). */
+  unknownRuntime: 'UNKNOWN_RUNTIME',
 } as const;
+
+export type InvokeErrorCode = (typeof INVOKE_ERROR_CODES)[keyof typeof INVOKE_ERROR_CODES];
 
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;

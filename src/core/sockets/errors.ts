@@ -1,4 +1,4 @@
-import { LambdaDockError } from '../errors';
+import { type ErrorCatalogue, LambdaDockError } from '../errors';
 
 /** Error codes of the scoped Docker socket area. */
 export const SOCKET_ERRORS = {
@@ -12,7 +12,34 @@ export const SOCKET_ERRORS = {
   listenFailed: 'SOCKET_LISTEN_FAILED',
 } as const;
 
-export function socketError(code: (typeof SOCKET_ERRORS)[keyof typeof SOCKET_ERRORS], message: string, cause?: unknown): LambdaDockError {
+export type SocketErrorCode = (typeof SOCKET_ERRORS)[keyof typeof SOCKET_ERRORS];
+
+declare module '../errors' {
+  interface ErrorCodesByModule {
+    sockets: SocketErrorCode;
+  }
+}
+
+export const SOCKET_ERROR_CATALOGUE: ErrorCatalogue<SocketErrorCode> = {
+  SOCKET_PATH_UNSAFE: {
+    message: 'The scoped socket\'s folder or file exists and is not Lambda Dock\'s (a symlink, another owner, a live socket).',
+    fix: 'Remove what the message names, or set LAMBDA_DOCK_RUNTIME_DIR to a private folder.',
+  },
+  SOCKET_PATH_TOO_LONG: {
+    message: 'The scoped socket\'s path is longer than Unix sockets allow (about 104 bytes).',
+    fix: 'Set LAMBDA_DOCK_RUNTIME_DIR to a shorter folder.',
+  },
+  SOCKET_TOKEN_MISMATCH: {
+    message: 'A scoped socket was asked for again with a different token.',
+    fix: 'Tear the socket down before it is spawned in another scope.',
+  },
+  SOCKET_LISTEN_FAILED: {
+    message: 'The scoped socket\'s server could not listen on its path.',
+    fix: 'Read the system\'s reason in the message (permissions, a full disk) and fix that.',
+  },
+};
+
+export function socketError(code: SocketErrorCode, message: string, cause?: unknown): LambdaDockError {
   return new LambdaDockError(code, message, cause === undefined ? undefined : { cause });
 }
 

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
+import type { ErrorCode } from '../../core/errors';
 import type { FunctionDefinition } from '../../core/functions/definition';
 import type { Problem } from '../../core/workspace';
 import type { DeployOutcome } from '../workspace/deployService';
+import { EXTENSION_ERRORS } from '../errors';
 
 /** A diagnostic as plain data (file, 0-based line and column), mapped to vscode.Diagnostic by diagnostics.ts. */
 export interface PlainDiagnostic {
@@ -9,7 +11,7 @@ export interface PlainDiagnostic {
   line: number;
   column: number;
   message: string;
-  code: string;
+  code: ErrorCode;
 }
 
 /**
@@ -22,12 +24,12 @@ export function diagnosticsFor(problems: readonly Problem[], failed: DeployOutco
     if (problems.some((p) => p.message.startsWith(`${failure.name}:`) && failure.error.includes(p.message))) continue;
     const located = locatedErrors(failure.error, workspace, definitions.find((d) => d.name === failure.name));
     if (located.length > 0) {
-      result.push(...located.map((l) => ({ ...l, code: 'DEPLOY_FAILED' })));
+      result.push(...located.map((l) => ({ ...l, code: EXTENSION_ERRORS.deployProblem })));
       continue;
     }
     const definition = definitions.find((d) => d.name === failure.name);
     if (!definition) continue;
-    result.push({ file: definition.source.file, line: Math.max(0, definition.source.line - 1), column: 0, message: `${failure.name} could not be deployed: ${failure.error}`, code: 'DEPLOY_FAILED' });
+    result.push({ file: definition.source.file, line: Math.max(0, definition.source.line - 1), column: 0, message: `${failure.name} could not be deployed: ${failure.error}`, code: EXTENSION_ERRORS.deployProblem });
   }
   return result;
 }

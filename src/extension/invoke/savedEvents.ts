@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LambdaDockError } from '../../core/errors';
+import { EXTENSION_ERRORS, extensionError } from '../errors';
 
 /** Where saved events live: .lambda-dock/events/<function>/<name>.json in the workspace. */
 export function eventsDir(workspace: string, functionName: string): string {
@@ -37,7 +37,7 @@ export function validEventName(name: string): string | undefined {
 /** Writes the payload (pretty-printed when it is JSON) and returns the file. */
 export function saveEvent(workspace: string, functionName: string, name: string, payload: Buffer): string {
   const problem = validEventName(name);
-  if (problem) throw new LambdaDockError('EVENT_NAME', `"${name}" cannot be an event name: ${problem}`);
+  if (problem) throw extensionError(EXTENSION_ERRORS.eventName, `"${name}" cannot be an event name: ${problem}`);
   const dir = eventsDir(workspace, functionName);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name.trim()}.json`);
@@ -50,7 +50,7 @@ export function parsePayload(text: string, origin: string): Buffer {
   try {
     JSON.parse(text);
   } catch (error) {
-    throw new LambdaDockError('PAYLOAD_NOT_JSON', `The payload from ${origin} is not JSON (${(error as Error).message}): fix it and invoke again.`);
+    throw extensionError(EXTENSION_ERRORS.payloadNotJson, `The payload from ${origin} is not JSON (${(error as Error).message}): fix it and invoke again.`);
   }
   return Buffer.from(text);
 }
@@ -60,7 +60,7 @@ export function readPayloadFile(file: string): Buffer {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new LambdaDockError('PAYLOAD_FILE', `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? errorText(error)}): check the path.`);
+    throw extensionError(EXTENSION_ERRORS.payloadFile, `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? errorText(error)}): check the path.`);
   }
   return parsePayload(text, path.basename(file));
 }

@@ -3,7 +3,7 @@ import { errorMessage } from '../../core/errors';
 import type { FunctionDefinition } from '../../core/functions/definition';
 import type { Logger } from '../../core/log';
 import type { Discovery, Problem } from '../../core/workspace';
-import { buildFailureOf } from '../../core/workspace/errors';
+import { buildFailureOf, WORKSPACE_ERROR_CODES } from '../../core/workspace/errors';
 import type { EngineHost } from '../engine/engineHost';
 import type { HostService } from '../engine/hostService';
 import { Emitter, type Disposable } from '../util/emitter';
@@ -237,7 +237,7 @@ export class DeployService implements Disposable {
     try {
       for (const definition of targets) {
         // A function whose handler file is missing cannot run: say so instead of starting it for nothing.
-        const blocking = this.problemsOf(definition.name).find((p) => p.code === 'WORKSPACE_HANDLER_NOT_FOUND');
+        const blocking = this.problemsOf(definition.name).find((p) => p.code === WORKSPACE_ERROR_CODES.handlerNotFound);
         if (blocking) {
           this.fail(outcome, definition.name, blocking.message);
           // A function whose handler file is gone must not go on answering with its old code.

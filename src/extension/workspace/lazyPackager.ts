@@ -1,4 +1,5 @@
-import { errorMessage, LambdaDockError } from '../../core/errors';
+import { errorMessage } from '../../core/errors';
+import { WORKSPACE_ERROR_CODES, workspaceError } from '../../core/workspace/errors';
 import type { FunctionDefinition } from '../../core/functions/definition';
 import type { Logger } from '../../core/log';
 import type { Packager } from './deployService';
@@ -32,7 +33,7 @@ function withoutBuilds(reason: string): Packager {
   return {
     async package(definition: FunctionDefinition) {
       if (definition.build) {
-        throw new LambdaDockError('WORKSPACE_BUILD_FAILED', `${definition.name} needs a build with esbuild, which this installation cannot load (${reason}): install esbuild beside the extension or build the function yourself`);
+        throw workspaceError(WORKSPACE_ERROR_CODES.buildFailed, `${definition.name} needs a build with esbuild, which this installation cannot load (${reason}): install esbuild beside the extension or build the function yourself`);
       }
       return { definition, inputs: [] };
     },

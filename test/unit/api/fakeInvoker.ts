@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LambdaDockError } from '../../../src/core/errors';
+import { type ErrorCode, LambdaDockError } from '../../../src/core/errors';
 import { type FunctionDefinition, withLambdaDefaults } from '../../../src/core/functions/definition';
 import { type FunctionInvoker, INVOKE_ERROR_CODES } from '../../../src/core/runtime/invoker';
 import type { InvokeOptions, InvokeResult, LambdaError } from '../../../src/core/runtime/invokeResult';
@@ -76,4 +76,4 @@ export class FakeInvoker implements FunctionInvoker {
   }
 }
 
-export const reject = (code: string, message: string): FakeOutcome => ({ reject: new LambdaDockError(code, message) });
+export const reject = (code: ErrorCode, message: string): FakeOutcome => ({ reject: new LambdaDockError(code, message) });
