@@ -18,6 +18,11 @@ export interface LayerDefinition {
    * production dependencies installed into nodejs/node_modules.
    */
   npmBuild?: boolean;
+  /**
+   * Built as SAM's BuildMethod python3.N builds a layer: the folder goes to python/, with its requirements.txt
+   * (when it has one) installed there by pip, so /opt/python is on the function's sys.path.
+   */
+  pipBuild?: { requirements?: string };
 }
 
 /** A function packaged as a container image (PackageType: Image). */

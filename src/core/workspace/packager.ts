@@ -125,9 +125,15 @@ export class FunctionPackager {
 
   /**
    * What a layer puts under /opt. A layer built as SAM's BuildMethod nodejsNN.x has its folder, with its
-   * production dependencies installed, at nodejs/ (so its packages are in /opt/nodejs/node_modules).
+   * production dependencies installed, at nodejs/ (so its packages are in /opt/nodejs/node_modules); one built
+   * as python3.N has its folder and its requirements at python/ (on sys.path).
    */
   private async layerSources(layer: LayerDefinition, signal?: AbortSignal): Promise<MergeSource[]> {
+    if (layer.pipBuild) {
+      // As sam build lays a Python layer out: the packages under python/, the layer's own files over them.
+      const installed = layer.pipBuild.requirements ? await installRequirements(`layer ${layer.name}`, layer.pipBuild.requirements, signal) : undefined;
+      return [...(installed ? [{ dir: installed.dir, prefix: 'python' }] : []), { dir: layer.dir, prefix: 'python' }];
+    }
     if (!layer.npmBuild) return [{ dir: layer.dir }];
     const missing = missingDependencies(layer.dir);
     const installed = missing.length ? await installDependencies(layer.dir, { owner: `layer ${layer.name}`, missing, ...(signal ? { signal } : {}) }) : undefined;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   withLambdaDefaults,
@@ -308,9 +308,10 @@ class SamTemplate extends ProjectFileReader {
       } else {
         const location = this.localPath(content, at, id, key, undefined);
         const metadata = isObj(resource.Metadata) ? resource.Metadata : {};
-        // A folder already laid out for /opt (nodejs/node_modules, no package.json) is used as it is.
+        // A folder already laid out for /opt (nodejs/node_modules or python/, nothing to build) is used as it is.
         const npmBuild = isNpmBuildMethod(metadata.BuildMethod) && existsSync(path.join(location ?? '', 'package.json'));
-        if (location) layer = { name: id, dir: resolveLayerDir(location), ...(npmBuild ? { npmBuild: true } : {}) };
+        const pipBuild = location && isPipBuildMethod(metadata.BuildMethod) ? pythonLayerBuild(location) : undefined;
+        if (location) layer = { name: id, dir: resolveLayerDir(location), ...(npmBuild ? { npmBuild: true } : {}), ...(pipBuild ? { pipBuild } : {}) };
       }
     } catch (error) {
       this.unresolved(at, id, key, error, undefined);
@@ -405,6 +406,22 @@ const CDK_ASSET_PATH = 'aws:asset:path';
 /** SAM's BuildMethod for Node.js (nodejs20.x...): npm installs the production dependencies. */
 function isNpmBuildMethod(method: unknown): boolean {
   return typeof method === 'string' && /^nodejs\d+\.x$/.test(method);
+}
+
+/** SAM's BuildMethod for Python (python3.12...): pip installs requirements.txt. */
+function isPipBuildMethod(method: unknown): boolean {
+  return typeof method === 'string' && /^python3\.\d+$/.test(method);
+}
+
+/**
+ * What a Python layer's build takes: its requirements.txt, if any. A folder with neither requirements.txt
+ * nor a module at its root (already laid out as python/...) has nothing to build.
+ */
+function pythonLayerBuild(dir: string): { requirements?: string } | undefined {
+  const requirements = path.join(dir, 'requirements.txt');
+  if (existsSync(requirements)) return { requirements };
+  const hasModule = existsSync(dir) && readdirSync(dir, { withFileTypes: true }).some((entry) => entry.name.endsWith('.py') || existsSync(path.join(dir, entry.name, '__init__.py')));
+  return hasModule ? {} : undefined;
 }
 
 /** The asset folder CDK recorded for a resource's code property (Metadata aws:asset:path and aws:asset:property). */

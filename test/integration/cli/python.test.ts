@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { InvokeApiServer } from '../../../src/core/api/server';
@@ -21,7 +22,8 @@ describe('Python and custom-runtime functions from the command line and the Invo
     assert.equal(orders.runtime, 'python3.12');
     assert.equal(orders.handler, 'app.handler');
     assert.equal(orders.timeoutSeconds, 10);
-    assert.deepEqual(orders.source, { file: path.join(FIXTURE, 'template.yaml'), line: 18 });
+    const template = path.join(FIXTURE, 'template.yaml');
+    assert.deepEqual(orders.source, { file: template, line: fs.readFileSync(template, 'utf8').split('\n').indexOf('  OrdersFunction:') + 1 });
     const shell = functions.find((f) => f.name === 'ShellFunction')!;
     assert.equal(shell.runtime, 'provided.al2023');
   });

@@ -10,14 +10,14 @@ describe('a SAM workspace with Python and custom-runtime functions', () => {
     ws = undefined;
   });
 
-  it("installs requirements.txt with the machine's pip into the build, and finds the layer's python/ folder", async () => {
+  it("installs requirements.txt with the machine's pip into the build, finds the layer's python/ folder, and builds a BuildMethod python3.12 layer into /opt/python", async () => {
     ws = await deployFixture('sam-python');
     const orders = ws.report.functions.find((f) => f.name === 'OrdersFunction')!;
     assert.equal(orders.change, 'added', orders.error);
     assert.ok(orders.buildMs !== undefined, 'the pip install is the build step');
     const result = await ws.host.invoke('OrdersFunction', json({ items: [{ price: 3, quantity: 2 }, { price: 4 }] }));
     assert.equal(result.status, 'ok', result.logs);
-    assert.deepEqual(parse(result.payload), { total: 10, six: 'six', sixFrom: '/var/task', table: 'orders', status: 'priced' });
+    assert.deepEqual(parse(result.payload), { total: 10, six: 'six', sixFrom: '/var/task', table: 'orders', status: 'priced', discount: 'SPRING', idnaFrom: '/opt/python' });
     assert.match(result.logs, new RegExp(`\\[INFO\\]\\t\\S+Z\\t${result.requestId}\\tpricing 2 items for orders\\n`));
   });
 

@@ -2,9 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { discoverFunctions } from '../../../src/core/workspace/discovery';
 import { resolveCode } from '../../../src/core/workspace/functionCode';
 import { findHandlerFile } from '../../../src/core/workspace/handlerFile';
 import type { Problem } from '../../../src/core/workspace/problem';
+import { tempDir, useTempCache, writeFiles } from './helpers';
 
 describe('Python function code', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ld-python-code-'));
@@ -38,5 +40,50 @@ describe('Python function code', () => {
     const missing = resolveCode({ ...spec, handler: 'nothere.handler' }, problems);
     assert.ok(missing);
     assert.match((problems as Problem[])[0].message, /^Py: handler nothere\.handler needs nothere\.py in /);
+  });
+});
+
+describe('Python layers built as sam build builds them (Metadata BuildMethod python3.N)', () => {
+  useTempCache();
+
+  it('builds a folder with requirements.txt or modules at its root, and takes a folder laid out as python/ as it is', async () => {
+    const dir = tempDir('python-layers');
+    const layer = (name: string, build: boolean) => [
+      `  ${name}:`,
+      '    Type: AWS::Serverless::LayerVersion',
+      `    Properties: { ContentUri: layers/${name} }`,
+      ...(build ? ['    Metadata: { BuildMethod: python3.12 }'] : []),
+    ];
+    writeFiles(dir, {
+      'template.yaml': [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        ...layer('WithRequirements', true),
+        ...layer('ModulesOnly', true),
+        ...layer('LaidOut', true),
+        ...layer('Plain', false),
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      Runtime: python3.12',
+        '      Handler: app.handler',
+        '      Layers: [!Ref WithRequirements, !Ref ModulesOnly, !Ref LaidOut, !Ref Plain]',
+        '',
+      ].join('\n'),
+      'app.py': 'def handler(event, context):\n    return 1\n',
+      'layers/WithRequirements/requirements.txt': 'idna\n',
+      'layers/WithRequirements/codes.py': '',
+      'layers/ModulesOnly/helpers/__init__.py': '',
+      'layers/LaidOut/python/shared.py': '',
+      'layers/Plain/tool.py': '',
+    });
+    const { functions, problems } = await discoverFunctions(dir);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(functions[0].layers.map((l) => [l.name, l.pipBuild]), [
+      ['WithRequirements', { requirements: path.join(dir, 'layers/WithRequirements/requirements.txt') }],
+      ['ModulesOnly', {}],
+      ['LaidOut', undefined],
+      ['Plain', undefined],
+    ]);
   });
 });
