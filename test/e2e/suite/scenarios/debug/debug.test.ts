@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { InvokeSummary } from '../../../../../src/extension/commands/invoke';
 import type { LambdaDockApi } from '../../../../../src/extension/testApi';
-import { ensureAwsRicImage } from '../../../../integration/support/awsRicImage';
+import { ensureOfficialNodeImage } from '../../../../integration/support/officialNodeImage';
 import { WORKSPACE_ENV } from '../../../protocol';
 import { until } from '../../support/page';
 
@@ -111,9 +111,12 @@ describe('Step-through debugging in the editor', function () {
     assert.ok(extension);
     api = await extension.activate();
     stops = new StopWatcher();
-    // RicFunction runs in an image with AWS's own runtime client (aws-lambda-ric on Node.js 22).
-    const image = await ensureAwsRicImage(docker);
-    await vscode.workspace.getConfiguration('lambdaDock').update('runtimeImages', { 'nodejs22.x': image.tag }, vscode.ConfigurationTarget.Global);
+    // RicFunction runs in a stand-in of the official nodejs22.x image, first with AWS's own runtime client
+    // (aws-lambda-ric, through the image's entrypoint), at the end with ours on the image's Node.js.
+    const image = await ensureOfficialNodeImage(docker);
+    const settings = vscode.workspace.getConfiguration('lambdaDock');
+    await settings.update('runtimeImages', { 'nodejs22.x': image.tag }, vscode.ConfigurationTarget.Global);
+    await settings.update('officialImageClient', 'aws', vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.view.extension.lambda-dock');
     await until('the engine', () => (api.engineState().kind === 'ready' ? true : undefined), 60_000);
   });
@@ -160,23 +163,31 @@ describe('Step-through debugging in the editor', function () {
     }
   });
 
-  it('stops in a JavaScript function run by AWS\'s own runtime client, mapping /var/task to the workspace folder', async () => {
+  /** Debug Function on RicFunction: stops at ric/app.js:3 in the workspace's file, resumes, returns what ran it. */
+  async function debugRicFunction(name: string): Promise<string> {
     const breakpoint = breakpointAt(path.join(workspace, 'ric', 'app.js'), 3);
     try {
-      const summary = vscode.commands.executeCommand<InvokeSummary>('lambdaDock.debugFunction', 'RicFunction', { name: 'ric' });
+      const summary = vscode.commands.executeCommand<InvokeSummary>('lambdaDock.debugFunction', 'RicFunction', { name });
       const stop = await stops.next('at ric/app.js:3', summary);
       const frame = await topFrame(stop);
       assert.equal(frame.path, path.join(workspace, 'ric', 'app.js'), frame.shown);
       assert.equal(frame.line, 3, frame.shown);
-      assert.equal(await evaluate(stop, frame.id, 'name'), "'ric'");
+      assert.equal(await evaluate(stop, frame.id, 'name'), `'${name}'`);
       await stop.session.customRequest('continue', { threadId: stop.threadId });
       const result = await summary;
       assert.equal(result.status, 'ok', result.payload);
-      assert.deepEqual(JSON.parse(result.payload), { greeting: 'hello ric', client: '/var/runtime/node_modules/aws-lambda-ric/index.mjs' });
+      const body = JSON.parse(result.payload) as { greeting: string; client: string };
+      assert.equal(body.greeting, `hello ${name}`);
       await stops.sessionEnded(stop);
+      return body.client;
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
     }
+  }
+
+  it('stops in a JavaScript function run by AWS\'s own runtime client, mapping /var/task to the workspace folder', async () => {
+    // lambdaDock.officialImageClient "aws": the official image's entrypoint runs AWS's client (/var/runtime/index.mjs).
+    assert.equal(await debugRicFunction('ric'), '/var/runtime/index.mjs');
   });
 
   it('debugs through a launch.json configuration of type lambda-dock', async () => {
@@ -271,5 +282,13 @@ describe('Step-through debugging in the editor', function () {
         // already gone: the assertion above said so
       }
     }
+  });
+
+  it("stops in the same function run by Lambda Dock's runtime client on the official image's Node.js", async () => {
+    const before = api.sessionId();
+    await vscode.workspace.getConfiguration('lambdaDock').update('officialImageClient', 'lambda-dock', vscode.ConfigurationTarget.Global);
+    // The setting restarts the engine session; the functions are deployed to the new one.
+    await until('a new engine session', () => (api.engineState().kind === 'ready' && api.sessionId() !== before ? true : undefined), 60_000);
+    assert.equal(await debugRicFunction('ours'), '/var/runtime/lambda-dock/bootstrap.js');
   });
 });
