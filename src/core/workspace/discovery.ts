@@ -5,7 +5,7 @@ import { WORKSPACE_ERROR_CODES } from './errors';
 import { discoverLambdaDockJson } from './lambdaDockJson';
 import type { Discovery, FileDiscovery } from './problem';
 import { findProjectFiles, type ProjectFile } from './projectFiles';
-import { discoverSamTemplate } from './samTemplate';
+import { discoverSamTemplate, type SamOptions } from './samTemplate';
 import { dropCollidingRoutes } from './routeCollisions';
 import { discoverServerlessYml } from './serverlessYml';
 
@@ -51,7 +51,7 @@ export async function discoverFile(project: ProjectFile, options: DiscoveryOptio
   options.signal?.throwIfAborted();
   try {
     switch (project.kind) {
-      case 'sam': return await discoverSamTemplate(project.file, options.parameterOverrides ? { parameterOverrides: options.parameterOverrides } : {});
+      case 'sam': return withSamConfig(project, await discoverSamTemplate(project.file, samOptions(project, options)));
       case 'serverless': return await discoverServerlessYml(project.file, options.stage ? { stage: options.stage } : {});
       case 'lambda-dock': return await discoverLambdaDockJson(project.file);
     }
@@ -64,13 +64,34 @@ export async function discoverFile(project: ProjectFile, options: DiscoveryOptio
   }
 }
 
+/** samconfig's parameter_overrides under the command line's, and its region. */
+function samOptions(project: ProjectFile, options: DiscoveryOptions): SamOptions {
+  const config = project.samConfig;
+  const parameterOverrides = { ...config?.parameterOverrides, ...options.parameterOverrides };
+  return { ...(Object.keys(parameterOverrides).length ? { parameterOverrides } : {}), ...(config?.region ? { region: config.region } : {}) };
+}
+
+/** A samconfig is a file the definitions were read from (a save rediscovers); what it got wrong is a problem. */
+function withSamConfig(project: ProjectFile, discovery: FileDiscovery): FileDiscovery {
+  const config = project.samConfig;
+  if (!config) return discovery;
+  return {
+    ...discovery,
+    definitionFiles: [...(discovery.definitionFiles ?? []), config.file],
+    problems: config.problem ? [...discovery.problems, { file: config.file, line: 1, code: WORKSPACE_ERROR_CODES.invalidValue, message: config.problem }] : discovery.problems,
+  };
+}
+
 /** Joins per-file results; a name defined twice keeps its first definition and reports the second. */
 export function mergeDiscoveries(results: FileDiscovery[]): Discovery {
   const discovery: Discovery = { functions: [], problems: [] };
   const byName = new Map<string, string>();
   for (const result of results) {
-    discovery.problems.push(...result.problems);
-    if (result.definitionFiles?.length) discovery.definitionFiles = [...(discovery.definitionFiles ?? []), ...result.definitionFiles];
+    // Two templates may share a samconfig: its file and its problem count once.
+    for (const problem of result.problems) {
+      if (!discovery.problems.some((p) => p.file === problem.file && p.line === problem.line && p.message === problem.message)) discovery.problems.push(problem);
+    }
+    if (result.definitionFiles?.length) discovery.definitionFiles = [...new Set([...(discovery.definitionFiles ?? []), ...result.definitionFiles])];
     for (const fn of result.functions) {
       const first = byName.get(fn.name);
       if (first !== undefined) {

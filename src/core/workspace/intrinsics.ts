@@ -33,8 +33,8 @@ export interface IntrinsicContext {
 const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
 const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::LayerVersion']);
 
-export function pseudoParameters(stackName: string): Record<string, string> {
-  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
+export function pseudoParameters(stackName: string, regionOverride?: string): Record<string, string> {
+  const region = regionOverride || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
   return {
     'AWS::Region': region,
     'AWS::AccountId': '123456789012',

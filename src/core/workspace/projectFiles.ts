@@ -1,11 +1,13 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { readSamConfig, SAM_CONFIG_NAMES, type SamConfig } from './samConfig';
 
 export type ProjectFileKind = 'sam' | 'serverless' | 'lambda-dock';
 
 export const PROJECT_FILE_NAMES: Record<string, ProjectFileKind> = {
   'template.yaml': 'sam',
   'template.yml': 'sam',
+  'template.json': 'sam',
   'serverless.yml': 'serverless',
   'serverless.yaml': 'serverless',
   'lambda-dock.json': 'lambda-dock',
@@ -18,6 +20,8 @@ const MAX_DEPTH = 8;
 export interface ProjectFile {
   file: string;
   kind: ProjectFileKind;
+  /** A SAM template's samconfig (beside it, or the one whose template_file names it). */
+  samConfig?: SamConfig;
 }
 
 export function isSkippedFolder(name: string): boolean {
@@ -57,6 +61,10 @@ async function cdkTemplates(cdkOut: string): Promise<string[]> {
   return found;
 }
 
+async function isFile(file: string): Promise<boolean> {
+  return fs.stat(file).then((stat) => stat.isFile(), () => false);
+}
+
 /** Every project file under `workspaceDir`, the shallowest first, then by path. */
 export async function findProjectFiles(workspaceDir: string, signal?: AbortSignal): Promise<ProjectFile[]> {
   const found: ProjectFile[] = [];
@@ -72,14 +80,23 @@ export async function findProjectFiles(workspaceDir: string, signal?: AbortSigna
         continue;
       }
       entries.sort((a, b) => a.name.localeCompare(b.name));
+      const samConfig = entries.some((entry) => SAM_CONFIG_NAMES.includes(entry.name)) ? readSamConfig(dir) : undefined;
       for (const entry of entries) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
           if (entry.name === CDK_OUT) for (const file of await cdkTemplates(full)) found.push({ file, kind: 'sam' });
           else if (!isSkippedFolder(entry.name)) next.push(full);
         } else if (entry.isFile() && PROJECT_FILE_NAMES[entry.name]) {
-          found.push({ file: full, kind: PROJECT_FILE_NAMES[entry.name] });
+          const kind = PROJECT_FILE_NAMES[entry.name];
+          found.push({ file: full, kind, ...(kind === 'sam' && samConfig ? { samConfig } : {}) });
         }
+      }
+      // As sam does: the template samconfig's template_file names, under any name.
+      const named = samConfig?.templateFile;
+      if (named && samConfig && !path.relative(workspaceDir, named).split(path.sep).some((part) => part === '..' || isSkippedFolder(part)) && (await isFile(named))) {
+        const existing = found.find((project) => project.file === named);
+        if (existing) existing.samConfig = samConfig;
+        else found.push({ file: named, kind: 'sam', samConfig });
       }
     }
     level = next;

@@ -26,6 +26,8 @@ const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::Laye
 export interface SamOptions {
   /** Parameter values that win over the template's defaults (like sam's --parameter-overrides). */
   parameterOverrides?: Record<string, string>;
+  /** AWS::Region (samconfig's region); else the environment's. */
+  region?: string;
 }
 
 /** Reads one SAM or CloudFormation template: its functions, and the problems that kept any from loading. */
@@ -60,7 +62,7 @@ class SamTemplate extends ProjectFileReader {
     }
     this.ctx = {
       parameters: this.parameters(options.parameterOverrides ?? {}),
-      pseudo: pseudoParameters(path.basename(this.dir) || 'lambda-dock'),
+      pseudo: pseudoParameters(path.basename(this.dir) || 'lambda-dock', options.region),
       resourceTypes,
       conditions: isObj(template.Conditions) ? template.Conditions : {},
       mappings: isObj(template.Mappings) ? template.Mappings : {},
