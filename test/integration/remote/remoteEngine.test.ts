@@ -15,6 +15,7 @@ import { majorOf } from '../../../src/core/engine/nodeBinaries';
 import { silentLogger } from '../../../src/core/log';
 import { FunctionHost } from '../../../src/core/runtime/functionHost';
 import { docker as localDocker, eventually, json, makeFolder, makeFunction, parse, requireEngine } from '../support/engine';
+import { ensureOfficialNodeImage, SDK_PACKAGE } from '../support/officialNodeImage';
 import { copyImage, createRemoteEngine, enableSsh, enableTls, removeRemoteEngine, type RemoteEngine } from '../support/remoteEngine';
 
 const CLI = path.join(__dirname, '../../../dist/cli.js');
@@ -207,6 +208,23 @@ describe('a remote engine: a second dockerd in its own network namespace, whose 
         assert.deepEqual(parse(result.payload), { image: true, n: 42 });
       } finally {
         await localDocker.getImage(tag).remove({ force: true }).catch(() => undefined);
+      }
+    });
+
+    it("runs our client in an official image copied to the engine, uploaded with the code, on the image's Node.js and SDK", async () => {
+      const official = await ensureOfficialNodeImage(localDocker);
+      await copyImage(localDocker, engine.docker, official.tag);
+      const onOfficial = await FunctionHost.start({ workspace: os.tmpdir(), fallbackToProcess: false, engine: { dockerHost: engine.tcpHost }, runtimeImages: { 'nodejs22.x': official.tag } });
+      try {
+        await onOfficial.deploy([makeFunction('RemoteOfficial', {
+          'app.js': `exports.handler = async () => { console.log('from the official image'); return { client: process.argv[1], node: process.execPath, sdk: require('${SDK_PACKAGE}/package.json').version }; };`,
+        }, { runtime: 'nodejs22.x' })]);
+        const result = await onOfficial.invoke('RemoteOfficial', json({}));
+        assert.equal(result.status, 'ok', result.logs);
+        assert.deepEqual(parse(result.payload), { client: '/var/runtime/lambda-dock/bootstrap.js', node: '/var/lang/bin/node', sdk: official.sdkRelease });
+        assert.match(result.logs, new RegExp(`\\t${result.requestId}\\tINFO\\tfrom the official image\\n`), result.logs);
+      } finally {
+        await onOfficial.dispose();
       }
     });
 
