@@ -82,11 +82,12 @@ export interface StandbyBackend {
   /** Creates and starts a standby; its Runtime API sees it by address as any instance's. */
   startStandby(spec: StandbySpec): Promise<LaunchedInstance>;
   /**
-   * Makes a started standby the function's instance: its code and layers at /var/task and /opt, its memory
-   * limit, its name, and the record that labels it as the function's. Resolves with the environment its
-   * runtime is to be given (the caller sends it through the standby's Runtime API).
+   * Makes a started standby the function's instance: resolves once its code and layers are at /var/task and
+   * /opt and its memory limit is set, with the environment its runtime is to be given (the caller sends it
+   * through the standby's Runtime API) and `labelled`, which settles once it has the function's name and
+   * record (done meanwhile: nothing the function sees depends on them). A failure removes the standby.
    */
-  assignStandby(spec: LaunchSpec): Promise<Record<string, string>>;
+  assignStandby(spec: LaunchSpec): Promise<{ environment: Record<string, string>; labelled: Promise<void> }>;
 }
 
 export function canKeepStandbys(backend: LambdaBackend): backend is LambdaBackend & StandbyBackend {

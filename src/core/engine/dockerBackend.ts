@@ -330,32 +330,35 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
   }
 
   /** The standby's code and layers in place, its memory limit, its name and its record: then its runtime may be told. */
-  async assignStandby(spec: LaunchSpec): Promise<Record<string, string>> {
+  async assignStandby(spec: LaunchSpec): Promise<{ environment: Record<string, string>; labelled: Promise<void> }> {
     const standby = this.standbys.get(spec.instanceId);
     const instance = this.instances.get(spec.instanceId);
     if (!standby || !instance) throw new Error(`${spec.instanceId} is not a standby of this session`);
     this.standbys.delete(spec.instanceId);
+    if (standby.folders) this.assignedFolders.set(spec.instanceId, standby.folders);
     const container = this.docker.getContainer(instance.id);
     const memoryBytes = spec.memorySizeMB * 1024 * 1024;
+    const failed = async (error: unknown) => {
+      await this.terminate(spec.instanceId);
+      throw launchFailed(spec, error);
+    };
+    const labels: Record<string, string> = { [LABELS.function]: spec.functionName, [LABELS.deploy]: spec.deployFingerprint };
+    if (spec.dockerSocketDir) labels[LABELS.dockerSocket] = 'true';
+    this.standbyRecord.set(spec.instanceId, labels);
+    const labelled = container.rename({ name: instanceName(spec.functionName, spec.instanceId) }).then(() => undefined, failed);
+    labelled.catch(() => undefined);
     try {
       await Promise.all([
         // Our client (runtimeClient) went in when the standby was made.
         standby.folders ? this.linkCode(standby.folders, spec) : this.uploadCode(container, { ...spec, runtimeClient: undefined }),
         spec.memorySizeMB === standby.memoryMB ? undefined : container.update({ Memory: memoryBytes, MemorySwap: memoryBytes }),
-        container.rename({ name: instanceName(spec.functionName, spec.instanceId) }),
       ]);
-      const labels: Record<string, string> = { [LABELS.function]: spec.functionName, [LABELS.deploy]: spec.deployFingerprint };
-      if (spec.dockerSocketDir) labels[LABELS.dockerSocket] = 'true';
-      this.standbyRecord.set(spec.instanceId, labels);
-      const environment = { ...spec.environment };
-      if (standby.folders && spec.runtimeSdk) environment.LAMBDA_DOCK_RUNTIME_SDK = `${RUNTIME_SDK_MOUNT}/${spec.runtimeSdk.id}`;
-      return environment;
     } catch (error) {
-      await this.terminate(spec.instanceId);
-      throw launchFailed(spec, error);
-    } finally {
-      if (standby.folders) this.assignedFolders.set(spec.instanceId, standby.folders);
+      await failed(error);
     }
+    const environment = { ...spec.environment };
+    if (standby.folders && spec.runtimeSdk) environment.LAMBDA_DOCK_RUNTIME_SDK = `${RUNTIME_SDK_MOUNT}/${spec.runtimeSdk.id}`;
+    return { environment, labelled };
   }
 
   private async linkCode(folders: StandbyFolders, spec: LaunchSpec): Promise<void> {

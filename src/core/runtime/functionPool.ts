@@ -479,12 +479,15 @@ export class FunctionPool extends EventEmitter {
       });
       const spec = await deployment.launchSpec(instanceId, environment, debug ? { hostPort: debug.port } : undefined);
       let launched: LaunchedInstance;
+      let labelled: Promise<void> | undefined;
       if (standby) {
         if (!canKeepStandbys(backend)) throw new Error(`the ${backend.name} backend keeps no standbys`);
         const assigned = await backend.assignStandby(spec);
+        this.options.log.debug(`${deployment.definition.name}: standby ${instanceId} assigned in ${Date.now() - startedAt} ms`);
+        labelled = assigned.labelled;
         // Init Duration is the handler's init, as on Lambda: the container was up before.
         startedAt = Date.now();
-        channel.assign({ environment: assigned }, owner);
+        channel.assign({ environment: assigned.environment }, owner);
         launched = standby.launched;
       } else {
         launched = await backend.launch(spec);
@@ -503,7 +506,7 @@ export class FunctionPool extends EventEmitter {
           scope: debug.scope,
         });
       }
-      await ready;
+      await Promise.all([ready, labelled]);
       this.options.log.debug(`${deployment.definition.name}: instance ${instanceId} ready in ${Date.now() - startedAt} ms${standby ? ' (on a standby)' : ''}`);
       return instance;
     } catch (error) {

@@ -6,7 +6,7 @@ import { StandbyRecord } from '../../../src/core/engine/standbyRecord';
 import { LABELS } from '../../../src/core/engine/backend';
 import type { FunctionHost } from '../../../src/core/runtime/functionHost';
 import { ensureOfficialNodeImage, SDK_PACKAGE, SDK_RELEASE } from '../support/officialNodeImage';
-import { containerExists, docker, eventually, json, makeFunction, parse, sessionContainers, startDockerHost } from '../support/engine';
+import { containerExists, docker, eventually, json, makeFolder, makeFunction, parse, sessionContainers, startDockerHost } from '../support/engine';
 
 const reporter = {
   'app.js': `
@@ -166,6 +166,21 @@ describe('standby sandboxes', function () {
     assert.match(body.nodePath, /\/var\/runtime\/node_modules/);
     assert.ok(standbyIds.includes(host.instances()[0].containerId!), 'it ran on a standby');
     assert.equal((await docker.getContainer(host.instances()[0].containerId!).inspect()).Config.Image, image.tag);
+  });
+
+  it('runs an ES module handler that imports a layer\'s package through NODE_PATH, and a CommonJS one\'s import() too', async () => {
+    host = await startDockerHost({ standbyInstances: 2 });
+    const layer = makeFolder({ 'nodejs/node_modules/greeter/package.json': '{"name":"greeter","type":"module","exports":"./index.js"}', 'nodejs/node_modules/greeter/index.js': 'export const greet = (n) => `hello ${n}`;' });
+    await host.deploy([
+      makeFunction('EsmLayer', { 'app.mjs': "import { greet } from 'greeter';\nexport const handler = async () => ({ greeting: greet('esm'), layer: (await import('node:fs')).readdirSync('/opt') });" }, { layers: [{ name: 'Greeter', dir: layer }] }),
+      makeFunction('CjsImport', { 'app.js': "exports.handler = async () => ({ greeting: (await import('greeter')).greet('cjs') });" }, { layers: [{ name: 'Greeter', dir: layer }] }),
+    ]);
+    await readyStandbys(host, 2);
+    const standbyIds = (await standbyContainers(host.session.id)).map((c) => c.Id);
+    const [esm, cjs] = await Promise.all([host.invoke('EsmLayer', json({})), host.invoke('CjsImport', json({}))]);
+    assert.deepEqual(parse(esm.payload), { greeting: 'hello esm', layer: ['nodejs'] });
+    assert.deepEqual(parse(cjs.payload), { greeting: 'hello cjs' });
+    for (const instance of host.instances()) assert.ok(standbyIds.includes(instance.containerId!), `${instance.functionName} ran on a standby`);
   });
 
   it('--standby 0 makes none', async () => {

@@ -28,18 +28,21 @@ describe('standby sandboxes: logic', () => {
   });
 
   describe('how many are kept', () => {
-    it('the configured number, raised by a burst up to the cap, back once a window passes without launches', async () => {
+    it('the configured number, raised by a burst up to the cap, back once a while passes without launches; spread-out launches do not raise it', async () => {
       let now = 0;
       let settled = 0;
       const demand = new StandbyDemand(2, 10, 40, () => (settled += 1), () => now);
       assert.equal(demand.target, 2);
+      for (let i = 0; i < 5; i++) {
+        now += 2000;
+        demand.note();
+      }
+      assert.equal(demand.target, 2, 'one launch every 2 s is no burst');
+      for (let i = 0; i < 12; i++) demand.note();
+      assert.equal(demand.target, 10, 'a burst of 12 raises it to the cap');
+      now += 5000;
       demand.note();
-      assert.equal(demand.target, 2);
-      for (let i = 0; i < 11; i++) demand.note();
-      assert.equal(demand.target, 10);
-      now += 100;
-      demand.note();
-      assert.equal(demand.target, 10, 'raised while demand lasts');
+      assert.equal(demand.target, 10, 'raised while launches keep coming');
       await new Promise<void>((resolve) => {
         const check = setInterval(() => {
           if (settled === 0) return;

@@ -5,9 +5,9 @@ import { callbackHandlerRefused, CALLBACK_WARNING, isCallbackHandler, runBuffere
 import { createContext, functionEnvironment, type FunctionEnvironment } from './context';
 import { consoleOptionsFromEnv, patchConsole, type ConsoleOptions } from './console';
 import { formatErrorForLog, serializeError } from './errors';
-import { registerEsmNodePath } from './esmNodePath';
+import { preregisterEsmNodePath, registerEsmNodePath } from './esmNodePath';
 import { loadHandler, type Handler } from './handlerLoader';
-import { INSPECT_ENV } from './protocol';
+import { INSPECT_ENV, STANDBY_ENV } from './protocol';
 import { countOutput, outputTallyHeader } from './outputTally';
 import { RuntimeApiClient, type NextInvocation } from './runtimeApiClient';
 import { runtimeSdkRoot, waitForRuntimeSdkOnRequire } from './runtimeSdk';
@@ -103,6 +103,8 @@ function waitForDebuggerIfAsked(): void {
 }
 
 async function main(): Promise<void> {
+  // A standby pays for the ES module hook's loader thread while it waits, not in the handler's init.
+  const configureEsmNodePath = process.env[STANDBY_ENV] ? preregisterEsmNodePath() : undefined;
   await awaitAssignment(api);
   environment = functionEnvironment(process.env);
   callbacksSupported = runtimeMajor() < 24;
@@ -120,7 +122,11 @@ async function main(): Promise<void> {
   let handler: Handler;
   try {
     // Only ES module handlers pay for the import hook (a loader thread): require() reads NODE_PATH itself.
-    handler = await loadHandler(taskRoot, handlerName, () => registerEsmNodePath(process.env.NODE_PATH, sdkRoot));
+    // (A standby registered it already: it is given its folders now, whatever the handler.)
+    configureEsmNodePath?.(process.env.NODE_PATH, sdkRoot);
+    handler = await loadHandler(taskRoot, handlerName, () => {
+      if (!configureEsmNodePath) registerEsmNodePath(process.env.NODE_PATH, sdkRoot);
+    });
     if (isCallbackHandler(handler) && !isStreamingHandler(handler)) {
       if (!callbacksSupported) throw callbackHandlerRefused();
       if (process.env.AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING === undefined) console.warn(CALLBACK_WARNING);
