@@ -49,7 +49,9 @@ export type PageRequest =
   | { kind: 'screenshot'; name: string }
   | { kind: 'palette'; query: string }
   /** The visible text of the elements a CSS selector finds (a view's welcome content, notifications). */
-  | { kind: 'text'; selector: string };
+  | { kind: 'text'; selector: string }
+  /** The codicons the elements a CSS selector finds draw: "name<TAB>glyph" each (the glyph '' when the font has none). */
+  | { kind: 'glyphs'; selector: string };
 export type PageResponse = { ok: true; file?: string; entries?: string[] } | { ok: false; error: string };
 export const REQUEST_SUFFIX = '.request.json';
 export const RESPONSE_SUFFIX = '.response.json';

@@ -41,6 +41,7 @@ export class PageRequests {
       return { ok: true, file };
     }
     if (request.kind === 'text') return { ok: true, entries: await this.page.locator(request.selector).allInnerTexts() };
+    if (request.kind === 'glyphs') return { ok: true, entries: await codiconGlyphs(this.page, request.selector) };
     return { ok: true, entries: await paletteEntries(this.page, request.query) };
   }
 }
@@ -60,4 +61,18 @@ async function paletteEntries(page: Page, query: string): Promise<string[]> {
   await page.keyboard.press('Escape');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   return labels.map((label) => label.trim());
+}
+
+/** Each codicon element's name and the character its ::before draws (VS Code's CSS gives one per known codicon). */
+async function codiconGlyphs(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((elements) =>
+    elements.flatMap((element) => {
+      const name = [...element.classList].find((c) => c.startsWith('codicon-'))?.slice('codicon-'.length);
+      if (!name) return [];
+      // Runs in the page: the window's getComputedStyle (this file is compiled without the DOM's types).
+      const page = globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { content: string } };
+      const content = page.getComputedStyle(element, '::before').content;
+      const glyph = content === 'none' || content === 'normal' ? '' : content.replace(/^"|"$/g, '');
+      return [`${name}\t${glyph}`];
+    }));
 }

@@ -12,7 +12,7 @@ import type { StaleReport } from '../../../src/core/engine/backend';
 import type { LambdaDockApi, ShownItem } from '../../../src/extension/testApi';
 import type { DeployOutcome } from '../../../src/extension/workspace/deployService';
 import { WORKSPACE_ENV } from '../protocol';
-import { paletteEntries, screenshot, until, visibleText } from './support/page';
+import { codiconGlyphs, paletteEntries, screenshot, until, visibleText } from './support/page';
 
 const EXTENSION_ID = 'lambda-dock.lambda-dock';
 let api: LambdaDockApi;
@@ -117,6 +117,31 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.ok(entries.includes('Lambda Dock: Invoke Function...'), `the palette lists the commands (${entries.join(', ')})`);
     for (const absent of ['Lambda Dock: Invoke Again', 'Lambda Dock: Stop Instance', 'Lambda Dock: Save Payload as Event', 'Lambda Dock: Retry Connecting to the Engine']) {
       assert.equal(entries.includes(absent), false, `${absent} is not offered yet`);
+    }
+  });
+
+  it('draws its title and item actions with codicons VS Code has, in dark, light and high-contrast themes', async () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { icon?: string }[] } };
+    const ours = new Set(manifest.contributes.commands.map((c) => /^\$\(([\w-]+)\)$/.exec(c.icon ?? '')?.[1]).filter((name) => name !== undefined));
+    const themes: [string, vscode.ColorThemeKind][] = [
+      ['Default Dark Modern', vscode.ColorThemeKind.Dark],
+      ['Default Light Modern', vscode.ColorThemeKind.Light],
+      ['Default High Contrast', vscode.ColorThemeKind.HighContrast],
+      ['Default High Contrast Light', vscode.ColorThemeKind.HighContrastLight],
+    ];
+    const settings = vscode.workspace.getConfiguration('workbench');
+    try {
+      for (const [theme, kind] of themes) {
+        await settings.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        await until(`the ${theme} theme`, () => vscode.window.activeColorTheme.kind === kind || undefined);
+        const glyphs = await codiconGlyphs('.part.sidebar .pane-header .actions .codicon, .part.sidebar .monaco-list-row .actions .codicon');
+        for (const title of ['server-process', 'play', 'refresh']) assert.ok(glyphs.has(title), `the Functions view's title shows $(${title}) in ${theme} (${[...glyphs.keys()].join(', ')})`);
+        const blank = [...glyphs].filter(([name, glyph]) => ours.has(name) && glyph === '').map(([name]) => name);
+        assert.deepEqual(blank, [], `every codicon of ours draws a glyph in ${theme}`);
+        await screenshot(`sidebar-${theme.replace(/\s+/g, '-').toLowerCase()}`);
+      }
+    } finally {
+      await settings.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 

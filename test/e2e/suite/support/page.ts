@@ -39,6 +39,12 @@ export function visibleText(selector: string): Promise<string[]> {
   return ask({ kind: 'text', selector });
 }
 
+/** The codicons drawn by what the selector finds, by name, each with its glyph ('' when VS Code has no such codicon). */
+export async function codiconGlyphs(selector: string): Promise<Map<string, string>> {
+  const entries = await ask({ kind: 'glyphs', selector });
+  return new Map(entries.map((entry) => entry.split('\t') as [string, string]));
+}
+
 /** Waits until a probe gives a value (polling the state it looks at), or fails naming what it waited for. */
 export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
