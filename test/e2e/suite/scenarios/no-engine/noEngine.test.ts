@@ -53,6 +53,20 @@ describe('With no container engine reachable', function () {
     await screenshot('no-engine-invoke');
   });
 
+  it('ends the progress notification of a deploy that fails, leaving only its error', async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const outcome = await vscode.commands.executeCommand('lambdaDock.deployWorkspace');
+    assert.equal(outcome, undefined, 'the failed deploy returns nothing');
+    // The window closes a finished progress toast a moment after the extension host reports the end.
+    const toasts = await until('the error notification, and no progress notification left', async () => {
+      const shown = await visibleText('.notifications-toasts .notification-toast');
+      const error = shown.some((t) => /Deploy Workspace: Docker is not running/.test(t));
+      return error && !shown.some((t) => t.includes('Lambda Dock: deploying the workspace')) ? shown : undefined;
+    }, 15_000);
+    assert.ok(toasts.length > 0);
+    await screenshot('no-engine-failed-deploy');
+  });
+
   it('logs the unreachable engine in one line each time, without a stack trace', async () => {
     const log = await until('the engine failure in the log', () => {
       const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
