@@ -63,10 +63,14 @@ def handler(event, context):
     layers: [{ name: 'Shared', dir: makeFolder({ 'python/shared.py': 'NAME = "from /opt/python"\n', 'python/lib/python3.12/site-packages/vendored.py': 'NAME = "from site-packages"\n' }) }],
   });
   const unserializable = pythonFunction('PyUnserializable', { 'app.py': 'def handler(e, c):\n    return {"when": object()}\n' });
+  // What a DynamoDB item read with boto3 holds: numbers as Decimal, some with more digits than a float keeps.
+  const decimals = pythonFunction('PyDecimals', {
+    'app.py': 'from decimal import Decimal\ndef handler(e, c):\n    return {"price": Decimal("19.90"), "id": Decimal("12345678901234567890.123456789"), "count": Decimal("3"), "exp": Decimal("1E+2"), "label": "19.90"}\n',
+  });
 
   before(async function () {
     host = await startDockerHost();
-    await host.deploy([echo, throws, nested, dotted, slow, missingModule, missingHandler, syntaxError, importsMissing, initRaises, layered, unserializable]);
+    await host.deploy([echo, throws, nested, dotted, slow, missingModule, missingHandler, syntaxError, importsMissing, initRaises, layered, unserializable, decimals]);
   });
   after(async () => host?.dispose());
 
@@ -112,7 +116,7 @@ def handler(event, context):
   });
 
   it('puts init output in the cold invocation\'s log and reports its init duration', async () => {
-    await host.deploy([{ ...echo, environment: { CUSTOM: 'again' } }, throws, nested, dotted, slow, missingModule, missingHandler, syntaxError, importsMissing, initRaises, layered, unserializable]);
+    await host.deploy([{ ...echo, environment: { CUSTOM: 'again' } }, throws, nested, dotted, slow, missingModule, missingHandler, syntaxError, importsMissing, initRaises, layered, unserializable, decimals]);
     const cold = await host.invoke('PyEcho', json({ order: 1 }));
     assert.equal(cold.coldStart, true);
     assert.match(cold.logs, /\ninit once\n/);
@@ -147,6 +151,12 @@ def handler(event, context):
     const payload = parse(result.payload) as Record<string, unknown>;
     assert.equal(payload.errorType, 'Runtime.MarshalError');
     assert.match(String(payload.errorMessage), /^Unable to marshal response: Object of type object is not JSON serializable/);
+  });
+
+  it('writes a Decimal as its own digits, as awslambdaric does (never rounded through a float)', async () => {
+    const result = await host.invoke('PyDecimals', json({}));
+    assert.equal(result.status, 'ok', result.payload.toString());
+    assert.equal(result.payload.toString('utf8'), '{"price": 19.90, "id": 12345678901234567890.123456789, "count": 3, "exp": 1E+2, "label": "19.90"}');
   });
 
   it('loads handlers from nested modules named with slashes or dots', async () => {

@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import os
+import re
 import resource
 import socket
 import sys
@@ -165,20 +166,32 @@ class RuntimeApiClient:
 # --- JSON as Lambda writes it ---
 
 
+# A Decimal is written as its own digits (awslambdaric writes str(Decimal) raw), which the standard library's
+# encoder cannot do: it writes a placeholder string, replaced by the digits once encoded. The nonce keeps any
+# string of the function's own from ever looking like one.
+_RAW_DECIMAL = "lambda-dock-decimal-%s-" % os.urandom(8).hex()
+_RAW_DECIMAL_STRING = re.compile('"(%s\\d+)"' % re.escape(_RAW_DECIMAL))
+
+
 class _Encoder(json.JSONEncoder):
+    def __init__(self, raw, **kwargs):
+        super().__init__(**kwargs)
+        self.raw = raw
+
     def default(self, obj):
         if isinstance(obj, decimal.Decimal):
             if obj.is_nan():
                 return math.nan
-            return int(obj) if obj == obj.to_integral_value() else float(obj)
+            token = "%s%d" % (_RAW_DECIMAL, len(self.raw))
+            self.raw[token] = str(obj)
+            return token
         return super().default(obj)
 
 
-_encoder = _Encoder(ensure_ascii=os.environ.get("AWS_EXECUTION_ENV") not in UNESCAPED_RUNTIMES, allow_nan=True)
-
-
 def to_json(obj):
-    return _encoder.encode(obj)
+    raw = {}
+    text = _Encoder(raw, ensure_ascii=os.environ.get("AWS_EXECUTION_ENV") not in UNESCAPED_RUNTIMES, allow_nan=True).encode(obj)
+    return _RAW_DECIMAL_STRING.sub(lambda match: raw[match.group(1)], text) if raw else text
 
 
 def marshal_response(response):
