@@ -78,7 +78,9 @@ describe('AWS\'s Node.js runtime interface client (aws-lambda-ric) against our R
     const second = await host.invoke('RicEcho', json({ name: 'two' }));
     assert.equal(second.coldStart, false);
     assert.equal(second.instanceId, first.instanceId);
-    assert.ok(second.report.maxMemoryUsedMB > 10 && second.report.maxMemoryUsedMB < 512, `the engine's figure for a runtime that reports none: ${second.report.maxMemoryUsedMB}`);
+    // The cgroup's peak: file pages another container read first (the image's node binary) are charged to that
+    // one, so this can be as low as the heap; what matters is that a figure came, within the limit.
+    assert.ok(second.report.maxMemoryUsedMB > 0 && second.report.maxMemoryUsedMB < 512, `the engine's figure for a runtime that reports none: ${second.report.maxMemoryUsedMB}`);
     assert.equal(second.report.initDurationMs, undefined);
     assert.equal((parse(second.payload) as { greeting: string }).greeting, 'hi two');
     assert.equal(host.instances().filter((i) => i.functionName === 'RicEcho').length, 1);
