@@ -25,6 +25,8 @@ const entries = [
   // Runs inside the function's container (or as a child process): no dependencies beyond Node.js.
   // Node.js 18 is the oldest runtime it serves.
   { entryPoints: ['src/core/runtime/client/main.ts'], outfile: 'dist/runtime/bootstrap.js', sourcemap: false, external: [], target: 'node18' },
+  // Preloaded (NODE_OPTIONS=--require) before AWS's runtime client in a debugged instance of an official image.
+  { entryPoints: ['src/core/runtime/client/debugPreload.ts'], outfile: 'dist/runtime/debugger.js', sourcemap: false, external: [], target: 'node16' },
   // The Runtime API relay for remote engines: runs in a container of the local Node.js image, beside bootstrap.js.
   { entryPoints: ['src/core/engine/relay/relayMain.ts'], outfile: 'dist/runtime/relay.js', sourcemap: false, external: [] },
 ];

@@ -1,4 +1,4 @@
-import { attachConfiguration } from '../core/debug/attachConfiguration';
+import { launchJsonConfiguration } from '../core/debug/attachConfiguration';
 import type { DebugOptions, DebugTarget } from '../core/debug/debugTarget';
 import type { LambdaDockError } from '../core/errors';
 import type { FunctionDefinition } from '../core/functions/definition';
@@ -17,7 +17,7 @@ export function debugOptionsOf(context: CommandContext): { port: number } | unde
  * inspector-protocol client, and a launch.json configuration for VS Code.
  */
 export function printDebugTarget(target: DebugTarget, definition: FunctionDefinition | undefined, write: (text: string) => void = (text) => process.stderr.write(text)): void {
-  const configuration = attachConfiguration(target, definition, `Attach to ${target.functionName} (Lambda Dock)`);
+  const configuration = launchJsonConfiguration(target, definition, `Attach to ${target.functionName} (Lambda Dock)`);
   const snippet = JSON.stringify(configuration, null, 2).split('\n').map((line) => `    ${line}`).join('\n');
   write(
     `${target.functionName} waits for a debugger on ${target.address}:${target.port}; the handler runs once one attaches.\n` +

@@ -46,6 +46,13 @@ export function relayProgramPath(): string {
   return file;
 }
 
+/** The debug preload for runtime clients other than ours (built by `npm run build`): see engine/inspector.ts. */
+export function debugPreloadPath(): string {
+  const file = path.join(path.dirname(runtimeClientPath()), 'debugger.js');
+  if (!fs.existsSync(file)) throw new Error(`lambda-dock: ${file} is missing; run 'npm run build' first`);
+  return file;
+}
+
 /** Persistent caches (code, layers): $LAMBDA_DOCK_CACHE_DIR, else $XDG_CACHE_HOME/lambda-dock. */
 export function cacheDir(): string {
   const base = process.env.LAMBDA_DOCK_CACHE_DIR

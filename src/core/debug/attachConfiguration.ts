@@ -3,17 +3,19 @@ import type { DebugTarget } from './debugTarget';
 
 /**
  * A VS Code JavaScript debugger (js-debug) attach configuration for a debugged instance. Shared by the
- * editor, which starts it, and the command line, which prints it for launch.json.
+ * editor, which starts it, and the command line, which prints it for launch.json (launchJsonConfiguration).
  *
- * Safety: js-debug learns the debuggee's pid by evaluating `process.pid` in it, and when a session is
- * terminated (not disconnected) it kills that pid's process tree ON THIS MACHINE. In a container that pid
- * is 1 (or another container-local pid): killing it here takes the host down. So a session is only ever
- * ended by disconnecting or by its instance ending, and the instance is ended through the engine, never
- * by the debugger. The settings below also keep js-debug from acting on processes at all: no kill on
- * stop, no watching for child processes of that pid on this machine, no reconnecting.
+ * Safety: js-debug learns the debuggee's pid by evaluating `process.pid` in it, and when an attach session
+ * is stopped (VS Code's Stop: disconnect with terminateDebuggee) it kills that pid's process tree ON THIS
+ * MACHINE. No attach setting prevents that: `killBehavior` is read by launch sessions only. In a container
+ * that pid would be 1 or another small number, an unrelated process of this machine, so a debugged instance
+ * answers the debugger's own evaluations of `process.pid` with a pid no process has (runtime/client/
+ * debuggerPid.ts). The editor also turns every Stop of its sessions into a detach and ends the instance
+ * through the engine (safeStop.ts). The settings below keep js-debug from acting on processes otherwise:
+ * no watching for child processes of that pid on this machine, no reconnecting.
  */
 export interface AttachConfiguration {
-  type: 'pwa-node';
+  type: 'pwa-node' | 'node';
   request: 'attach';
   name: string;
   address: string;
@@ -25,13 +27,12 @@ export interface AttachConfiguration {
   skipFiles: string[];
   sourceMaps: true;
   continueOnAttach: true;
-  killBehavior: 'none';
   attachExistingChildren: false;
   autoAttachChildProcesses: false;
   restart: false;
   timeout: number;
   /** Marks the session as a Lambda Dock one: the editor then turns any Stop into a detach (see safeStop). */
-  lambdaDockInstance: string;
+  lambdaDockInstance?: string;
   [key: string]: unknown;
 }
 
@@ -67,13 +68,21 @@ export function attachConfiguration(target: DebugTarget, definition: FunctionDef
       : {}),
     skipFiles: ['<node_internals>/**', ...target.runtimeFiles],
     sourceMaps: true,
-    // --inspect-brk runtimes pause once at their first statement: go on to the breakpoints.
     continueOnAttach: true,
-    killBehavior: 'none',
     attachExistingChildren: false,
     autoAttachChildProcesses: false,
     restart: false,
     timeout: 30_000,
     lambdaDockInstance: target.instanceId,
   };
+}
+
+/**
+ * The configuration the command line prints for a launch.json, safe for a VS Code without Lambda Dock: the
+ * plain `node` type, and no instance marker (no extension acts on it). Its Stop cannot reach a process of
+ * this machine because the instance never tells the debugger a pid that one has.
+ */
+export function launchJsonConfiguration(target: DebugTarget, definition: FunctionDefinition | undefined, name: string): AttachConfiguration {
+  const { lambdaDockInstance: _marker, ...configuration } = attachConfiguration(target, definition, name);
+  return { ...configuration, type: 'node' };
 }

@@ -9,6 +9,7 @@ import * as tar from 'tar-stream';
 import { pythonRuntimeClientPath, runtimeClientPath } from '../paths';
 import { errorMessage, LambdaDockError } from '../errors';
 import { silentLogger, type Logger } from '../log';
+import { debugPreloadPath } from '../paths';
 import { staleInWorkspaces } from './workspaceContainers';
 import {
   LABELS,
@@ -33,7 +34,7 @@ import { ENGINE_ERRORS, ignoreMissing, imageUnavailable } from './errors';
 import { ensureInstanceNetwork, type InstanceNetwork } from './instanceNetwork';
 import type { HostPython } from './hostPython';
 import { chooseRuntimeApiEndpoint } from './runtimeApiEndpoint';
-import { CONTAINER_INSPECTOR_PORT, inspectorEnvironment } from './inspector';
+import { CONTAINER_INSPECTOR_PORT, DEBUG_PRELOAD_IN_CONTAINER, inspectorEnvironment } from './inspector';
 import { ensureLocalCustomRuntimeImage } from './localCustomRuntimeImage';
 import { ensureLocalNodeImage, localImageSource } from './localNodeImage';
 import { ensureLocalPythonImage } from './localPythonImage';
@@ -176,6 +177,7 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
     const inspectorPort = `${CONTAINER_INSPECTOR_PORT}/tcp`;
     if (spec.inspector && !bind) throw debugNeedsLocalEngine(spec, this.selection.endpoint);
     const environment = spec.inspector ? inspectorEnvironment(spec.inspector, `0.0.0.0:${CONTAINER_INSPECTOR_PORT}`, spec.environment) : { ...spec.environment };
+    if (spec.inspector?.via === 'preload') binds.push(`${debugPreloadPath()}:${DEBUG_PRELOAD_IN_CONTAINER}:ro`);
     if (bind && spec.runtimeSdk) {
       const installed = runtimeSdkPaths(spec.runtimeSdk.store, spec.runtimeSdk.id).nodeModules;
       if (fs.existsSync(installed)) binds.push(`${installed}:${RUNTIME_SDK_IN_IMAGE}:ro`);

@@ -17,7 +17,6 @@ import { STANDBY_EPHEMERAL_STORAGE_MB, standbyIneligibility } from './standbyEli
 import { DockerSocketSpawner, functionSocketToken } from '../sockets';
 import { Session } from '../engine/session';
 import { isLambdaDockError } from '../errors';
-import { inspectorVia } from '../engine/inspector';
 import type { OfficialImageClient } from '../engine/officialImageClient';
 import { runtimeClientPath } from '../paths';
 import { silentLogger, tagged, type Logger } from '../log';
@@ -433,7 +432,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
           ephemeralStorageMB: definition.ephemeralStorageMB,
           codeDir: packaged.codeDir,
           layersDir: packaged.layersDir,
-          ...(inspector ? { inspector: { hostPort: inspector.hostPort, via: inspectorVia(definition.runtime, !isolated || this.images.runsOurClient(image.image)) } } : {}),
+          ...(inspector ? { inspector: { hostPort: inspector.hostPort, via: !isolated || this.images.runsOurClient(image.image) ? 'client' : 'preload' } } : {}),
         };
       },
       ...(standbys && template

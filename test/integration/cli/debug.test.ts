@@ -80,13 +80,13 @@ describe('lambda-dock with --debug-port and a plain inspector-protocol client', 
       assert.match(url, new RegExp(`^ws://127\\.0\\.0\\.1:${port}/[0-9a-f-]+$`));
       const [, snippet] = await stderr.match(/launch\.json "configurations"\):\n([\s\S]+?\n {4}\})\n/, child, 'the launch.json configuration');
       const configuration = JSON.parse(snippet) as Record<string, unknown>;
-      assert.equal(configuration.type, 'pwa-node');
+      assert.equal(configuration.type, 'node');
       assert.equal(configuration.request, 'attach');
       assert.equal(configuration.address, '127.0.0.1');
       assert.equal(configuration.port, port);
       assert.equal(configuration.remoteRoot, '/var/task');
       assert.equal(configuration.localRoot, workspace);
-      assert.equal(configuration.killBehavior, 'none');
+      assert.equal(configuration.lambdaDockInstance, undefined);
       // Nothing of the handler has run before a debugger released it.
       assert.equal(stdout.text, '');
 

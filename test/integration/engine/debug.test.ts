@@ -6,7 +6,8 @@ import type { InvokeResult } from '../../../src/core/runtime/invokeResult';
 import { ensureAwsRicImage } from '../support/awsRicImage';
 import { ensureOfficialNodeImage } from '../support/officialNodeImage';
 import { containerExists, docker, json, makeFunction, parse, requireEngine, startDockerHost } from '../support/engine';
-import { attachAndBreak, InspectorClient, type Paused } from '../support/inspectorClient';
+import { UNREACHABLE_PID } from '../../../src/core/runtime/client/debuggerPid';
+import { attachAndBreak, InspectorClient, pidSeenByJsDebug, type Paused } from '../support/inspectorClient';
 
 /** The handler's `const greeting = ...` line (0-based, as the inspector counts). */
 const BREAK_LINE = 2;
@@ -28,18 +29,20 @@ const esmSource = `export const handler = async (event) => {
  * breakpoint by URL, releases the runtime, sees the pause at that line, reads a variable, holds the pause
  * for `holdMs`, resumes; returns the invocation's result, the target and the pause.
  */
-async function debugOnce(host: FunctionHost, name: string, file: string, holdMs = 0): Promise<{ result: InvokeResult; target: DebugTarget; paused: Paused; url: string | undefined; value: unknown }> {
+async function debugOnce(host: FunctionHost, name: string, file: string, holdMs = 0): Promise<{ result: InvokeResult; target: DebugTarget; paused: Paused; url: string | undefined; value: unknown; debuggerPid: unknown }> {
   let announce!: (target: DebugTarget) => void;
   const announced = new Promise<DebugTarget>((resolve) => (announce = resolve));
   const invocation = host.invoke(name, json({ name: 'debugger' }), { debug: { onTarget: announce } });
   const target = await Promise.race([announced, invocation.then((r) => Promise.reject(new Error(`ended before a debugger attached: ${r.logs}`)))]);
   const client = await InspectorClient.connect(target.webSocketUrl);
   try {
+    // js-debug reads the pid right after it attaches, while the runtime still waits for it.
+    const debuggerPid = await pidSeenByJsDebug(client);
     const paused = await attachAndBreak(client, `${file.replace(/\./g, '\\.')}$`, BREAK_LINE);
     const evaluated = await client.send<{ result: { value: unknown } }>('Debugger.evaluateOnCallFrame', { callFrameId: paused.callFrames[0].callFrameId, expression: 'name' });
     if (holdMs) await new Promise((resolve) => setTimeout(resolve, holdMs));
     await client.send('Debugger.resume');
-    return { result: await invocation, target, paused, url: client.frameUrl(paused), value: evaluated.result.value };
+    return { result: await invocation, target, paused, url: client.frameUrl(paused), value: evaluated.result.value, debuggerPid };
   } finally {
     client.close();
   }
@@ -50,15 +53,18 @@ describe('Debugging an invocation through the Node.js inspector', function () {
     let host: FunctionHost;
     const fn = makeFunction('DebugLocal', { 'app.js': handlerSource }, { timeoutSeconds: 1 });
     const esm = makeFunction('DebugLocalEsm', { 'app.mjs': esmSource });
+    const pid = makeFunction('DebugLocalPid', { 'app.js': 'exports.handler = async () => ({ pid: process.pid });\n' });
     before(async () => {
       host = await startDockerHost();
-      await host.deploy([fn, esm]);
+      await host.deploy([fn, esm, pid]);
     });
     after(async () => host?.dispose());
 
     it('stops at a breakpoint set before the handler runs, on 127.0.0.1 only, and returns the result once resumed', async () => {
-      const { result, target, paused, url, value } = await debugOnce(host, 'DebugLocal', 'app.js');
+      const { result, target, paused, url, value, debuggerPid } = await debugOnce(host, 'DebugLocal', 'app.js');
       assert.equal(target.address, '127.0.0.1');
+      // js-debug kills the tree of the pid it reads when its session is stopped: none of this machine's.
+      assert.equal(debuggerPid, UNREACHABLE_PID);
       assert.match(target.webSocketUrl, new RegExp(`^ws://127\\.0\\.0\\.1:${target.port}/[0-9a-f-]+$`));
       assert.equal(target.remoteRoot, '/var/task');
       assert.equal(url, 'file:///var/task/app.js');
@@ -112,6 +118,20 @@ describe('Debugging an invocation through the Node.js inspector', function () {
       assert.equal(result.error?.errorType, 'Runtime.ExitError');
       assert.match(result.error?.errorMessage ?? '', /the debug session was stopped/);
       assert.equal(await containerExists(containerId), false);
+    });
+
+    it('tells the debugger a pid no process has, and the function its own', async () => {
+      let announce!: (target: DebugTarget) => void;
+      const announced = new Promise<DebugTarget>((resolve) => (announce = resolve));
+      const invocation = host.invoke('DebugLocalPid', json({}), { debug: { onTarget: announce } });
+      const client = await InspectorClient.connect((await announced).webSocketUrl);
+      assert.equal(await pidSeenByJsDebug(client), UNREACHABLE_PID);
+      await client.send('Runtime.runIfWaitingForDebugger');
+      const result = await invocation;
+      client.close();
+      const { pid: truePid } = parse(result.payload) as { pid: number };
+      assert.equal(typeof truePid, 'number');
+      assert.notEqual(truePid, UNREACHABLE_PID);
     });
 
     it('stops in an ES module handler', async () => {
@@ -169,8 +189,10 @@ describe('Debugging an invocation through the Node.js inspector', function () {
     after(async () => host?.dispose());
 
     it('stops at the breakpoint, is not timed out while paused, and returns the result', async () => {
-      const { result, url, value, target } = await debugOnce(host, 'DebugRic', 'app.js', 1500);
+      const { result, url, value, target, debuggerPid } = await debugOnce(host, 'DebugRic', 'app.js', 1500);
       assert.equal(target.address, '127.0.0.1');
+      // Our preload runs before AWS's client and before the debugger can read anything: the same pid.
+      assert.equal(debuggerPid, UNREACHABLE_PID);
       assert.equal(url, 'file:///var/task/app.js');
       assert.equal(value, 'debugger');
       assert.equal(result.status, 'ok', result.logs);
@@ -213,8 +235,9 @@ describe('Debugging an invocation through the Node.js inspector', function () {
     after(async () => host?.dispose());
 
     it('listens on 127.0.0.1, stops at the breakpoint and returns the result', async () => {
-      const { result, url, value, target } = await debugOnce(host, 'DebugProcess', 'app.js', 1500);
+      const { result, url, value, target, debuggerPid } = await debugOnce(host, 'DebugProcess', 'app.js', 1500);
       assert.equal(target.address, '127.0.0.1');
+      assert.equal(debuggerPid, UNREACHABLE_PID);
       assert.equal(url, `file://${target.remoteRoot}/app.js`);
       assert.equal(value, 'debugger');
       assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });

@@ -81,7 +81,7 @@ describe('npm run package: one .vsix per target platform', function () {
 
     it(`${target}: holds the bundles and nothing from src/, test/ or node_modules/`, () => {
       const names = packages.get(target)!.map((entry) => entry.name);
-      for (const bundle of ['dist/extension.js', 'dist/cli.js', 'dist/runtime/bootstrap.js', 'dist/runtime/relay.js', 'package.json']) {
+      for (const bundle of ['dist/extension.js', 'dist/cli.js', 'dist/runtime/bootstrap.js', 'dist/runtime/relay.js', 'dist/runtime/debugger.js', 'package.json']) {
         assert.ok(names.includes(`extension/${bundle}`), `extension/${bundle} is in the package`);
       }
       const unwanted = names.filter((name) => /^extension\/(src|test|node_modules|out|scripts|\.cache)\//.test(name) || /\.(map|ts)$/.test(name));

@@ -97,3 +97,17 @@ export async function attachAndBreak(client: InspectorClient, urlRegex: string, 
   await client.send('Runtime.runIfWaitingForDebugger');
   return atBreakpoint;
 }
+
+/**
+ * What VS Code's JavaScript debugger reads as the debuggee's pid, asked exactly as js-debug asks on attach
+ * (gatherTelemetryFromCdp: Runtime.evaluate in context 1, its script named eval-*.cdp): the pid whose
+ * process tree it kills on this machine when an attach session is stopped.
+ */
+export async function pidSeenByJsDebug(client: InspectorClient): Promise<unknown> {
+  const answer = await client.send<{ result: { value?: { processId?: unknown } } }>('Runtime.evaluate', {
+    contextId: 1,
+    returnByValue: true,
+    expression: "typeof process === 'undefined' || process.pid === undefined ? 'process not defined' : ({ processId: process.pid, nodeVersion: process.version, architecture: process.arch })\n//# sourceURL=eval-5f3c9a1e.cdp\n",
+  });
+  return answer.result.value?.processId;
+}

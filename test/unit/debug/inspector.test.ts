@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { attachConfiguration, localCodeRoot } from '../../../src/core/debug/attachConfiguration';
+import { attachConfiguration, launchJsonConfiguration, localCodeRoot } from '../../../src/core/debug/attachConfiguration';
 import type { DebugTarget } from '../../../src/core/debug/debugTarget';
-import { inspectorAnnouncement, inspectorEnvironment, inspectorVia } from '../../../src/core/engine/inspector';
+import { inspectorAnnouncement, inspectorEnvironment } from '../../../src/core/engine/inspector';
 import { withLambdaDefaults } from '../../../src/core/functions/definition';
 
 const target: DebugTarget = {
@@ -17,18 +17,12 @@ const target: DebugTarget = {
 };
 
 describe('the inspector of a debugged instance', () => {
-  it('is opened by our client, or by NODE_OPTIONS added to the function\'s own', () => {
+  it('is opened by our client, or by our preload ahead of another client (NODE_OPTIONS added to the function\'s own)', () => {
     assert.deepEqual(inspectorEnvironment({ hostPort: 0, via: 'client' }, '0.0.0.0:9229', { A: '1' }), { A: '1', LAMBDA_DOCK_INSPECT: '0.0.0.0:9229' });
-    assert.deepEqual(inspectorEnvironment({ hostPort: 0, via: 'wait' }, '0.0.0.0:9229', { NODE_OPTIONS: '--enable-source-maps' }), { NODE_OPTIONS: '--enable-source-maps --inspect-wait=0.0.0.0:9229' });
-    assert.deepEqual(inspectorEnvironment({ hostPort: 0, via: 'brk' }, '0.0.0.0:9229', {}), { NODE_OPTIONS: '--inspect-brk=0.0.0.0:9229' });
-  });
-
-  it('waits with --inspect-wait on Node.js 20 and later, --inspect-brk before or when unknown', () => {
-    assert.equal(inspectorVia('nodejs22.x', true), 'client');
-    assert.equal(inspectorVia('nodejs20.x', false), 'wait');
-    assert.equal(inspectorVia('nodejs24.x', false), 'wait');
-    assert.equal(inspectorVia('nodejs18.x', false), 'brk');
-    assert.equal(inspectorVia(undefined, false), 'brk');
+    assert.deepEqual(inspectorEnvironment({ hostPort: 0, via: 'preload' }, '0.0.0.0:9229', { NODE_OPTIONS: '--enable-source-maps' }), {
+      LAMBDA_DOCK_INSPECT: '0.0.0.0:9229',
+      NODE_OPTIONS: '--enable-source-maps --require /var/lambda-dock/debugger.js',
+    });
   });
 
   it('is found in the runtime\'s output by Node.js\'s announcement', () => {
@@ -53,10 +47,24 @@ describe('the js-debug attach configuration', () => {
     assert.equal(configuration.address, '127.0.0.1');
     assert.equal(configuration.port, 40123);
     assert.equal(configuration.remoteRoot, '/var/task');
-    assert.equal(configuration.killBehavior, 'none');
     assert.equal(configuration.attachExistingChildren, false);
     assert.equal(configuration.autoAttachChildProcesses, false);
     assert.equal(configuration.restart, false);
     assert.deepEqual(configuration.skipFiles, ['<node_internals>/**', '/var/runtime/**']);
+  });
+
+  it('prints for launch.json a plain node attach that a VS Code without Lambda Dock may Stop safely', () => {
+    const configuration = launchJsonConfiguration(target, plain, 'Attach to Fn');
+    assert.equal(configuration.type, 'node');
+    assert.equal(configuration.request, 'attach');
+    // No marker: without Lambda Dock nothing turns its Stop into a detach, so js-debug runs its own Stop: it
+    // kills the process tree of the pid the debuggee reported, on this machine. js-debug has no attach setting
+    // against that (killBehavior is read by launch sessions only, so it is not printed: it would only mislead).
+    // What makes Stop harmless is the instance: the debugger reads a pid no process has (debuggerPid.ts; the
+    // integration and editor tests watch a real inspector and a real js-debug Stop).
+    assert.equal(configuration.lambdaDockInstance, undefined);
+    assert.equal('killBehavior' in configuration, false);
+    assert.equal(configuration.attachExistingChildren, false);
+    assert.equal(configuration.autoAttachChildProcesses, false);
   });
 });

@@ -1,13 +1,13 @@
 // The Node.js runtime client that runs inside an instance (or as a child process of the host): it loads
 // the handler, then serves invocations from the Runtime API one at a time, as Lambda's own client does.
-import * as inspector from 'node:inspector';
 import { callbackHandlerRefused, CALLBACK_WARNING, isCallbackHandler, runBufferedHandler, type Outcome } from './completion';
 import { createContext, functionEnvironment, type FunctionEnvironment } from './context';
 import { consoleOptionsFromEnv, patchConsole, type ConsoleOptions } from './console';
+import { waitForDebuggerIfAsked } from './debugger';
 import { formatErrorForLog, serializeError } from './errors';
 import { preregisterEsmNodePath, registerEsmNodePath } from './esmNodePath';
 import { loadHandler, type Handler } from './handlerLoader';
-import { INSPECT_ENV, STANDBY_ENV } from './protocol';
+import { STANDBY_ENV } from './protocol';
 import { countOutput, outputTallyHeader } from './outputTally';
 import { RuntimeApiClient, type NextInvocation } from './runtimeApiClient';
 import { runtimeSdkRoot, waitForRuntimeSdkOnRequire } from './runtimeSdk';
@@ -87,19 +87,6 @@ function exitOnUncaught(kind: string, exitCode: number, wrap: (reason: unknown) 
 
 function unhandledPromiseRejection(reason: unknown): Error {
   return Object.assign(new Error(String(reason)), { name: 'Runtime.UnhandledPromiseRejection', reason });
-}
-
-/**
- * A debugged instance: open the inspector and block until a debugger has attached, set its breakpoints and
- * released us (Runtime.runIfWaitingForDebugger), before the handler is even loaded. Taken out of the
- * environment so the function's own child processes do not try to open it too.
- */
-function waitForDebuggerIfAsked(): void {
-  const address = process.env[INSPECT_ENV];
-  if (!address) return;
-  delete process.env[INSPECT_ENV];
-  const at = address.lastIndexOf(':');
-  inspector.open(Number(address.slice(at + 1)), address.slice(0, at), true);
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
@@ -97,6 +97,25 @@ function breakpointAt(file: string, line: number): vscode.SourceBreakpoint {
   return breakpoint;
 }
 
+/** Text a child process writes, waited for as it comes (an event of the process, not a timer). */
+async function printed(child: ChildProcess, stream: NodeJS.ReadableStream, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const onData = (data: Buffer) => {
+      text += data.toString();
+      const found = pattern.exec(text);
+      if (!found) return;
+      stream.off('data', onData);
+      resolve(found);
+    };
+    stream.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the command exited (${code}) before it printed ${what}:\n${text}`)));
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code ?? -1))));
+}
 
 describe('Step-through debugging in the editor', function () {
   this.timeout(240_000);
@@ -290,5 +309,43 @@ describe('Step-through debugging in the editor', function () {
     // The setting restarts the engine session; the functions are deployed to the new one.
     await until('a new engine session', () => (api.engineState().kind === 'ready' && api.sessionId() !== before ? true : undefined), 60_000);
     assert.equal(await debugRicFunction('ours'), '/var/runtime/lambda-dock/bootstrap.js');
+  });
+
+  it('Stop on the launch.json configuration the CLI prints, without Lambda Dock\'s help, reaches no process: one beside the editor survives', async () => {
+    const breakpoint = breakpointAt(path.join(workspace, 'ts', 'app.ts'), 7);
+    const sentinel = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+    sentinel.unref();
+    const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
+    const child = spawn(process.execPath, [cli, 'invoke', 'TsFunction', '--payload', '{"name":"cli"}', '--debug-port', '0', '--json', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (data: Buffer) => (stdout += data.toString()));
+    try {
+      const [, snippet] = await printed(child, child.stderr!, /launch\.json "configurations"\):\n([\s\S]+?\n {4}\})\n/, 'the launch.json configuration');
+      const configuration = JSON.parse(snippet) as vscode.DebugConfiguration;
+      // What a user without Lambda Dock pastes: a plain node attach that no extension of ours watches over.
+      assert.equal(configuration.type, 'node');
+      assert.equal(configuration.lambdaDockInstance, undefined);
+      assert.ok(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], configuration));
+      const stop = await stops.next('the CLI\'s instance at app.ts:7');
+      const frame = await topFrame(stop);
+      assert.equal(frame.path, path.join(workspace, 'ts', 'app.ts'), frame.shown);
+      // Stop: js-debug kills the process tree of the pid the instance told it, here, in the editor's pid namespace.
+      await until('the stopped session to have the focus', () => vscode.debug.activeDebugSession?.id === stop.session.id || undefined);
+      await vscode.commands.executeCommand('workbench.action.debug.stop');
+      await stops.sessionEnded(stop);
+      // The debugger let the handler go when it left: the invocation ends as usual and the CLI prints it.
+      assert.equal(await exitOf(child), 0, stdout);
+      assert.deepEqual(JSON.parse(stdout).payload, { greeting: 'hello cli', language: 'typescript' });
+      assert.doesNotThrow(() => process.kill(sentinel.pid!, 0), 'the process beside the editor is still running');
+      assert.doesNotThrow(() => process.kill(1, 0), 'the namespace\'s first process (the editor\'s launcher) is still running');
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+      child.kill('SIGINT');
+      try {
+        process.kill(sentinel.pid!, 'SIGKILL');
+      } catch {
+        // already gone: the assertion above said so
+      }
+    }
   });
 });
