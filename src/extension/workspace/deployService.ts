@@ -274,12 +274,19 @@ export class DeployService implements Disposable {
           outcome.removed.push(...report.removed);
         }
       }
+      this.lastOutcomeValue = outcome;
+      return outcome;
+    } catch (error) {
+      // What did not finish is not deployed: its item must not go on reading "building".
+      for (const definition of targets) {
+        if (this.states.get(definition.name)?.kind === 'building') this.fail(outcome, definition.name, errorMessage(error));
+      }
+      throw error;
     } finally {
       this.runningValue -= 1;
+      // The status bar's spinner and the tree end with the deploy, whether it finished or threw.
+      this.changeEmitter.fire();
     }
-    this.lastOutcomeValue = outcome;
-    this.changeEmitter.fire();
-    return outcome;
   }
 
   private fail(outcome: DeployOutcome, name: string, error: string): void {

@@ -52,6 +52,20 @@ describe('DeployService', () => {
     assert.equal(t.discoveries(), 1, 'deploying a function does not read the workspace again');
   });
 
+  it('ends its "deploying" state (status bar spinner, building items) when a deploy throws part-way', async () => {
+    const t = setup({ functions: [hello, orders], problems: [] });
+    await t.service.deployAll();
+    // Orders leaves the workspace and Hello no longer builds: removing Orders redeploys Hello, which throws.
+    t.setDiscovery({ functions: [hello], problems: [] });
+    t.host().failPackaging.add('Hello');
+    const seen: boolean[] = [];
+    t.service.onDidChange(() => seen.push(t.service.running));
+    await assert.rejects(t.service.deployAll(), /Expected ";"/);
+    assert.equal(t.service.running, false);
+    assert.equal(seen.at(-1), false, 'the last change told the status bar the deploy is over');
+    assert.equal(t.service.state('Hello').kind, 'error', 'no item is left reading "building"');
+  });
+
   it('deploys every function on its own, so one that fails leaves the others deployed', async () => {
     const t = setup({ functions: [hello, orders], problems: [] });
     await t.hosts.ensure();
