@@ -72,6 +72,8 @@ export interface StandbySpec {
   ephemeralStorageMB: number;
   /** Our client, for images that do not carry it (see LaunchSpec.runtimeClient). */
   runtimeClient?: RuntimeClientKind;
+  /** Its memory limit from the start, where the engine cannot change it later (Podman); else a small one, set at assignment. */
+  memorySizeMB?: number;
   runtimeSdk?: { store: string; id: string };
   /** An empty private folder mounted at /var/run, where a function's scoped socket appears at assignment. */
   dockerSocketDir?: string;
@@ -79,6 +81,8 @@ export interface StandbySpec {
 
 /** Backends that can keep standbys and hand one to a function (see "Standby sandboxes" in ARCHITECTURE.md). */
 export interface StandbyBackend {
+  /** False where the engine cannot change a running container's memory limit (Podman's Docker API has no update). */
+  readonly canUpdateMemory: boolean;
   /** Creates and starts a standby; its Runtime API sees it by address as any instance's. */
   startStandby(spec: StandbySpec): Promise<LaunchedInstance>;
   /**

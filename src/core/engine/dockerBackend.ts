@@ -258,6 +258,10 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
     };
   }
 
+  get canUpdateMemory(): boolean {
+    return this.selection.kind !== 'podman';
+  }
+
   private get standbyRecord(): StandbyRecord {
     this.standbyRecordFile ??= StandbyRecord.forSession(this.session.id);
     return this.standbyRecordFile;
@@ -285,6 +289,7 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
       binds.push(`${spec.runtimeSdk.store}:${RUNTIME_SDK_MOUNT}:ro`);
     }
     const relay = bind ? undefined : await this.startRelay();
+    const memoryMB = spec.memorySizeMB ?? STANDBY_MEMORY_MB;
     const labels: Record<string, string> = {
       ...this.sessionLabels(),
       [LABELS.workspace]: spec.workspace,
@@ -306,7 +311,7 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
         Labels: labels,
         AttachStdout: true,
         AttachStderr: true,
-        HostConfig: this.instanceHostConfig({ memoryBytes: STANDBY_MEMORY_MB * 1024 * 1024, ephemeralStorageMB: spec.ephemeralStorageMB, binds, relayNetwork: relay?.networkName }),
+        HostConfig: this.instanceHostConfig({ memoryBytes: memoryMB * 1024 * 1024, ephemeralStorageMB: spec.ephemeralStorageMB, binds, relayNetwork: relay?.networkName }),
       });
     } catch (error) {
       if (folders) removeStandbyFolders(folders);
@@ -315,7 +320,7 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
     const instance = new DockerInstance(container.id, spec.instanceId);
     this.instances.set(spec.instanceId, instance);
     this.byContainer.set(container.id, instance);
-    this.standbys.set(spec.instanceId, { folders, memoryMB: STANDBY_MEMORY_MB });
+    this.standbys.set(spec.instanceId, { folders, memoryMB });
     try {
       if (!bind && spec.runtimeClient) await container.putArchive(runtimeClientArchive(spec.runtimeClient), { path: path.posix.dirname(CLIENT_DIR_IN_CONTAINER) });
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;

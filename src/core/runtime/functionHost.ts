@@ -386,6 +386,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       runtimeSdk: this.runtimeSdkFor(definition, image.image),
       dockerSocket: definition.dockerSocket === true,
       ephemeralStorageMB: STANDBY_EPHEMERAL_STORAGE_MB,
+      ...(canKeepStandbys(this.backend) && !this.backend.canUpdateMemory ? { memorySizeMB: definition.memorySizeMB } : {}),
     };
   }
 

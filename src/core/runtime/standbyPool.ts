@@ -20,6 +20,8 @@ export interface StandbyTemplate {
   /** Standbys for functions with a scoped Docker socket have a private folder mounted at /var/run. */
   dockerSocket: boolean;
   ephemeralStorageMB: number;
+  /** Set where the engine cannot change a memory limit later: such standbys are made per memory size. */
+  memorySizeMB?: number;
 }
 
 /** A started standby taken for one function: its container and its Runtime API channel pass to that function's pool. */
@@ -86,7 +88,7 @@ export class StandbyPool {
   }
 
   private setOf(template: StandbyTemplate): StandbySet {
-    const key = JSON.stringify([template.image, template.entrypoint, template.workingDir, template.runtimeClient, template.environment, template.runtimeSdk, template.dockerSocket, template.ephemeralStorageMB]);
+    const key = JSON.stringify([template.image, template.entrypoint, template.workingDir, template.runtimeClient, template.environment, template.runtimeSdk, template.dockerSocket, template.ephemeralStorageMB, template.memorySizeMB]);
     let set = this.sets.get(key);
     if (!set) this.sets.set(key, (set = new StandbySet(template, this.options)));
     return set;
@@ -204,6 +206,7 @@ class StandbySet {
         runtimeClient: this.template.runtimeClient,
         ephemeralStorageMB: this.template.ephemeralStorageMB,
         runtimeSdk: this.template.runtimeSdk,
+        memorySizeMB: this.template.memorySizeMB,
         dockerSocketDir,
       });
       channel.admit(launched);

@@ -43,4 +43,22 @@ describe('Podman through its Docker-compatible API', function () {
     assert.match(exited.error?.errorMessage ?? '', /exit status 2/);
     await eventually(async () => (await podman.listContainers({ all: true, filters: { label: [`${LABELS.session}=${host.session.id}`] } })).length === 0, 10_000, 'the exited container to be removed');
   });
+
+  it('keeps standbys and assigns one: the function\'s name, memory limit and environment', async () => {
+    const withStandbys = await FunctionHost.start({ workspace: '.', engine: { engine: 'podman' }, standbyInstances: 1 });
+    try {
+      await withStandbys.deploy([makeFunction('PodStandby', { 'app.js': 'exports.handler = async () => ({ name: process.env.AWS_LAMBDA_FUNCTION_NAME, memory: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE });' }, { memorySizeMB: 256 })]);
+      await eventually(async () => (withStandbys.standbys?.counts() ?? []).some((c) => c.ready >= 1), 60_000, 'a standby on Podman');
+      const standbys = (await podman.listContainers({ filters: { label: [`${LABELS.session}=${withStandbys.session.id}`, LABELS.standby] } })).map((c) => c.Id);
+      const result = await withStandbys.invoke('PodStandby', json({}));
+      assert.deepEqual(parse(result.payload), { name: 'PodStandby', memory: '256' });
+      const containerId = withStandbys.instances()[0].containerId!;
+      assert.ok(standbys.includes(containerId), 'it ran on a standby');
+      const inspected = await podman.getContainer(containerId).inspect();
+      assert.equal(inspected.Name.replace(/^\//, ''), `lambda-dock-PodStandby-${result.instanceId}`);
+      assert.equal(inspected.HostConfig.Memory, 256 * 1024 * 1024);
+    } finally {
+      await withStandbys.dispose();
+    }
+  });
 });

@@ -253,6 +253,22 @@ describe('a remote engine: a second dockerd in its own network namespace, whose 
       assert.match(await intruder, /^(no answer|refused)/);
     });
 
+    it('assigns standbys there too: the code and layers uploaded into the running standby, through the relay', async () => {
+      const other = await FunctionHost.start({ workspace: os.tmpdir(), fallbackToProcess: false, engine: { dockerHost: engine.tcpHost }, standbyInstances: 1 });
+      try {
+        await other.deploy([layered]);
+        await eventually(async () => (other.standbys?.counts() ?? []).some((c) => c.ready >= 1), 60_000, 'a standby on the remote engine');
+        const standbys = (await sessionContainers(engine.docker, other.session.id)).filter((c) => c.Labels[LABELS.standby]).map((c) => c.Id);
+        const result = await other.invoke('RemoteLayered', json({}));
+        assert.equal(result.status, 'ok', result.logs);
+        assert.deepEqual(parse(result.payload), { greeting: 'from layer A', shared: 'B' });
+        assert.ok(standbys.includes(other.instances()[0].containerId!), 'it ran on a standby');
+      } finally {
+        await other.dispose();
+      }
+      assert.deepEqual(await sessionContainers(engine.docker, other.session.id), []);
+    });
+
     it('refuses a function that asks for a Docker socket, with one message, and leaves nothing running', async () => {
       await assert.rejects(host.invoke('RemoteSocket', json({})), /RemoteSocket asks for a Docker socket .* and tcp:\/\/[\d.]+:2375 is remote: use a local engine for it, or remove DockerSocket/);
       assert.ok(!(await sessionContainers(engine.docker, host.session.id)).some((c) => c.Labels[LABELS.function] === 'RemoteSocket'));
@@ -276,7 +292,8 @@ describe('a remote engine: a second dockerd in its own network namespace, whose 
       const exited = new Promise((resolve) => child.once('exit', resolve));
       let session = '';
       await eventually(async () => {
-        const instance = (await engine.docker.listContainers({ filters: { label: [`${LABELS.function}=Remote`], status: ['running'] } }))[0];
+        // By its name: the command line keeps standbys, and one made before its function was known has no function label.
+        const instance = (await engine.docker.listContainers({ filters: { name: ['lambda-dock-Remote-'], status: ['running'] } }))[0];
         session = instance?.Labels[LABELS.session] ?? '';
         return Boolean(instance);
       }, 60_000, 'the command line to start its instance');
