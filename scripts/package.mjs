@@ -138,14 +138,17 @@ async function main() {
   fs.mkdirSync(path.join(root, 'out'), { recursive: true });
   for (const target of options.targets) {
     const stage = fs.mkdtempSync(path.join(root, 'out', `package-${target}-`));
-    stagePackageFiles(stage);
-    await stagePlatformBinary(stage, target, version);
-    const out = options.outFile ?? path.join(options.outDir, `lambda-dock-${target}-${ourVersion}.vsix`);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    // vsce lists every file it packs; the line naming the .vsix is enough here.
-    const report = execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--out', out], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    console.log(report.split('\n').filter((line) => /DONE|WARNING/.test(line)).join('\n'));
-    fs.rmSync(stage, { recursive: true, force: true });
+    try {
+      stagePackageFiles(stage);
+      await stagePlatformBinary(stage, target, version);
+      const out = options.outFile ?? path.join(options.outDir, `lambda-dock-${target}-${ourVersion}.vsix`);
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      // vsce lists every file it packs; the line naming the .vsix is enough here.
+      const report = execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--out', out], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      console.log(report.split('\n').filter((line) => /DONE|WARNING/.test(line)).join('\n'));
+    } finally {
+      fs.rmSync(stage, { recursive: true, force: true });
+    }
   }
 }
 
