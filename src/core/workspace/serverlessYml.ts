@@ -9,6 +9,7 @@ import { BUILDABLE_EXTENSIONS, findHandlerFile } from './handlerFile';
 import type { FileDiscovery, Problem } from './problem';
 import { isObj, ProjectFileReader, type Obj } from './projectFileReader';
 import { ServerlessRoutes } from './serverlessRoutes';
+import { ServerlessVariables } from './serverlessVariables';
 import { readYamlFile, type YamlSource } from './yamlSource';
 
 /** Files serverless leaves out of every package. */
@@ -31,6 +32,7 @@ class ServerlessService extends ProjectFileReader {
   private readonly provider: Obj;
   private readonly stage: string;
   private readonly layerCache = new Map<string, LayerDefinition | undefined>();
+  private readonly variableResolver: ServerlessVariables;
   /** The provider with its variables resolved: once, so an unresolvable one is reported once, not per function. */
   private resolvedProvider: Obj | undefined;
   /** null: the file names no service (or one only the deployed stack knows). */
@@ -45,7 +47,8 @@ class ServerlessService extends ProjectFileReader {
   ) {
     super(file, source, problems);
     this.provider = isObj(service.provider) ? service.provider : {};
-    this.stage = options.stage ?? (typeof this.provider.stage === 'string' && !this.provider.stage.includes('${') ? this.provider.stage : 'dev');
+    this.stage = options.stage ?? providerStage(service, path.dirname(file));
+    this.variableResolver = new ServerlessVariables(service, path.dirname(file), this.stage, (at, message) => this.problem(at, WORKSPACE_ERROR_CODES.unresolved, message));
   }
 
   discover(): FileDiscovery {
@@ -67,7 +70,8 @@ class ServerlessService extends ProjectFileReader {
         this.problem(['functions', name], WORKSPACE_ERROR_CODES.invalidValue, `${name}: ${errorMessage(error)}`, name);
       }
     }
-    return { file: this.file, functions, problems: this.problems };
+    const files = this.variableResolver.files;
+    return { file: this.file, functions, problems: this.problems, ...(files.length ? { definitionFiles: files } : {}) };
   }
 
   /** `service: NAME` (or the older `service: { name: NAME }`), with its variables resolved. */
@@ -242,38 +246,17 @@ class ServerlessService extends ProjectFileReader {
     return image;
   }
 
-  /** Resolves serverless variables (${self:...}, ${opt:stage}, ${sls:stage}, ${env:X, default}) in strings. */
-  private variables(value: unknown, at: string[], depth = 0): unknown {
-    if (typeof value === 'string') return this.substitute(value, at, depth);
-    if (Array.isArray(value)) return value.map((v, i) => this.variables(v, [...at, String(i)], depth));
-    if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.variables(v, [...at, k], depth)]));
-    return value;
+  /** Resolves serverless variables (see ServerlessVariables) in a value. */
+  private variables(value: unknown, at: string[]): unknown {
+    return this.variableResolver.resolve(value, at);
   }
+}
 
-  private substitute(text: string, at: string[], depth: number): unknown {
-    const whole = /^\$\{([^{}]+)\}$/.exec(text);
-    if (whole) return this.variable(whole[1], at, depth);
-    return text.replace(/\$\{([^{}]+)\}/g, (_m, expr: string) => String(this.variable(expr, at, depth) ?? ''));
-  }
-
-  private variable(expression: string, at: string[], depth: number): unknown {
-    const [expr, ...fallbacks] = expression.split(',').map((s) => s.trim());
-    const fallback = fallbacks.length ? fallbacks.join(',').replace(/^['"]|['"]$/g, '') : undefined;
-    let value: unknown;
-    if (expr === 'opt:stage' || expr === 'sls:stage' || expr === 'self:provider.stage') value = this.stage;
-    else if (expr === 'opt:region' || expr === 'self:provider.region') value = typeof this.provider.region === 'string' ? this.provider.region : 'us-east-1';
-    else if (expr.startsWith('env:')) value = process.env[expr.slice(4)];
-    else if (expr.startsWith('self:')) {
-      value = expr.slice(5).split('.').reduce<unknown>((node, key) => (isObj(node) ? node[key] : undefined), this.service);
-      if (depth < 10) value = this.variables(value, at, depth + 1);
-    }
-    if (value === undefined) value = fallback;
-    if (value === undefined) {
-      this.problem(at, WORKSPACE_ERROR_CODES.unresolved, `\${${expression}} cannot be resolved locally; give it a default (\${${expr}, 'value'}) or set it`);
-      return '';
-    }
-    return value;
-  }
+/** provider.stage as the Framework reads it without --stage (its fallback, or a value it names); else dev. */
+function providerStage(service: Obj, dir: string): string {
+  const provider = isObj(service.provider) ? service.provider : {};
+  const stage = new ServerlessVariables(service, dir, undefined, () => undefined).resolve(provider.stage, ['provider', 'stage']);
+  return typeof stage === 'string' && stage ? stage : 'dev';
 }
 
 function packagePatterns(pkg: Obj): string[] {
