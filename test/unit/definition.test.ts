@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { withLambdaDefaults } from '../../src/core/functions/definition';
+import { esbuildSourcemap, withLambdaDefaults } from '../../src/core/functions/definition';
 
 describe('withLambdaDefaults', () => {
   it('fills in Lambda defaults and keeps what the definition says', () => {
@@ -9,5 +9,19 @@ describe('withLambdaDefaults', () => {
     assert.equal(fn.architecture, 'x86_64');
     assert.deepEqual(fn.layers, []);
     assert.equal(fn.dockerSocket, false);
+  });
+});
+
+describe('esbuildSourcemap', () => {
+  it('reads SAM\'s true and false, and esbuild\'s own kinds (inline keeps the map inside the bundle)', () => {
+    assert.equal(esbuildSourcemap(true), 'linked');
+    assert.equal(esbuildSourcemap('true'), 'linked');
+    assert.equal(esbuildSourcemap(false), false);
+    assert.equal(esbuildSourcemap('false'), false);
+    assert.equal(esbuildSourcemap('inline'), 'inline');
+    assert.equal(esbuildSourcemap('both'), 'both');
+    assert.equal(esbuildSourcemap('external'), 'external');
+    assert.equal(esbuildSourcemap('sideways'), undefined);
+    assert.equal(esbuildSourcemap(undefined), undefined);
   });
 });

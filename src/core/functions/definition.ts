@@ -41,13 +41,27 @@ export interface FunctionUrlDefinition {
   cors?: Record<string, unknown>;
 }
 
+/**
+ * Where esbuild puts a bundle's source map, as its `sourcemap` option says: 'linked' (a .map file beside the
+ * bundle, named by a comment), 'inline' (a data: URL in that comment), 'both', 'external' (a .map file no
+ * comment names, which neither Node.js nor a debugger finds), or none.
+ */
+export type EsbuildSourcemap = false | 'linked' | 'inline' | 'both' | 'external';
+
+/** Reads a source map setting as the workspace files write it: true is esbuild's default, a linked map. */
+export function esbuildSourcemap(value: unknown): EsbuildSourcemap | undefined {
+  if (value === true || value === 'true') return 'linked';
+  if (value === false || value === 'false') return false;
+  return value === 'linked' || value === 'inline' || value === 'both' || value === 'external' ? value : undefined;
+}
+
 /** esbuild options from SAM's Metadata BuildProperties (or their defaults). */
 export interface EsbuildOptions {
   /** Absolute paths of the entry points. */
   entryPoints: string[];
   format: 'cjs' | 'esm';
   target: string;
-  sourcemap: boolean;
+  sourcemap: EsbuildSourcemap;
   external: string[];
   minify: boolean;
 }

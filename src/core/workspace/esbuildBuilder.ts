@@ -1,14 +1,14 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { context, type BuildContext, type BuildFailure, type BuildOptions, type Message, type Metafile } from 'esbuild';
-import type { FunctionDefinition } from '../functions/definition';
+import type { EsbuildSourcemap, FunctionDefinition } from '../functions/definition';
 import { BuildError, WORKSPACE_ERROR_CODES, workspaceError } from './errors';
 
 export interface BuildOutcome {
   outDir: string;
   /** Absolute paths of every source file the bundle read: a save to any of them needs a rebuild. */
   inputs: string[];
-  sourcemap: boolean;
+  sourcemap: EsbuildSourcemap;
   durationMs: number;
   /** False for the first build of a context (cold), true for a rebuild of a kept one. */
   incremental: boolean;
@@ -41,8 +41,8 @@ export class EsbuildBuilder {
       platform: 'node',
       format: esbuild.format,
       target: esbuild.target,
-      // Stack traces point at the source line: a linked map, with the sources inside it.
-      sourcemap: esbuild.sourcemap ? 'linked' : false,
+      // Stack traces and debuggers point at the source line: a map (linked by default), with the sources inside it.
+      sourcemap: esbuild.sourcemap,
       sourcesContent: true,
       external: esbuild.external,
       minify: esbuild.minify,

@@ -109,7 +109,7 @@ function esbuildOptions(spec: CodeSpec, sourceDir: string, handlerFile: string |
     entryPoints,
     format: given.format ?? 'cjs',
     target: given.target ?? nodeTarget(spec.runtime),
-    sourcemap: given.sourcemap ?? true,
+    sourcemap: given.sourcemap ?? 'linked',
     external: given.external ?? [],
     minify: given.minify ?? false,
   };

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { withLambdaDefaults, type EsbuildOptions, type FunctionDefinition, type ImageDefinition, type LayerDefinition } from '../functions/definition';
+import { esbuildSourcemap, withLambdaDefaults, type EsbuildOptions, type FunctionDefinition, type ImageDefinition, type LayerDefinition } from '../functions/definition';
 import { errorMessage } from '../errors';
 import { WORKSPACE_ERROR_CODES } from './errors';
 import { resolveCode, resolveLayerDir } from './functionCode';
@@ -109,7 +109,7 @@ class LambdaDockConfig extends ProjectFileReader {
     definition.handler = fn.handler;
     definition.runtime = runtime;
     const build = isObj(fn.build) ? fn.build : {};
-    const esbuild = build.esbuild === true ? {} : isObj(build.esbuild) ? (build.esbuild as Partial<EsbuildOptions>) : undefined;
+    const esbuild = build.esbuild === true ? {} : isObj(build.esbuild) ? esbuildOptions(build.esbuild) : undefined;
     const resolved = resolveCode({
       functionName: name,
       file: this.file,
@@ -192,4 +192,11 @@ function jsonErrorLine(text: string, error: unknown): number {
   if (line) return Number(line[1]);
   const position = /position (\d+)/.exec(message);
   return position ? text.slice(0, Number(position[1])).split('\n').length : 1;
+}
+
+/** The esbuild options lambda-dock.json gives, its source map setting read as esbuild reads it. */
+function esbuildOptions(given: Record<string, unknown>): Partial<EsbuildOptions> {
+  const { sourcemap, ...rest } = given as Partial<EsbuildOptions> & { sourcemap?: unknown };
+  const kind = esbuildSourcemap(sourcemap);
+  return { ...rest, ...(kind !== undefined ? { sourcemap: kind } : {}) };
 }

@@ -61,7 +61,7 @@ export class FunctionPackager {
       timings.buildMs = outcome.durationMs + (installed?.durationMs ?? 0);
       inputs = outcome.inputs;
       incrementalBuild = outcome.incremental;
-      if (outcome.sourcemap && !/--enable-source-maps/.test(environment.NODE_OPTIONS ?? '')) {
+      if (outcome.sourcemap && outcome.sourcemap !== 'external' && !/--enable-source-maps/.test(environment.NODE_OPTIONS ?? '')) {
         environment.NODE_OPTIONS = `${environment.NODE_OPTIONS ?? ''} --enable-source-maps`.trim();
       }
     } else if (definition.build?.patterns) {

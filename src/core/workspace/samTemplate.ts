@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
+  esbuildSourcemap,
   withLambdaDefaults,
   type Architecture,
   type EsbuildOptions,
@@ -354,7 +355,9 @@ class SamTemplate extends ProjectFileReader {
     if (Array.isArray(props.EntryPoints)) options.entryPoints = props.EntryPoints.map(String);
     if (props.Format === 'esm' || props.Format === 'cjs') options.format = props.Format;
     if (typeof props.Target === 'string') options.target = props.Target;
-    if (props.Sourcemap !== undefined) options.sourcemap = props.Sourcemap === true || props.Sourcemap === 'true';
+    // SAM reads true or false; Lambda Dock also takes esbuild's own kinds (inline: the map inside the bundle).
+    const sourcemap = esbuildSourcemap(props.Sourcemap);
+    if (sourcemap !== undefined) options.sourcemap = sourcemap;
     if (Array.isArray(props.External)) options.external = props.External.map(String);
     if (props.Minify !== undefined) options.minify = props.Minify === true || props.Minify === 'true';
     return options;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { withLambdaDefaults, type EsbuildOptions, type FunctionDefinition, type ImageDefinition, type LayerDefinition } from '../functions/definition';
+import { esbuildSourcemap, withLambdaDefaults, type EsbuildOptions, type FunctionDefinition, type ImageDefinition, type LayerDefinition } from '../functions/definition';
 import { parseLoggingConfig, SERVERLESS_LOGGING_KEYS } from '../functions/logging';
 import { errorMessage } from '../errors';
 import { WORKSPACE_ERROR_CODES } from './errors';
@@ -168,7 +168,8 @@ class ServerlessService extends ProjectFileReader {
     const options: Partial<EsbuildOptions> = {};
     if (custom.format === 'esm' || custom.format === 'cjs') options.format = custom.format;
     if (typeof custom.target === 'string') options.target = custom.target;
-    if (custom.sourcemap !== undefined) options.sourcemap = custom.sourcemap !== false;
+    const sourcemap = esbuildSourcemap(custom.sourcemap);
+    if (sourcemap !== undefined) options.sourcemap = sourcemap;
     if (Array.isArray(custom.external)) options.external = custom.external.map(String);
     if (custom.minify !== undefined) options.minify = custom.minify === true;
     return options;

@@ -36,7 +36,7 @@ describe('the js-debug attach configuration', () => {
 
   it('maps /var/task to the workspace folder for code used as it is, and to the bundle for esbuild', () => {
     assert.equal(localCodeRoot(plain, target), '/ws/fn');
-    const built = { ...plain, codeDir: '/cache/builds/fn', build: { sourceDir: '/ws/fn', esbuild: { entryPoints: ['/ws/fn/app.ts'], format: 'cjs' as const, target: 'node20', sourcemap: true, external: [], minify: false } } };
+    const built = { ...plain, codeDir: '/cache/builds/fn', build: { sourceDir: '/ws/fn', esbuild: { entryPoints: ['/ws/fn/app.ts'], format: 'cjs' as const, target: 'node20', sourcemap: 'linked' as const, external: [], minify: false } } };
     assert.equal(localCodeRoot(built, target), '/cache/content/123');
     assert.equal(localCodeRoot(undefined, target), '/cache/content/123');
   });

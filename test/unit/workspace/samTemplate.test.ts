@@ -34,7 +34,7 @@ describe('SAM templates', () => {
       entryPoints: [fixture('sam-hello-ts', 'hello-world', 'app.ts')],
       format: 'cjs',
       target: 'es2020',
-      sourcemap: true,
+      sourcemap: 'linked',
       external: [],
       minify: false,
     });

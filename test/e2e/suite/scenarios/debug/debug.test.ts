@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
@@ -177,6 +178,31 @@ describe('Step-through debugging in the editor', function () {
       // The instance was for this invocation: it ends, and its session with it.
       await stops.sessionEnded(stop);
       await until('the instance to end', () => (api.instances().some((i) => i.instanceId === result.instanceId) ? undefined : true));
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+    }
+  });
+
+  it('stops at the TypeScript line through a source map inline in the bundle (Sourcemap: inline)', async () => {
+    const breakpoint = breakpointAt(path.join(workspace, 'ts-inline', 'app.ts'), 7);
+    try {
+      const summary = vscode.commands.executeCommand<InvokeSummary>('lambdaDock.debugFunction', 'TsInlineFunction', { name: 'inline' });
+      const stop = await stops.next('at ts-inline/app.ts:7', summary);
+      const frame = await topFrame(stop);
+      assert.equal(frame.path, path.join(workspace, 'ts-inline', 'app.ts'), frame.shown);
+      assert.equal(frame.line, 7, frame.shown);
+      assert.equal(await evaluate(stop, frame.id, 'name'), "'inline'");
+      // The instance runs a bundle whose map is only the data: URL inside it.
+      const instance = await until('the debugged instance', () => api.instances().find((i) => i.functionName === 'TsInlineFunction' && i.containerId));
+      const mounts = (await docker.getContainer(instance.containerId!).inspect()).Mounts;
+      const code = mounts.find((m) => m.Destination === '/var/task')!.Source;
+      assert.deepEqual(fs.readdirSync(code), ['app.js']);
+      assert.match(fs.readFileSync(path.join(code, 'app.js'), 'utf8'), /\/\/# sourceMappingURL=data:application\/json;base64,/);
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      const result = await summary;
+      assert.equal(result.status, 'ok', result.payload);
+      assert.deepEqual(JSON.parse(result.payload), { greeting: 'hello inline', language: 'typescript, inline map' });
+      await stops.sessionEnded(stop);
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
     }
