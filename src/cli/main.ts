@@ -30,7 +30,7 @@ function usage(): string {
     '  --json            machine-readable output',
     '  --engine NAME     docker or podman (default: LAMBDA_DOCK_CONTAINER_CLI, else detected)',
     "  --aws-runtime-client  run the official images' own entrypoint and AWS's runtime client",
-    "                    (default: Lambda Dock's client on the image's Node.js and AWS SDK)",
+    "                    (default: Lambda Dock's client on the image's Node.js or Python and AWS SDK)",
     '  --verbose         log what the engine does',
   ].join('\n');
 }

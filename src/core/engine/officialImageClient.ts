@@ -2,8 +2,8 @@ import { lambdaNodePath } from './localNodeImage';
 import { lambdaNodeFlagsForMajor } from './nodeBinaries';
 
 /**
- * Lambda Dock's runtime client in the official AWS Lambda images (public.ecr.aws/lambda/nodejs) and images
- * built from them: the image's own interpreter (/var/lang/bin) and its AWS SDK run our client instead
+ * Lambda Dock's runtime clients in the official AWS Lambda images (public.ecr.aws/lambda/nodejs, python) and
+ * images built from them: the image's own interpreter (/var/lang/bin) and its AWS SDK run our client instead
  * of AWS's, which the image's entrypoint (/lambda-entrypoint.sh -> /var/runtime/bootstrap) would start. The
  * container is then generic until a handler reaches the client, like the local images' containers, and
  * reports its output tally, so each invocation gets exactly its log without waiting for the log to be quiet.
@@ -53,7 +53,9 @@ export interface OurClientLaunch {
  * does for AWS's: Node.js with Lambda's flags (--expose-gc, an 80 KB header limit, the experimental features
  * Lambda turns off) and NODE_PATH in Lambda's order, so `@aws-sdk/*` is the image's own in
  * /var/runtime/node_modules; nodejs18.x also trusts /var/runtime/ca-cert.pem, as its bootstrap sets
- * (Node.js 20 and later do not). Undefined for any other runtime: its image keeps its own client.
+ * (Node.js 20 and later do not). Python: the interpreter the bootstrap runs (/var/lang/bin/python3.N) with
+ * PYTHONPATH=/var/runtime, as Lambda sets it, where the image keeps boto3. Undefined for any other runtime:
+ * its image keeps its own client.
  */
 export function ourClientLaunch(runtime: string, region: string): OurClientLaunch | undefined {
   const node = /^nodejs(\d+)\.x$/.exec(runtime);
@@ -66,6 +68,10 @@ export function ourClientLaunch(runtime: string, region: string): OurClientLaunc
       entrypoint: ['/var/lang/bin/node', '--expose-gc', '--max-http-header-size', '81920', ...lambdaNodeFlagsForMajor(major), runtimeClientInContainer('nodejs')],
       environment,
     };
+  }
+  const python = /^python(3\.\d+)$/.exec(runtime);
+  if (python) {
+    return { kind: 'python', entrypoint: [`/var/lang/bin/python${python[1]}`, runtimeClientInContainer('python')], environment: { PYTHONPATH: '/var/runtime' } };
   }
   return undefined;
 }

@@ -49,7 +49,7 @@ export interface FunctionHostOptions {
   runtimeImages?: Record<string, string>;
   /**
    * Who runs functions in the official images (and images laid out as they are): 'lambda-dock' (the default),
-   * our runtime client on the image's own Node.js and AWS SDK; 'aws', the image's entrypoint and AWS's client.
+   * our runtime client on the image's own Node.js or Python and AWS SDK; 'aws', the image's entrypoint and AWS's client.
    */
   officialImageClient?: OfficialImageClient;
   region?: string;

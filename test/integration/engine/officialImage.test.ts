@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { FunctionHost } from '../../../src/core/runtime/functionHost';
 import type { InvokeResult } from '../../../src/core/runtime/invokeResult';
 import { ensureOfficialNodeImage, SDK_PACKAGE, type OfficialNodeImage } from '../support/officialNodeImage';
+import { ensureOfficialPythonImage, type OfficialPythonImage } from '../support/officialPythonImage';
 import { docker, json, makeFunction, parse, requireEngine, startDockerHost } from '../support/engine';
 
 /**
@@ -197,5 +198,76 @@ describe('The official Node.js images', function () {
     const shellOnly = ['PWD', 'SHLVL', '_'];
     for (const name of shellOnly) delete (renamed.env as Record<string, string>)[name];
     assert.deepEqual(oursSeen, renamed);
+  });
+});
+
+/**
+ * The official Python images (a stand-in of public.ecr.aws/lambda/python:3.N for the host's Python, boto3 at a
+ * release of its own in /var/runtime, see support/officialPythonImage): our Python client runs on the image's
+ * interpreter and finds the image's boto3, with Lambda's sys.path.
+ */
+describe('The official Python images', function () {
+  let image: OfficialPythonImage;
+  let host: FunctionHost;
+  let runtime: string;
+
+  before(async function () {
+    this.timeout(15 * 60_000);
+    await requireEngine();
+    image = await ensureOfficialPythonImage(docker, (line) => console.log(`      [official python image] ${line}`));
+    runtime = `python${image.pythonVersion}`;
+    host = await startDockerHost({ runtimeImages: { [runtime]: image.tag } });
+    const python = { runtime, handler: 'app.handler' };
+    await host.deploy([
+      makeFunction('OfficialPyObserver', {
+        'app.py': `import os, sys, boto3
+def handler(event, context):
+    print("hello from", event["name"])
+    return {"client": sys.argv[0], "executable": sys.executable, "path": sys.path, "boto3": boto3.__version__, "boto3File": boto3.__file__,
+            "env": dict(os.environ), "functionName": context.function_name, "memory": context.memory_limit_in_mb,
+            "requestId": context.aws_request_id, "remaining": context.get_remaining_time_in_millis()}
+`,
+      }, { ...python, memorySizeMB: 256, timeoutSeconds: 9 }),
+      makeFunction('OfficialPyThrows', { 'app.py': 'def handler(event, context):\n    print("about to fail")\n    raise ValueError("order %d is invalid" % event["id"])\n' }, python),
+      makeFunction('OfficialPyMissing', { 'app.py': 'def other(event, context):\n    return 1\n' }, python),
+    ]);
+  });
+  after(async () => host?.dispose());
+
+  it("runs our Python client on the image's interpreter, with the image's boto3 and Lambda's sys.path and environment", async () => {
+    const result = await host.invoke('OfficialPyObserver', json({ name: 'py' }));
+    assert.equal(result.status, 'ok', result.logs);
+    const seen = parse(result.payload) as { client: string; executable: string; path: string[]; boto3: string; boto3File: string; env: Record<string, string>; functionName: string; memory: string; requestId: string; remaining: number };
+    const v = image.pythonVersion;
+    assert.equal(seen.client, '/var/runtime/lambda-dock/bootstrap.py');
+    assert.equal(seen.executable, `/var/lang/bin/python${v}`);
+    assert.equal(seen.boto3, image.boto3Release);
+    assert.equal(seen.boto3File, '/var/runtime/boto3/__init__.py');
+    assert.deepEqual(seen.path.slice(0, 5), ['/var/task', `/opt/python/lib/python${v}/site-packages`, '/opt/python', '/var/runtime', `/var/lang/lib/python${v.replace('.', '')}.zip`]);
+    assert.ok(!seen.path.includes('/var/runtime/lambda-dock'), seen.path.join(':'));
+    assert.equal(seen.env.PYTHONPATH, '/var/runtime');
+    assert.equal(seen.env.AWS_EXECUTION_ENV, `AWS_Lambda_${runtime}`);
+    assert.equal(seen.env._HANDLER, 'app.handler');
+    assert.equal(seen.env.LAMBDA_TASK_ROOT, '/var/task');
+    assert.equal(seen.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, '256');
+    assert.deepEqual(Object.keys(seen.env).filter((name) => name.startsWith('LAMBDA_DOCK') || name.startsWith('_LAMBDA_DOCK')), []);
+    assert.equal(seen.functionName, 'OfficialPyObserver');
+    assert.equal(seen.memory, '256');
+    assert.equal(seen.requestId, result.requestId);
+    assert.ok(seen.remaining > 7000 && seen.remaining <= 9000, String(seen.remaining));
+    const id = result.requestId;
+    assert.match(result.logs, new RegExp(`^START RequestId: ${id} Version: \\$LATEST\\nhello from py\\nEND RequestId: ${id}\\nREPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 256 MB\\tMax Memory Used: \\d+ MB(\\tInit Duration: [\\d.]+ ms)?\\n$`), result.logs);
+  });
+
+  it("reports errors and init errors in awslambdaric's shape", async () => {
+    const failed = await host.invoke('OfficialPyThrows', json({ id: 7 }));
+    assert.equal(failed.status, 'error');
+    assert.equal(failed.error?.errorType, 'ValueError');
+    assert.equal(failed.error?.errorMessage, 'order 7 is invalid');
+    assert.deepEqual(Object.keys(parse(failed.payload) as object), ['errorMessage', 'errorType', 'requestId', 'stackTrace']);
+    assert.match(failed.logs, /\nabout to fail\n/);
+    assert.match(failed.logs, new RegExp(`\\[ERROR\\] ValueError: order 7 is invalid`), failed.logs);
+    const missing = await host.invoke('OfficialPyMissing', json({}));
+    assert.equal(missing.error?.errorType, 'Runtime.HandlerNotFound');
   });
 });

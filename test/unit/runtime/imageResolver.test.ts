@@ -209,6 +209,20 @@ describe('ImageResolver', () => {
       assert.deepEqual(configsAsked, []);
     });
 
+    it("runs our Python client on the interpreter the image's bootstrap runs, with /var/runtime (boto3) on PYTHONPATH", async () => {
+      const { backend } = fakeDocker(new Set(['public.ecr.aws/lambda/python:3.12']));
+      const resolver = new ImageResolver(backend, {}, silentLogger);
+      assert.deepEqual(await resolver.resolve(fn('P', { runtime: 'python3.12', handler: 'app.handler' })), {
+        image: 'public.ecr.aws/lambda/python:3.12',
+        command: ['app.handler'],
+        entrypoint: ['/var/lang/bin/python3.12', '/var/runtime/lambda-dock/bootstrap.py'],
+        runtimeClient: 'python',
+        environment: { PYTHONPATH: '/var/runtime' },
+      });
+      const aws = new ImageResolver(backend, {}, silentLogger, { officialImageClient: 'aws' });
+      assert.deepEqual(await aws.resolve(fn('P', { runtime: 'python3.12', handler: 'app.handler' })), { image: 'public.ecr.aws/lambda/python:3.12', command: ['app.handler'] });
+    });
+
     it('leaves image functions, other runtimes and the local images as they are', async () => {
       const { backend, configsAsked } = fakeDocker(new Set(['public.ecr.aws/lambda/nodejs:22', 'public.ecr.aws/lambda/java:21']));
       const resolver = new ImageResolver(backend, {}, silentLogger);

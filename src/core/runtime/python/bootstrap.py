@@ -511,6 +511,11 @@ def setup_path():
     if own not in versions:
         versions.append(own)
     paths = [task_root] + [os.path.join(opt, "python", "lib", "python" + v, "site-packages") for v in versions] + [os.path.join(opt, "python")]
+    # The client's own folder is the script's, first on sys.path: a function sees it only where Lambda's client
+    # lives there too (/var/runtime), not where Lambda Dock puts this client beside an image's own.
+    own = os.path.dirname(os.path.abspath(__file__))
+    if sys.path and sys.path[0] == own and own != os.environ.get("LAMBDA_RUNTIME_DIR", "/var/runtime"):
+        del sys.path[0]
     sys.path[:0] = [p for p in paths if p not in sys.path]
 
 
