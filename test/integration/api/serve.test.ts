@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { startServe, type ServeProcess } from '../support/serveProcess';
 import { FIXTURE_WORKSPACE, parse, sdkClient } from './harness';
-
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
 /** serve --json prints its state (endpoint, functions, URLs) and each deploy report, one JSON object a line. */
 interface ServeState {
@@ -24,55 +22,23 @@ interface DeployLine {
 describe('lambda-dock serve', function () {
   this.timeout(120_000);
   let workspace: string;
-  let child: ChildProcess;
-  const lines: ServeState[] = [];
-  let waiters: Array<() => void> = [];
-  let stderr = '';
-
-  const nextLine = async (predicate: (line: ServeState) => boolean, what: string): Promise<ServeState> => {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const found = lines.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve never printed ${what}; stderr:\n${stderr}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 500);
-      });
-    }
-  };
+  let serve: ServeProcess;
+  const nextLine = (predicate: (line: ServeState) => boolean, what: string) => serve.nextLine((line) => predicate(line as ServeState), what) as Promise<ServeState>;
 
   before(() => {
-    assert.ok(fs.existsSync(CLI), `${CLI} is missing: run 'npm run build' first`);
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-dock-serve-'));
     fs.cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
-    child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--api-port', '0', '--json', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let buffered = '';
-    child.stdout?.on('data', (data: Buffer) => {
-      buffered += data.toString();
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) !== -1) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (line.trim()) lines.push(JSON.parse(line) as ServeState);
-      }
-      for (const wake of waiters) wake();
-      waiters = [];
-    });
-    child.stderr?.on('data', (data: Buffer) => (stderr += data.toString()));
+    serve = startServe(workspace);
   });
 
   after(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
+    await serve?.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
   });
 
   it('prints the endpoint and Function URLs, serves the SDK, redeploys on save, and stops on Ctrl-C', async () => {
     const state = await nextLine((line) => line.endpoint !== undefined, 'its endpoint');
-    assert.ok(lines.some((line) => (line as unknown as DeployLine).reason === 'deploy'), 'the deploy report came first');
+    assert.ok(serve.lines.some((line) => line.reason === 'deploy'), 'the deploy report came first');
     assert.match(state.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(state.functions.includes('Echo'));
     assert.deepEqual(Object.keys(state.functionUrls).sort(), ['Web', 'WebStream']);
@@ -99,8 +65,7 @@ describe('lambda-dock serve', function () {
       client.destroy();
     }
 
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    assert.equal(code, 0, `serve exits cleanly on Ctrl-C; stderr:\n${stderr}`);
+    const code = await serve.interrupt();
+    assert.equal(code, 0, `serve exits cleanly on Ctrl-C; stderr:\n${serve.stderr}`);
   });
 });

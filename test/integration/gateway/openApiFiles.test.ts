@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { send } from '../../support/httpClient';
 import { writeFiles } from '../support/engine';
-import { startServe, type ServeProcess } from './serveProcess';
+import { startServe, type ServeProcess } from '../support/serveProcess';
 
 type Event = Record<string, unknown> & { requestContext: Record<string, unknown> };
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { ServedRoute } from '../../../src/core/gateway/apiGatewayServer';
 import { send } from '../../support/httpClient';
-import { CLI, startServe, type ServeLine, type ServeProcess } from './serveProcess';
+import { CLI, startServe, type ServeLine, type ServeProcess } from '../support/serveProcess';
 
 const SERVERLESS = path.resolve(__dirname, '../../fixtures/gateway/serverless');
 

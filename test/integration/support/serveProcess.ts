@@ -6,17 +6,20 @@ import type { ServedRoute } from '../../../src/core/gateway/apiGatewayServer';
 
 export const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
-/** One line of `lambda-dock serve --json`: its state after each deploy. */
+/** One line of `lambda-dock serve --json` (its state after each deploy, or a deploy's report): the fields tests read. */
 export interface ServeLine {
   apiUrl?: string;
   routes?: ServedRoute[];
+  endpoint?: string;
+  functions?: unknown;
+  functionUrls?: Record<string, string>;
   reason?: 'deploy' | 'watch';
 }
 
 /** `lambda-dock serve --json` on a workspace, as a user runs it, with its lines as they come. */
 export interface ServeProcess {
   lines: ServeLine[];
-  /** The first line (from `from` on) that matches, waiting for it; fails when serve exits or stays silent. */
+  /** The first line that matches, waiting for it; fails when serve exits or stays silent for 90 s. */
   nextLine(predicate: (line: ServeLine, index: number) => boolean, what: string): Promise<ServeLine>;
   /** What serve wrote to stderr so far. */
   readonly stderr: string;
