@@ -375,7 +375,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       return undefined;
     }
     const image = await this.images.resolve(definition, packaged);
-    if (!this.images.runsOurClient(image.image)) return undefined;
+    if (!this.images.takesAssignment(image.image)) return undefined;
     if (definition.dockerSocket && this.backend instanceof DockerBackend && !this.backend.canBindHostPaths) return undefined;
     return {
       image: image.image,

@@ -41,6 +41,8 @@ export class ImageResolver {
   private readonly pullsStarted = new Set<string>();
   /** Images that run our runtime client (the local Node.js image): a debugged instance waits in the client. */
   private readonly ourClientImages = new Set<string>();
+  /** Images whose runtime client can be started before its function is known and assigned one (standbys). */
+  private readonly assignableImages = new Set<string>();
   /** Whether our client runs in an image for a runtime, asked of the engine once per both. */
   private readonly ourClientIn = new Map<string, Promise<OurClientLaunch | undefined>>();
 
@@ -86,6 +88,14 @@ export class ImageResolver {
     return launch;
   }
 
+  /**
+   * Whether a started container of this image waits for its function (our Node.js client, in the local or an
+   * official image; our Python client in the local Python image): what a standby needs.
+   */
+  takesAssignment(image: string): boolean {
+    return this.backend instanceof DockerBackend && (this.ourClientImages.has(image) || this.assignableImages.has(image));
+  }
+
   /** Whether instances of this image run our runtime client (true for every process-backend instance). */
   runsOurClient(image: string): boolean {
     return !(this.backend instanceof DockerBackend) || this.ourClientImages.has(image);
@@ -127,7 +137,9 @@ export class ImageResolver {
       const python = await hostPython();
       const note = pythonMismatchNote(runtime, python, 'in the local Python image');
       if (note) this.log.warn(note);
-      return this.backend.localPythonImage(python);
+      const local = await this.backend.localPythonImage(python);
+      this.assignableImages.add(local);
+      return local;
     }
     if (isCustomRuntime(runtime)) return this.backend.localCustomRuntimeImage(bootstrap);
     if (!official) {

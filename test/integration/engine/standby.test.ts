@@ -183,6 +183,25 @@ describe('standby sandboxes', function () {
     for (const instance of host.instances()) assert.ok(standbyIds.includes(instance.containerId!), `${instance.functionName} ran on a standby`);
   });
 
+  it('serves Python functions from the local Python image: our Python client takes its assignment the same way', async () => {
+    host = await startDockerHost({ standbyInstances: 1 });
+    const handler = [
+      'import os',
+      "print('loading as', os.environ['AWS_LAMBDA_FUNCTION_NAME'])",
+      'def handler(event, context):',
+      "    return {'name': os.environ['AWS_LAMBDA_FUNCTION_NAME'], 'context': context.function_name, 'memory': context.memory_limit_in_mb, 'greeting': os.environ.get('GREETING'), 'standby': os.environ.get('LAMBDA_DOCK_STANDBY')}",
+    ].join('\n');
+    await host.deploy([makeFunction('PyStandby', { 'app.py': handler }, { runtime: 'python3.12', memorySizeMB: 256, environment: { GREETING: 'hi' } })]);
+    await readyStandbys(host, 1);
+    const standbyIds = (await standbyContainers(host.session.id)).map((c) => c.Id);
+    const result = await host.invoke('PyStandby', json({}));
+    assert.equal(result.status, 'ok', result.logs);
+    assert.deepEqual(parse(result.payload), { name: 'PyStandby', context: 'PyStandby', memory: '256', greeting: 'hi', standby: null });
+    assert.match(result.logs, /loading as PyStandby/);
+    assert.ok(standbyIds.includes(host.instances()[0].containerId!), 'it ran on a standby');
+    assert.equal((await docker.getContainer(host.instances()[0].containerId!).inspect()).HostConfig.Memory, 256 * 1024 * 1024);
+  });
+
   it('--standby 0 makes none', async () => {
     host = await startDockerHost({ standbyInstances: 0 });
     await host.deploy([makeFunction('NoStandby', reporter)]);

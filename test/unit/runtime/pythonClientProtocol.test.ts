@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLIENT_USER_AGENT, formatOutputTally, isOurClient, OUTPUT_TALLY_HEADER, parseOutputTally } from '../../../src/core/runtime/client/protocol';
+import { ASSIGNMENT_PATH, CLIENT_USER_AGENT, formatOutputTally, isOurClient, OUTPUT_TALLY_HEADER, parseOutputTally, STANDBY_ENV } from '../../../src/core/runtime/client/protocol';
 
 // The Python client cannot import protocol.ts: this keeps what it writes and how it names itself in step.
 describe('the Python runtime client and the host protocol', () => {
@@ -20,5 +20,10 @@ describe('the Python runtime client and the host protocol', () => {
     assert.deepEqual(parseOutputTally('stdout=1; stderr=2; maxrss=3'), { stdout: 1, stderr: 2, maxRssKB: 3 });
     assert.equal(formatOutputTally({ stdout: 1, stderr: 2, maxRssKB: 3 }), 'stdout=1; stderr=2; maxrss=3');
     assert.doesNotMatch(source, /lambda-dock:end/);
+  });
+
+  it('asks for a standby\'s assignment by the same marker and route as the Node.js client', () => {
+    assert.equal(/^STANDBY_ENV = "([^"]+)"$/m.exec(source)?.[1], STANDBY_ENV);
+    assert.equal(/^ASSIGNMENT_PATH = "([^"]+)"$/m.exec(source)?.[1], ASSIGNMENT_PATH);
   });
 });

@@ -20,7 +20,9 @@ describe('standby sandboxes: logic', () => {
 
     it('not an image function, another runtime, another /tmp size, or variables node reads only at start', () => {
       assert.match(standbyIneligibility(fn({ image: { uri: 'my/image' } })) ?? '', /own entrypoint/);
-      assert.match(standbyIneligibility(fn({ runtime: 'python3.12' })) ?? '', /not python3\.12/);
+      assert.match(standbyIneligibility(fn({ runtime: 'java21' })) ?? '', /not java21/);
+      assert.equal(standbyIneligibility(fn({ runtime: 'python3.12', environment: { TABLE: 't' } })), undefined);
+      assert.match(standbyIneligibility(fn({ runtime: 'python3.12', environment: { PYTHONHASHSEED: '0' } })) ?? '', /PYTHONHASHSEED is read only when python starts/);
       assert.match(standbyIneligibility(fn({ ephemeralStorageMB: 1024 })) ?? '', /1024 MB/);
       assert.match(standbyIneligibility(fn({ environment: { NODE_OPTIONS: '--enable-source-maps --max-old-space-size=100' } })) ?? '', /--max-old-space-size=100 applies only when node starts/);
       assert.match(standbyIneligibility(fn({ environment: { NODE_EXTRA_CA_CERTS: '/ca.pem' } })) ?? '', /NODE_EXTRA_CA_CERTS is read only when node starts/);

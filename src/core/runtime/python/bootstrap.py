@@ -20,6 +20,10 @@ import traceback
 
 CLIENT_USER_AGENT = "lambda-dock-runtime/1 python"
 # With each answer: the bytes written to stdout and stderr so far and the peak memory (see client/protocol.ts).
+# A standby (started before its function was known) asks for its function's environment first (see
+# "Standby sandboxes" in docs/ARCHITECTURE.md): the same marker and route as the Node.js client's.
+STANDBY_ENV = "LAMBDA_DOCK_STANDBY"
+ASSIGNMENT_PATH = "/2018-06-01/lambda-dock/assignment"
 OUTPUT_TALLY_HEADER = "Lambda-Dock-Output"
 ERROR_LOG_LINE_TERMINATE = "\r"
 ERROR_LOG_IDENT = "\u00a0"
@@ -141,6 +145,14 @@ class RuntimeApiClient:
         if status != 200:
             raise ConnectionError("Runtime API /invocation/next answered %d: %r" % (status, body[:200]))
         return headers, body
+
+    def assignment(self):
+        """A standby's function: its whole environment, when the host assigns it one (a long poll)."""
+        self.polls.send("GET", ASSIGNMENT_PATH)
+        status, _headers, body = self.polls.receive()
+        if status != 200:
+            raise ConnectionError("Runtime API %s answered %d: %r" % (ASSIGNMENT_PATH, status, body[:200]))
+        return json.loads(body)["environment"]
 
     def post_result(self, request_id, body):
         self.answers.send("POST", "/2018-06-01/runtime/invocation/%s/response" % request_id, body, {OUTPUT_TALLY_HEADER: output_tally()})
@@ -519,6 +531,13 @@ def setup_path():
     sys.path[:0] = [p for p in paths if p not in sys.path]
 
 
+def take_assignment(client):
+    """A standby takes on its function's environment before anything reads it."""
+    environment = client.assignment()
+    os.environ.pop(STANDBY_ENV, None)
+    os.environ.update(environment)
+
+
 def main():
     sys.stdout = Unbuffered(sys.stdout)
     sys.stderr = Unbuffered(sys.stderr)
@@ -526,9 +545,11 @@ def main():
     if not address:
         sys.stderr.write("lambda-dock runtime: AWS_LAMBDA_RUNTIME_API is not set\n")
         sys.exit(1)
+    client = RuntimeApiClient(address)
+    if os.environ.get(STANDBY_ENV):
+        take_assignment(client)
     handler = os.environ.get("_HANDLER") or (sys.argv[1] if len(sys.argv) > 1 else "")
     setup_path()
-    client = RuntimeApiClient(address)
     error = None
     try:
         setup_logging()
