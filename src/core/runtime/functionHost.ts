@@ -197,7 +197,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
         this.pools.set(definition.name, pool);
       }
       this.images.prepull(definition);
-      this.keepStandbys(deployment);
+      this.keepStandbys(definition.name, deployment);
       report.functions.push({ name: definition.name, change, fingerprint: deployment.fingerprint, packageMs });
     }
     if (options.removeMissing !== false) {
@@ -205,10 +205,12 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       for (const [name, pool] of this.pools) {
         if (wanted.has(name)) continue;
         this.pools.delete(name);
+        this.functionTemplates.delete(name);
         report.removed.push(name);
         await pool.dispose();
       }
     }
+    this.dropUnusedStandbys();
     if (options.prewarm) {
       await Promise.all(report.functions.filter((f) => f.change !== 'unchanged').map((f) => this.prewarm(f.name)));
     }
@@ -361,10 +363,29 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   }
 
   /** Standbys for the deployment's image start in the background, if it can run on them. */
-  private keepStandbys(deployment: Deployment): void {
+  private keepStandbys(name: string, deployment: Deployment): void {
     const template = this.standbyTemplates.get(deployment);
-    if (!template || !this.standbys) return;
+    if (!this.standbys) return;
+    if (!template) {
+      this.functionTemplates.delete(name);
+      return;
+    }
+    this.functionTemplates.set(name, template);
     void template.then((t) => t && this.standbys?.keep(t)).catch((error: unknown) => this.log.debug(`[standby] ${deployment.definition.name}: no standbys (${(error as Error).message})`));
+  }
+
+  /** Standbys of templates no deployed function uses any more (a runtime changed, a function removed) go. */
+  private dropUnusedStandbys(): void {
+    const standbys = this.standbys;
+    if (!standbys) return;
+    const templates = [...this.functionTemplates.values()];
+    void Promise.all(templates.map((t) => t.catch(() => undefined))).then((used) => {
+      // A deploy that ran meanwhile decides for itself.
+      if (templates.length === this.functionTemplates.size && templates.every((t) => [...this.functionTemplates.values()].includes(t))) {
+        return standbys.keepOnly(used.filter((t): t is StandbyTemplate => t !== undefined));
+      }
+      return undefined;
+    }).catch((error: unknown) => this.log.warn(`[standby] could not remove unused standbys: ${(error as Error).message}`));
   }
 
   /** The standby a function's instance can be made from, when it can run on one (see standbyIneligibility). */
@@ -391,6 +412,8 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
   }
 
   private readonly standbyTemplates = new WeakMap<Deployment, Promise<StandbyTemplate | undefined>>();
+  /** The standby template of each deployed function's current deployment. */
+  private readonly functionTemplates = new Map<string, Promise<StandbyTemplate | undefined>>();
 
   private async deployment(definition: FunctionDefinition): Promise<Deployment> {
     const packaged = await packageFunction(definition);

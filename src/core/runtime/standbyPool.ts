@@ -76,6 +76,14 @@ export class StandbyPool {
     return this.setOf(template).take(signal);
   }
 
+  /** Removes the standbys of every template but these (no deployed function uses them any more). */
+  async keepOnly(templates: readonly StandbyTemplate[]): Promise<void> {
+    const used = new Set(templates.map(templateKey));
+    const unused = [...this.sets].filter(([key]) => !used.has(key));
+    for (const [key] of unused) this.sets.delete(key);
+    await Promise.all(unused.map(([, set]) => set.dispose()));
+  }
+
   /** How many are ready and starting, per image (for tests and the benchmark). */
   counts(): Array<{ image: string; ready: number; starting: number; target: number }> {
     return [...this.sets.values()].map((set) => ({ image: set.template.image, ...set.counts() }));
@@ -88,11 +96,15 @@ export class StandbyPool {
   }
 
   private setOf(template: StandbyTemplate): StandbySet {
-    const key = JSON.stringify([template.image, template.entrypoint, template.workingDir, template.runtimeClient, template.environment, template.runtimeSdk, template.dockerSocket, template.ephemeralStorageMB, template.memorySizeMB]);
+    const key = templateKey(template);
     let set = this.sets.get(key);
     if (!set) this.sets.set(key, (set = new StandbySet(template, this.options)));
     return set;
   }
+}
+
+function templateKey(template: StandbyTemplate): string {
+  return JSON.stringify([template.image, template.entrypoint, template.workingDir, template.runtimeClient, template.environment, template.runtimeSdk, template.dockerSocket, template.ephemeralStorageMB, template.memorySizeMB]);
 }
 
 interface Waiter {

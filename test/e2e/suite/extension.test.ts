@@ -216,6 +216,19 @@ describe('Lambda Dock sidebar, commands and run on save', function () {
     assert.match(group.children[0].description, /running · this window/);
   });
 
+
+  it('keeps lambdaDock.standbyInstances standbys (2 by default) waiting, which the views do not list', async () => {
+    const session = api.sessionId()!;
+    const waiting = await until('two standbys waiting', async () => {
+      const assigned = StandbyRecord.read(StandbyRecord.forSession(session).file);
+      const standbys = (await docker.listContainers({ filters: { label: [`${LABELS.session}=${session}`, LABELS.standby] } })).filter((c) => !assigned[c.Labels[LABELS.instance]]);
+      return standbys.length >= 2 ? standbys : undefined;
+    }, 60_000);
+    assert.ok(waiting.every((c) => c.State === 'running'));
+    await api.refresh();
+    const listed = api.containerItems().flatMap((group) => group.children.map((child) => child.id));
+    assert.ok(!waiting.some((c) => listed.includes(`container:${c.Id}`)), 'a standby not yet assigned is not an instance');
+  });
   it('invokes again warm, and saves the payload as an event that Invoke Function can use', async () => {
     const again = await vscode.commands.executeCommand<InvokeSummary>('lambdaDock.invokeAgain');
     assert.ok(again);

@@ -65,6 +65,13 @@ describe('the lambda-dock command line', function () {
       assert.deepEqual(await containersFor(EXAMPLES), []);
     });
 
+    it('a --standby that is not a number', async () => {
+      const run = await lambdaDock(['invoke', 'HelloFunction', '--workspace', EXAMPLES, '--standby', 'many']);
+      assert.equal(run.code, 2, 'a usage error');
+      assert.match(run.stderr, /^lambda-dock: --standby many: give the number of standby containers to keep per runtime image \(0 for none\)\.\n$/);
+      assert.deepEqual(await containersFor(EXAMPLES), []);
+    });
+
     it('a function that does not exist', async () => {
       const run = await lambdaDock(['invoke', 'NoSuchFunction', '--workspace', EXAMPLES]);
       assert.equal(run.code, 1);

@@ -200,6 +200,12 @@ describe('standby sandboxes', function () {
     assert.match(result.logs, /loading as PyStandby/);
     assert.ok(standbyIds.includes(host.instances()[0].containerId!), 'it ran on a standby');
     assert.equal((await docker.getContainer(host.instances()[0].containerId!).inspect()).HostConfig.Memory, 256 * 1024 * 1024);
+
+    // Once no deployed function runs on the Python image, its standbys go.
+    const pythonImage = (await standbyContainers(host.session.id)).find((c) => c.Id !== host!.instances()[0].containerId)!.Image;
+    await host.deploy([makeFunction('NodeOnly', reporter)]);
+    await eventually(async () => !(await standbyContainers(host!.session.id)).some((c) => c.Image === pythonImage), 30_000, 'the Python standbys to be removed');
+    await readyStandbys(host, 1);
   });
 
   it('--standby 0 makes none', async () => {
