@@ -6,6 +6,7 @@ import { StandbyRecord } from '../../../src/core/engine/standbyRecord';
 import { LABELS } from '../../../src/core/engine/backend';
 import type { FunctionHost } from '../../../src/core/runtime/functionHost';
 import { ensureOfficialNodeImage, SDK_PACKAGE, SDK_RELEASE } from '../support/officialNodeImage';
+import { ensureOfficialPythonImage } from '../support/officialPythonImage';
 import { containerExists, docker, eventually, json, makeFolder, makeFunction, parse, sessionContainers, startDockerHost } from '../support/engine';
 
 const reporter = {
@@ -166,6 +167,21 @@ describe('standby sandboxes', function () {
     assert.match(body.nodePath, /\/var\/runtime\/node_modules/);
     assert.ok(standbyIds.includes(host.instances()[0].containerId!), 'it ran on a standby');
     assert.equal((await docker.getContainer(host.instances()[0].containerId!).inspect()).Config.Image, image.tag);
+  });
+
+  it('serves the official Python images too: our Python client on the image\'s interpreter and boto3', async function () {
+    this.timeout(15 * 60_000);
+    const image = await ensureOfficialPythonImage(docker);
+    const runtime = `python${image.pythonVersion}`;
+    host = await startDockerHost({ standbyInstances: 1, runtimeImages: { [runtime]: image.tag } });
+    const handler = 'import os, sys, boto3\ndef handler(event, context):\n    return {"executable": sys.executable, "boto3": boto3.__version__, "name": context.function_name, "pythonPath": os.environ.get("PYTHONPATH")}\n';
+    await host.deploy([makeFunction('OfficialPyStandby', { 'app.py': handler }, { runtime })]);
+    await readyStandbys(host, 1);
+    const standbyIds = (await standbyContainers(host.session.id)).map((c) => c.Id);
+    const result = await host.invoke('OfficialPyStandby', json({}));
+    assert.equal(result.status, 'ok', result.logs);
+    assert.deepEqual(parse(result.payload), { executable: `/var/lang/bin/python${image.pythonVersion}`, boto3: image.boto3Release, name: 'OfficialPyStandby', pythonPath: '/var/runtime' });
+    assert.ok(standbyIds.includes(host.instances()[0].containerId!), 'it ran on a standby');
   });
 
   it('runs an ES module handler that imports a layer\'s package through NODE_PATH, and a CommonJS one\'s import() too', async () => {
