@@ -712,8 +712,13 @@ function cgroupPeakMemoryFiles(id: string): string[] {
   ];
 }
 
+/**
+ * Read at once: a cgroup file is made by the kernel on read, never blocks, and is read after every invoke of a
+ * runtime that reports no memory figure, where readFile's round trips through the thread pool cost milliseconds
+ * on a busy machine.
+ */
 async function readPeakMemoryMB(file: string): Promise<number> {
-  return Math.ceil(Number(await fs.promises.readFile(file, 'utf8')) / (1024 * 1024));
+  return Math.ceil(Number(fs.readFileSync(file, 'utf8')) / (1024 * 1024));
 }
 
 /** Whether an address is this machine's (the bridge is down, and so unlisted, until a container runs). */
