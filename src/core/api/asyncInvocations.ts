@@ -72,7 +72,7 @@ export class AsyncInvocations {
       let delay: number | undefined;
       let outcome: AsyncInvocationOutcome;
       try {
-        const result = await this.invoker.invoke(functionName, payload, { signal: this.abort.signal, clientContext, requestId });
+        const result = await this.invoker.invoke(functionName, payload, { signal: this.abort.signal, clientContext, requestId, wantsLog: false });
         outcome = { functionName, attempts, result };
         if (result.status === 'error') delay = this.policy.functionErrorDelaysMs[functionErrorRetries++];
       } catch (error) {

@@ -149,10 +149,10 @@ export class FunctionUrls {
       const payload = Buffer.from(JSON.stringify(event));
       if (config.invokeMode === 'RESPONSE_STREAM') {
         stream = new FunctionUrlStream(res, extraHeaders);
-        const result = await this.invoker.invoke(name, payload, { responseStream: stream });
+        const result = await this.invoker.invoke(name, payload, { responseStream: stream, wantsLog: false });
         stream.finish(result);
       } else {
-        const result = await this.invoker.invoke(name, payload);
+        const result = await this.invoker.invoke(name, payload, { wantsLog: false });
         sendAnswer(res, httpAnswerFor(result), extraHeaders);
       }
       // Function errors show up in the function's own log; the caller sees Lambda's 502.

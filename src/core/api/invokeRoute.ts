@@ -48,7 +48,7 @@ export async function handleInvoke(
       return;
     }
 
-    const result = await invoker.invoke(fn.definition.name, payload, { clientContext });
+    const result = await invoker.invoke(fn.definition.name, payload, { clientContext, wantsLog: tail });
     const responseHeaders: Record<string, string | number> = {
       'X-Amzn-RequestId': result.requestId,
       'X-Amz-Executed-Version': fn.executedVersion,

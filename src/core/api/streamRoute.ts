@@ -76,7 +76,7 @@ export async function handleInvokeWithResponseStream(
       return;
     }
     stream = new EventStreamResponse(res, fn.executedVersion);
-    const result = await invoker.invoke(fn.definition.name, payload, { clientContext, responseStream: stream });
+    const result = await invoker.invoke(fn.definition.name, payload, { clientContext, responseStream: stream, wantsLog: tail });
     stream.finish(result, tail);
   } catch (error) {
     const exception = toApiException(error, arn);

@@ -46,8 +46,11 @@ export interface ServedRequest {
   requestId: string;
   functionName?: string;
   statusCode: number;
-  /** The function's log of this request ('' when it did not run: no route, refused, timed out). */
-  logs: string;
+  /**
+   * The function's log of this request once all of it has arrived ('' when it did not run: no route, refused,
+   * timed out): the answer does not wait for it.
+   */
+  logs: Promise<string>;
 }
 
 /** Lists every route of `functions` with the URL it has on `baseUrl` (the API server's). */
@@ -131,7 +134,7 @@ export class ApiGatewayServer {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const answer = (a: HttpAnswer, extra: OutgoingHttpHeaders, functionName?: string, logs = ''): void => {
+    const answer = (a: HttpAnswer, extra: OutgoingHttpHeaders, functionName?: string, logs = Promise.resolve('')): void => {
       sendAnswer(res, a, extra);
       if (this.listeners.size > 0) for (const listener of this.listeners) listener({ requestId, functionName, statusCode: a.statusCode, logs });
     };
@@ -204,14 +207,14 @@ export class ApiGatewayServer {
       : payloadV1Answer(result, answers.functionFailed, (contentType) =>
         api.kind === 'http' || isBinaryMediaType(contentType, api.binaryMediaTypes) || isBinaryMediaType(headerValue(request, 'accept'), api.binaryMediaTypes));
     if (mapped === answers.functionFailed && result.status === 'ok') this.options.log?.(`${routeKeyOf(route)}: ${functionName} returned a response API Gateway refuses (${describe(result)}); answered ${mapped.statusCode}`);
-    answer(mapped, extra, functionName, result.logs);
+    answer(mapped, extra, functionName, result.logComplete ?? Promise.resolve(result.logs));
   }
 
   /** The invocation, unless the integration timeout passes first (the function runs on, as behind API Gateway). */
   private invokeWithin(name: string, payload: Buffer, timeoutMs: number): Promise<InvokeResult | 'timeout' | { error: unknown }> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      this.options.invoker.invoke(name, payload).then(
+      this.options.invoker.invoke(name, payload, { wantsLog: false }).then(
         (result) => {
           clearTimeout(timer);
           resolve(result);

@@ -75,7 +75,7 @@ export class RouteAuthorization {
       const event = this.event(authorizer, request, eventScope, identity, arn, route.api.kind === 'http');
       let result: InvokeResult;
       try {
-        result = await this.invoker.invoke(authorizer.functionName, Buffer.from(JSON.stringify(event)));
+        result = await this.invoker.invoke(authorizer.functionName, Buffer.from(JSON.stringify(event)), { wantsLog: false });
       } catch (error) {
         this.scope.warn(`authorizer ${authorizer.name} (${authorizer.functionName}) could not run: ${errorMessage(error)}`);
         return { allowed: false, answer: answers.authorizerFailed };

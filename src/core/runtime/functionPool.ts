@@ -308,11 +308,16 @@ export class FunctionPool extends EventEmitter {
     return this.initErrorResult(requestId, initFailure, (error as { output?: string }).output ?? '');
   }
 
-  /** One invocation on an instance taken for it; a lost instance (timed out, exited) is retired. */
+  /**
+   * One invocation on an instance taken for it; a lost instance (timed out, exited) is retired. A caller that
+   * does not want the log (`wantsLog: false`) has the result as soon as the function answers; the log follows
+   * in the 'log' events and `logComplete`.
+   */
   private async runOn(instance: WarmInstance, requestId: string, payload: Buffer, options: InvokeOptions, coldStart: boolean, debugged: boolean): Promise<InvokeResult> {
     const definition = this.definition;
+    const wantsLog = options.wantsLog !== false;
     const start = this.platformLog.start(requestId);
-    this.emitLog(instance, start, requestId);
+    instance.logEvents.start(requestId, start);
     const outcome = await instance.invoke(
       {
         requestId,
@@ -325,6 +330,7 @@ export class FunctionPool extends EventEmitter {
       // While a debugger holds it, an invocation is not timed out: it finishes when the debugger lets it.
       debugged ? undefined : definition.timeoutSeconds,
       options.responseStream,
+      wantsLog,
     );
     const maxMemoryUsedMB = outcome.maxMemoryKB ? Math.ceil(outcome.maxMemoryKB / 1024) : await this.memoryUsedMB(instance);
     if (outcome.lost) void this.retire(instance);
@@ -340,14 +346,18 @@ export class FunctionPool extends EventEmitter {
     const status = outcome.error ? 'error' : 'ok';
     const reportStatus = outcome.error?.errorType === 'Sandbox.Timedout' ? 'timeout' : outcome.lost ? 'error' : undefined;
     const end = this.platformLog.end(requestId, report, reportStatus);
-    this.emitLog(instance, end, requestId);
+    const logComplete = outcome.output.then((output) => {
+      instance.logEvents.end(requestId, end);
+      return invocationLog(start, output, end);
+    });
     return {
       requestId,
       functionName: definition.name,
       status,
       payload: outcome.error ? Buffer.from(JSON.stringify(outcome.error)) : (outcome.body ?? Buffer.from('null')),
       error: outcome.error,
-      logs: invocationLog(start, outcome.output, end),
+      logs: wantsLog ? await logComplete : '',
+      logComplete,
       report,
       coldStart,
       instanceId: instance.instanceId,
@@ -465,7 +475,7 @@ export class FunctionPool extends EventEmitter {
       this.instances.add(instance);
       instance.on('state', () => this.emit('change'));
       const live = instance;
-      live.on('output', (text: string) => this.emitLog(live, text, live.currentRequestId));
+      live.on('log', (text: string, requestId: string | undefined) => this.emitLog(live, text, requestId));
       // A crashed instance leaves the pool at once, and its container goes too.
       instance.once('exit', () => void this.retire(instance!));
       this.emit('change');

@@ -35,8 +35,14 @@ export interface InvokeResult {
   /** The bytes Lambda would return: the function's response, or the error object as JSON. */
   payload: Buffer;
   error?: LambdaError;
-  /** START ... END ... REPORT: exactly this invocation's log. */
+  /** START ... END ... REPORT: exactly this invocation's log; '' when the caller did not want it (InvokeOptions.wantsLog). */
   logs: string;
+  /**
+   * Settles with the same log once all of it has arrived, whether the caller waited for it or not (for one
+   * that did not: attributed as docs/ARCHITECTURE.md "Exactly this invocation's log" says). FunctionHost's
+   * results always have it.
+   */
+  logComplete?: Promise<string>;
   report: InvokeReport;
   coldStart: boolean;
   instanceId: string;
@@ -46,6 +52,13 @@ export interface InvokeResult {
 
 export interface InvokeOptions {
   signal?: AbortSignal;
+  /**
+   * Whether the caller reads this invocation's log (`logs`); true unless false. The result then comes once
+   * the log has all arrived. false: it comes as soon as the function answers, and the log reaches the
+   * host's 'log' events (and `logComplete`) as it arrives: for callers that show only the response (an Invoke
+   * without LogType Tail, an HTTP route, a Function URL, an Event invocation).
+   */
+  wantsLog?: boolean;
   /** The invocation's request id, when the caller already gave one out (an Event invocation's 202). */
   requestId?: string;
   /** Base64 client context, as Lambda's X-Amz-Client-Context. */

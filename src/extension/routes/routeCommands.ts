@@ -93,7 +93,7 @@ export const sendRequest: CommandSpec = {
     }
     const requestId = String(result.headers['x-amzn-requestid'] ?? result.headers['apigw-requestid'] ?? '');
     const record = served.find((s) => s.requestId === requestId);
-    const logs = record?.logs ?? '';
+    const logs = record ? await record.logs : '';
     // The function's output channel has this invocation's log already: the host streams every caller's.
     ctx.log.info(`[http-apis] ${method} ${url}: ${result.status} in ${result.durationMs.toFixed(1)} ms`);
     const editor = await ctx.logDocuments.open(`${method}-${route.functionName}-${result.status}`, formatExchange(result, record?.functionName, logs));

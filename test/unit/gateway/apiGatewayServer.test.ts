@@ -59,7 +59,7 @@ describe('ApiGatewayServer (fake functions, real HTTP)', () => {
     assert.equal(served.length, 1);
     assert.equal(served[0].functionName, 'Items');
     assert.equal(served[0].requestId, reply.headers['apigw-requestid']);
-    assert.match(served[0].logs, /^START RequestId/);
+    assert.match(await served[0].logs, /^START RequestId/);
     assert.deepEqual(server.routes().map((r) => `${r.method} ${r.path}`), ['GET /orders/{id}', 'POST /items', 'ANY $default']);
   });
 });
