@@ -2,6 +2,7 @@ import { InvokeApiServer } from '../../core/api/server';
 import { errorMessage } from '../../core/errors';
 import { ApiGatewayServer, type ServedRoute } from '../../core/gateway/apiGatewayServer';
 import type { FunctionHost } from '../../core/runtime/functionHost';
+import type { FunctionLogEvent } from '../../core/runtime/functionPool';
 import type { WorkspaceDeployReport } from '../../core/workspace/workspaceDeployer';
 import { stringOption, untilAborted, untilInterrupted, type CliCommand, type CommandContext } from '../command';
 import { debugOptionsOf, printDebugTarget } from '../debugTarget';
@@ -67,6 +68,9 @@ export const serveCommand: CliCommand = {
     const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
     const onDebugTarget = (target: DebugTarget) => printDebugTarget(target, deployer.definition(target.functionName));
     host.on('debugTarget', onDebugTarget);
+    // Every caller's log as it arrives (answers do not wait for it), as `sam local` prints it.
+    const onLog = (event: FunctionLogEvent) => process.stderr.write(event.text);
+    host.on('log', onLog);
     const server = new InvokeApiServer({
       invoker: host,
       port,
@@ -124,6 +128,7 @@ export const serveCommand: CliCommand = {
     } finally {
       settled.dispose();
       host.off('debugTarget', onDebugTarget);
+      host.off('log', onLog);
       await deployer.dispose();
       await Promise.all([
         server.close().catch((error: unknown) => context.log.warn(`closing the Invoke API: ${errorMessage(error)}`)),

@@ -36,7 +36,7 @@ describe('lambda-dock serve', function () {
     fs.rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('prints the endpoint and Function URLs, serves the SDK, redeploys on save, and stops on Ctrl-C', async () => {
+  it('prints the endpoint and Function URLs, serves the SDK, prints the function\'s log on stderr, redeploys on save, and stops on Ctrl-C', async () => {
     const state = await nextLine((line) => line.endpoint !== undefined, 'its endpoint');
     assert.ok(serve.lines.some((line) => line.reason === 'deploy'), 'the deploy report came first');
     assert.match(state.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -47,6 +47,10 @@ describe('lambda-dock serve', function () {
     try {
       const echo = await client.send(new InvokeCommand({ FunctionName: 'Echo', Payload: Buffer.from('{"via":"serve"}') }));
       assert.deepEqual(parse<{ event: unknown }>(echo.Payload).event, { via: 'serve' });
+      // The answer does not wait for the log; serve prints it on stderr as it arrives.
+      const id = echo.$metadata.requestId ?? '';
+      await serve.untilStderr(`END RequestId: ${id}\nREPORT RequestId: ${id}\t`, 'the invocation\'s log');
+      assert.match(serve.stderr, new RegExp(`START RequestId: ${id} Version: \\$LATEST\\n[^]*END RequestId: ${id}\\n`));
       const web = await fetch(new URL('/from-test', state.functionUrls.Web));
       assert.equal(web.status, 200);
       assert.equal(web.headers.get('x-seen-path'), '/from-test');

@@ -23,6 +23,8 @@ export interface ServeProcess {
   nextLine(predicate: (line: ServeLine, index: number) => boolean, what: string): Promise<ServeLine>;
   /** What serve wrote to stderr so far. */
   readonly stderr: string;
+  /** Waits until serve has written this on stderr; fails when serve exits or stays silent for 90 s. */
+  untilStderr(text: string, what: string): Promise<void>;
   /** Ctrl-C: resolves with serve's exit code. */
   interrupt(): Promise<number | null>;
   stop(): Promise<void>;
@@ -66,6 +68,15 @@ export function startServe(workspace: string): ServeProcess {
     },
     get stderr() {
       return stderr;
+    },
+    async untilStderr(text, what) {
+      const deadline = Date.now() + 90_000;
+      while (!stderr.includes(text)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve never printed ${what} on stderr:\n${stderr}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
     },
     async interrupt() {
       child.kill('SIGINT');
