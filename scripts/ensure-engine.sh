@@ -28,7 +28,8 @@ if ! command -v dockerd >/dev/null 2>&1; then
 fi
 
 echo "lambda-dock tests: starting dockerd" >&2
-nohup dockerd >/tmp/lambda-dock-dockerd.log 2>&1 &
+# From /, so removing the checkout that started it (a CI clone) leaves it a working directory.
+(cd / && exec nohup dockerd >/tmp/lambda-dock-dockerd.log 2>&1) &
 echo $! >"$PIDFILE"
 for _ in $(seq 1 150); do
   if docker version >/dev/null 2>&1; then exit 0; fi

@@ -22,7 +22,9 @@ if ! command -v podman >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman >/dev/null
 fi
 mkdir -p "$(dirname "$SOCKET")"
-nohup podman system service -t 0 "unix://$SOCKET" >/tmp/lambda-dock-podman.log 2>&1 &
+# From /: conmon inherits the service's working directory and fails ("Failed to get working directory") once
+# the checkout it was started from is removed (a CI clone), so every container start would fail.
+(cd / && exec nohup podman system service -t 0 "unix://$SOCKET" >/tmp/lambda-dock-podman.log 2>&1) &
 echo $! >"$PIDFILE"
 for _ in $(seq 1 100); do
   answers && exit 0
