@@ -3,7 +3,9 @@ import Docker from 'dockerode';
 import { LABELS } from '../../../src/core/engine/backend';
 import { detectEngine } from '../../../src/core/engine/detect';
 import { FunctionHost } from '../../../src/core/runtime/functionHost';
-import { eventually, json, makeFunction, parse } from '../support/engine';
+import { docker, eventually, json, makeFunction, parse } from '../support/engine';
+import { ensureOfficialNodeImage, SDK_PACKAGE } from '../support/officialNodeImage';
+import { copyImage } from '../support/remoteEngine';
 
 const PODMAN_SOCKET = '/run/podman/podman.sock';
 const podman = new Docker({ socketPath: PODMAN_SOCKET });
@@ -59,6 +61,24 @@ describe('Podman through its Docker-compatible API', function () {
       assert.equal(inspected.HostConfig.Memory, 256 * 1024 * 1024);
     } finally {
       await withStandbys.dispose();
+    }
+  });
+
+  it("runs our client in an official image there, mounted into its read-only root, on the image's Node.js and SDK", async function () {
+    this.timeout(10 * 60_000);
+    const official = await ensureOfficialNodeImage(docker);
+    if (!(await podman.getImage(official.tag).inspect().then(() => true, () => false))) await copyImage(docker, podman, official.tag);
+    const onOfficial = await FunctionHost.start({ workspace: '.', engine: { engine: 'podman' }, runtimeImages: { 'nodejs22.x': official.tag } });
+    try {
+      await onOfficial.deploy([makeFunction('PodOfficial', {
+        'app.js': `exports.handler = async () => { console.log('on podman, official'); return { client: process.argv[1], node: process.execPath, sdk: require('${SDK_PACKAGE}/package.json').version }; };`,
+      }, { runtime: 'nodejs22.x' })]);
+      const result = await onOfficial.invoke('PodOfficial', json({}));
+      assert.equal(result.status, 'ok', result.logs);
+      assert.deepEqual(parse(result.payload), { client: '/var/runtime/lambda-dock/bootstrap.js', node: '/var/lang/bin/node', sdk: official.sdkRelease });
+      assert.match(result.logs, new RegExp(`\\t${result.requestId}\\tINFO\\ton podman, official\\n`), result.logs);
+    } finally {
+      await onOfficial.dispose();
     }
   });
 });
