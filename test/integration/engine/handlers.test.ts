@@ -27,6 +27,7 @@ describe('handlers in Docker resolve and complete as on Lambda', function () {
       fn('CallbackWaits', 'callbacks', 'app.callbackWaits'),
       fn('CallbackNoWait', 'callbacks', 'app.callbackNoWait'),
       fn('ThrowsNaN', 'callbacks', 'app.throwsNaN'),
+      fn('Traced', 'tracer', 'app.handler'),
     ]);
   });
   after(async () => host?.dispose());
@@ -48,6 +49,13 @@ describe('handlers in Docker resolve and complete as on Lambda', function () {
     assert.match((await host.invoke('CallbackWaits', Buffer.from('{}'))).logs, /\tINFO\ttimer ran true\n[^]*END RequestId/);
     assert.doesNotMatch((await host.invoke('CallbackNoWait', Buffer.from('{}'))).logs, /timer left running/);
     assert.deepEqual(parse((await host.invoke('ThrowsNaN', Buffer.from('{}'))).payload), { errorType: 'number', errorMessage: 'NaN', trace: [] });
+  });
+
+  it("keeps the runtime's own calls out of a tracer that patches http (X-Ray, OpenTelemetry), as Lambda's native client does", async () => {
+    const first = await host.invoke('Traced', Buffer.from('{}'));
+    const second = await host.invoke('Traced', Buffer.from('{}'));
+    assert.deepEqual(parse(first.payload), { traced: [] });
+    assert.deepEqual(parse(second.payload), { traced: [] }, 'the poll for the second event and the first answer went through the patched http.request');
   });
 
   it('accepts a nested export path in a SAM template and runs it (the check before launch and the loader agree)', async () => {

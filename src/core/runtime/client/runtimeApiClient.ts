@@ -1,6 +1,12 @@
 import * as http from 'node:http';
 import { ASSIGNMENT_PATH, CLIENT_USER_AGENT, OUTPUT_TALLY_HEADER, type StandbyAssignment } from './protocol';
 
+// Taken when the client loads, before any handler does: tracers replace http.request to trace the function's
+// calls (X-Ray's captureHTTPsGlobal, which Powertools' Tracer turns on; OpenTelemetry), and Lambda's own client
+// (a native addon) is never traced. Through the replaced one, every poll for the next event ran outside an
+// invocation, and X-Ray logged "Missing AWS Lambda trace data" into each invocation's log.
+const httpRequest = http.request;
+
 /** The Lambda Runtime API (2018-06-01) as seen from inside an instance. */
 export interface NextInvocation {
   requestId: string;
@@ -72,7 +78,7 @@ export class RuntimeApiClient {
 
   /** Opens a streamed response (streamifyResponse); the caller writes chunks and ends it. */
   openResponseStream(requestId: string, contentType: string): http.ClientRequest {
-    const request = http.request({
+    const request = httpRequest({
       host: this.host,
       port: this.port,
       agent: this.agent,
@@ -92,7 +98,7 @@ export class RuntimeApiClient {
 
   private request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
     return new Promise((resolve, reject) => {
-      const request = http.request(
+      const request = httpRequest(
         {
           host: this.host,
           port: this.port,
