@@ -446,7 +446,12 @@ export class FunctionPool extends EventEmitter {
       // that came at the same moment becomes an idle instance.)
       if (race?.signal.aborted && !standby) throw new Error('the invocation was served by an instance that came free');
       race?.committed();
-      if (standby) {
+      if (standby?.launched.exitInfo) {
+        // It died after it was taken (removed by hand, the engine restarted): not the function's init failure.
+        standby.channel.close();
+        standby.assignmentFailed(new Error(`standby ${standby.instanceId} exited before its assignment (code ${standby.launched.exitInfo.exitCode})`));
+        await this.options.backend.terminate(standby.instanceId);
+      } else if (standby) {
         try {
           return await this.launchOn(deployment, standby);
         } catch (error) {
