@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import { errorMessage, LambdaDockError } from '../errors';
 import { SCOPE_LABELS } from '../sockets/scopeRecord';
 import { LABELS } from './backend';
-import { ENGINE_ERRORS } from './errors';
+import type { Logger } from '../log';
+import { ENGINE_ERRORS, ignoreMissing } from './errors';
 
 /** The bridge network every instance runs on, shared by the sessions of one engine (one address pool, not one per session). */
 export const INSTANCE_NETWORK = 'lambda-dock-instances';
@@ -19,7 +20,21 @@ interface NetworkInfo {
   Id: string;
   Name: string;
   Labels?: Record<string, string> | null;
+  Options?: Record<string, string> | null;
+  Containers?: Record<string, unknown> | null;
   IPAM?: { Config?: Array<{ Gateway?: string; Subnet?: string }> | null };
+}
+
+/** dockerd's bridge option: members cannot reach one another, only the host (where the Runtime APIs are). */
+const NO_INTER_CONTAINER = { 'com.docker.network.bridge.enable_icc': 'false' };
+
+export interface InstanceNetworkOptions {
+  /**
+   * Cut instances off from one another (a debugged instance's inspector, a function's own server): dockerd's
+   * bridge does it; Podman's netavark has no such option and warns, so it is not asked there.
+   */
+  isolateMembers: boolean;
+  log?: Pick<Logger, 'info'>;
 }
 
 /**
@@ -27,15 +42,31 @@ interface NetworkInfo {
  * member can forge another's address on it: the address the engine gives an instance there identifies it.
  * It is found by its label, which a scoped Docker socket cannot set, never by its name alone.
  */
-export async function ensureInstanceNetwork(docker: Docker): Promise<InstanceNetwork> {
+export async function ensureInstanceNetwork(docker: Docker, options: InstanceNetworkOptions = { isolateMembers: false }): Promise<InstanceNetwork> {
   const existing = await findInstanceNetwork(docker);
-  if (existing) return existing;
+  if (existing && (!options.isolateMembers || existing.membersIsolated)) return existing;
+  if (existing) {
+    // Made by an earlier version, without the isolation: made again once no instance is on it.
+    const kept = () => {
+      options.log?.info(`[engine] the network ${INSTANCE_NETWORK} lets instances reach one another; it is made again with that cut off once no instance uses it`);
+      return existing;
+    };
+    if (existing.members > 0) return kept();
+    try {
+      await docker.getNetwork(existing.id).remove();
+    } catch (error) {
+      // 403: another session's instance joined it meanwhile.
+      if ((error as { statusCode?: number }).statusCode === 403) return kept();
+      ignoreMissing(error);
+    }
+  }
   try {
     await docker.createNetwork({
       Name: INSTANCE_NETWORK,
       Driver: 'bridge',
       CheckDuplicate: true,
       Labels: { [LABELS.network]: INSTANCE_NETWORK_ROLE },
+      ...(options.isolateMembers ? { Options: NO_INTER_CONTAINER } : {}),
     });
   } catch (error) {
     // 409: another session created it at the same moment (found below), or a network of that name is not ours.
@@ -48,7 +79,7 @@ export async function ensureInstanceNetwork(docker: Docker): Promise<InstanceNet
   return created;
 }
 
-async function findInstanceNetwork(docker: Docker): Promise<InstanceNetwork | undefined> {
+async function findInstanceNetwork(docker: Docker): Promise<(InstanceNetwork & { membersIsolated: boolean; members: number }) | undefined> {
   const listed = (await docker.listNetworks({ filters: { label: [`${LABELS.network}=${INSTANCE_NETWORK_ROLE}`] } })) as NetworkInfo[];
   const ours = listed.find((n) => n.Name === INSTANCE_NETWORK && !n.Labels?.[SCOPE_LABELS.scope]);
   if (!ours) return undefined;
@@ -56,7 +87,8 @@ async function findInstanceNetwork(docker: Docker): Promise<InstanceNetwork | un
   const network = (await docker.getNetwork(ours.Id).inspect()) as NetworkInfo;
   const gateway = bridgeGateway(network.IPAM?.Config ?? []);
   if (!gateway) throw networkFailed(`the network ${INSTANCE_NETWORK} has no IPv4 gateway: remove it (docker network rm ${INSTANCE_NETWORK}) so Lambda Dock makes it again`);
-  return { id: network.Id, name: network.Name, gateway };
+  const membersIsolated = network.Options?.['com.docker.network.bridge.enable_icc'] === 'false';
+  return { id: network.Id, name: network.Name, gateway, membersIsolated, members: Object.keys(network.Containers ?? {}).length };
 }
 
 /** A bridge's IPv4 gateway; dockerd leaves it out of the default bridge's IPAM, where it is the subnet's first address. */
