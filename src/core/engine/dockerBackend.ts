@@ -38,6 +38,7 @@ import { CONTAINER_INSPECTOR_PORT, DEBUG_PRELOAD_IN_CONTAINER, inspectorEnvironm
 import { ensureLocalCustomRuntimeImage } from './localCustomRuntimeImage';
 import { ensureLocalNodeImage, localImageSource } from './localNodeImage';
 import { ensureLocalPythonImage } from './localPythonImage';
+import { ensurePythonRuntimeSdk } from './pythonRuntimeSdk';
 import { majorOf } from './nodeBinaries';
 import { CLIENT_DIR_IN_CONTAINER, runtimeClientInContainer, type ImageConfig, type RuntimeClientKind } from './officialImageClient';
 import { RUNTIME_SDK_IN_IMAGE, RUNTIME_SDK_MOUNT, runtimeSdkPaths } from './runtimeSdk';
@@ -129,8 +130,9 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
     return ensureLocalNodeImage(this.docker, this.session.id, await localImageSource(major, log));
   }
 
-  localPythonImage(python: HostPython): Promise<string> {
-    return ensureLocalPythonImage(this.docker, this.session.id, python);
+  /** The local image for the host's Python, with the boto3 Lambda's Python runtimes carry once pip could install it. */
+  async localPythonImage(python: HostPython, log: Logger = silentLogger): Promise<string> {
+    return ensureLocalPythonImage(this.docker, this.session.id, python, await ensurePythonRuntimeSdk(python, log));
   }
 
   /** The local custom-runtime image, with the shared libraries this bootstrap (a host file) links. */

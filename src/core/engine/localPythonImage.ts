@@ -18,16 +18,17 @@ const LEFT_OUT_MODULES = /^(_test|_ctypes_test|_tkinter|_xxtestfuzz|_xxsubinterp
  * compiled .pyc, whose mtimes the root fs keeps valid), the shared libraries the interpreter and its
  * extension modules link, and our runtime client. No registry involved.
  */
-export function localPythonImageTag(python: HostPython, client = pythonRuntimeClientPath()): string {
-  const hash = contentTag(RECIPE_VERSION, [python.executable, python.stdlib, python.dynload], [fs.readFileSync(client)]);
+export function localPythonImageTag(python: HostPython, sdk?: string, client = pythonRuntimeClientPath()): string {
+  const hash = contentTag(RECIPE_VERSION, [python.executable, python.stdlib, python.dynload], [fs.readFileSync(client), sdk ? path.basename(sdk) : '']);
   return `lambda-dock/python-local:${python.version}-${hash}`;
 }
 
-export function ensureLocalPythonImage(docker: Docker, sessionId: string, python: HostPython, client = pythonRuntimeClientPath()): Promise<string> {
-  return ensureImportedImage(docker, sessionId, localPythonImage(python, client));
+/** `sdk`: the folder pythonRuntimeSdk installed, put in the image's site-packages (see there). */
+export function ensureLocalPythonImage(docker: Docker, sessionId: string, python: HostPython, sdk?: string, client = pythonRuntimeClientPath()): Promise<string> {
+  return ensureImportedImage(docker, sessionId, localPythonImage(python, sdk, client));
 }
 
-function localPythonImage(python: HostPython, client: string): ImportedImage {
+function localPythonImage(python: HostPython, sdk: string | undefined, client: string): ImportedImage {
   const lib = `${LANG_ROOT}/lib/python${python.version}`;
   const env = {
     PATH: `${LANG_ROOT}/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin`,
@@ -39,7 +40,7 @@ function localPythonImage(python: HostPython, client: string): ImportedImage {
     PYTHONPATH: '/var/runtime',
   };
   return {
-    tag: localPythonImageTag(python, client),
+    tag: localPythonImageTag(python, sdk, client),
     kind: 'local-python',
     changes: [...envChanges(env), 'WORKDIR /var/task', `ENTRYPOINT ["${LANG_ROOT}/bin/python3", "/var/runtime/bootstrap.py"]`],
     rootFileSystem: () => {
@@ -56,9 +57,18 @@ function localPythonImage(python: HostPython, client: string): ImportedImage {
         if (!dynload) files.push({ target: `${lib}/lib-dynload/${name}`, source: path.join(python.dynload, name) });
       }
       files.push(...hostFiles(sharedLibraries([python.executable, ...modules])));
+      if (sdk) for (const file of packagesIn(sdk)) files.push({ target: `${lib}/site-packages/${file}`, source: path.join(sdk, file) });
       return { files };
     },
   };
+}
+
+/** A `pip install -t` folder's files (relative paths), without its console scripts. */
+function packagesIn(root: string): string[] {
+  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .filter((file) => !file.startsWith('bin/'));
 }
 
 /** The standard library's files (relative paths), without what LEFT_OUT names and the optimized .pyc variants. */

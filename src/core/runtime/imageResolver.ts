@@ -137,7 +137,7 @@ export class ImageResolver {
       const python = await hostPython();
       const note = pythonMismatchNote(runtime, python, 'in the local Python image');
       if (note) this.log.warn(note);
-      const local = await this.backend.localPythonImage(python);
+      const local = await this.backend.localPythonImage(python, this.log);
       this.assignableImages.add(local);
       return local;
     }

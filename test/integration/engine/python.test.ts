@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { FunctionDefinition } from '../../../src/core/functions/definition';
 import type { FunctionHost } from '../../../src/core/runtime/functionHost';
+import { PYTHON_RUNTIME_SDK_PACKAGES } from '../../../src/core/engine/pythonRuntimeSdk';
+import { hostPython } from '../../../src/core/engine/hostPython';
 import { json, makeFolder, makeFunction, parse, startDockerHost } from '../support/engine';
 
 /** A Python 3.12 function (python3.12's official image is not on these machines: the local Python image runs it). */
@@ -67,10 +69,13 @@ def handler(event, context):
   const decimals = pythonFunction('PyDecimals', {
     'app.py': 'from decimal import Decimal\ndef handler(e, c):\n    return {"price": Decimal("19.90"), "id": Decimal("12345678901234567890.123456789"), "count": Decimal("3"), "exp": Decimal("1E+2"), "label": "19.90"}\n',
   });
+  // Lambda's Python runtimes carry boto3: a function may import it without listing it, and its own copy wins.
+  const boto3 = pythonFunction('PyBoto3', { 'app.py': 'import boto3\ndef handler(e, c):\n    return [boto3.__version__, boto3.__file__]\n' });
+  const ownBoto3 = pythonFunction('PyOwnBoto3', { 'app.py': 'import boto3\ndef handler(e, c):\n    return boto3.__version__\n', 'boto3/__init__.py': '__version__ = "bundled"\n' });
 
   before(async function () {
     host = await startDockerHost();
-    await host.deploy([echo, throws, nested, dotted, slow, missingModule, missingHandler, syntaxError, importsMissing, initRaises, layered, unserializable, decimals]);
+    await host.deploy([echo, throws, nested, dotted, slow, missingModule, missingHandler, syntaxError, importsMissing, initRaises, layered, unserializable, decimals, boto3, ownBoto3]);
   });
   after(async () => host?.dispose());
 
@@ -116,7 +121,7 @@ def handler(event, context):
   });
 
   it('puts init output in the cold invocation\'s log and reports its init duration', async () => {
-    await host.deploy([{ ...echo, environment: { CUSTOM: 'again' } }, throws, nested, dotted, slow, missingModule, missingHandler, syntaxError, importsMissing, initRaises, layered, unserializable, decimals]);
+    await host.deploy([{ ...echo, environment: { CUSTOM: 'again' } }, throws, nested, dotted, slow, missingModule, missingHandler, syntaxError, importsMissing, initRaises, layered, unserializable, decimals, boto3, ownBoto3]);
     const cold = await host.invoke('PyEcho', json({ order: 1 }));
     assert.equal(cold.coldStart, true);
     assert.match(cold.logs, /\ninit once\n/);
@@ -157,6 +162,13 @@ def handler(event, context):
     const result = await host.invoke('PyDecimals', json({}));
     assert.equal(result.status, 'ok', result.payload.toString());
     assert.equal(result.payload.toString('utf8'), '{"price": 19.90, "id": 12345678901234567890.123456789, "count": 3, "exp": 1E+2, "label": "19.90"}');
+  });
+
+  it('has the boto3 Lambda carries, after the function\'s own', async () => {
+    const provided = await host.invoke('PyBoto3', json({}));
+    assert.equal(provided.status, 'ok', provided.payload.toString());
+    assert.deepEqual(parse(provided.payload), [PYTHON_RUNTIME_SDK_PACKAGES[0].split('==')[1], `/var/lang/lib/python${(await hostPython()).version}/site-packages/boto3/__init__.py`]);
+    assert.equal(parse((await host.invoke('PyOwnBoto3', json({}))).payload), 'bundled');
   });
 
   it('loads handlers from nested modules named with slashes or dots', async () => {
