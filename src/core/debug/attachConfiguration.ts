@@ -37,35 +37,27 @@ export interface AttachConfiguration {
 }
 
 /**
- * Where the files a debugged instance runs are on this machine, for breakpoints set in the workspace:
- * - code used as it is (a folder, package patterns): the workspace folder itself, so a breakpoint set in
- *   the file the user edits binds to the file the instance loaded;
- * - a bundle (esbuild): the packaged bundle, whose source map (beside it or inline) leads js-debug to the
- *   .ts files of the workspace.
+ * The attach configuration. Code used as it is gets no localRoot/remoteRoot: the instance names every file of
+ * its code and layers by the file of this machine it came from (DebugTarget.sourceRoots), so js-debug sees
+ * workspace paths for /var/task and for each layer under /opt alike, which its one localRoot/remoteRoot pair
+ * cannot say. An esbuild bundle keeps its names (sourceRoots is empty): remoteRoot maps to the packaged
+ * bundle, whose source map (beside it or inline) leads to the .ts files; its layers stay unmapped.
  */
-export function localCodeRoot(definition: FunctionDefinition | undefined, target: DebugTarget): string | undefined {
-  if (!definition || definition.build?.esbuild) return target.codeDir;
-  return definition.build?.sourceDir ?? definition.codeDir ?? target.codeDir;
-}
-
-export function attachConfiguration(target: DebugTarget, definition: FunctionDefinition | undefined, name = `Lambda Dock: ${target.functionName}`): AttachConfiguration {
-  const localRoot = localCodeRoot(definition, target);
+export function attachConfiguration(target: DebugTarget, _definition: FunctionDefinition | undefined, name = `Lambda Dock: ${target.functionName}`): AttachConfiguration {
+  const named = target.sourceRoots.length > 0;
+  const codeOrigin = named ? target.sourceRoots.find(([instancePath]) => instancePath === target.remoteRoot)?.[1] : target.codeDir;
+  const origins = named ? target.sourceRoots.map(([, hostPath]) => hostPath) : [...(codeOrigin ? [codeOrigin] : []), target.remoteRoot];
   return {
     type: 'pwa-node',
     request: 'attach',
     name,
     address: target.address,
     port: target.port,
-    ...(localRoot
-      ? {
-          localRoot,
-          remoteRoot: target.remoteRoot,
-          // js-debug reads source maps only of files these match (by default the workspace's): a bundle lives in
-          // the content cache. Knowing them before the code loads, it binds .ts breakpoints before the handler runs.
-          outFiles: [`${localRoot}/**/*.{js,mjs,cjs}`, '!**/node_modules/**'],
-          resolveSourceMapLocations: [`${localRoot}/**`, `${target.remoteRoot}/**`, '!**/node_modules/**'],
-        }
-      : {}),
+    ...(!named && codeOrigin ? { localRoot: codeOrigin, remoteRoot: target.remoteRoot } : {}),
+    // js-debug reads source maps only of files these match (by default the workspace's): a bundle lives in
+    // the content cache. Knowing them before the code loads, it binds .ts breakpoints before the handler runs.
+    ...(codeOrigin ? { outFiles: [`${codeOrigin}/**/*.{js,mjs,cjs}`, '!**/node_modules/**'] } : {}),
+    resolveSourceMapLocations: [...origins.map((origin) => `${origin}/**`), '!**/node_modules/**'],
     skipFiles: ['<node_internals>/**', ...target.runtimeFiles],
     sourceMaps: true,
     continueOnAttach: true,

@@ -1,3 +1,5 @@
+import type { SourceRoot } from '../runtime/client/debugSourceRoots';
+
 /**
  * A debugged instance as a debugger sees it: where its inspector is (127.0.0.1 only), how the paths the
  * instance runs map to this machine's, and which files are the runtime client's own.
@@ -18,6 +20,11 @@ export interface DebugTarget {
   codeDir?: string;
   /** The host folder holding the merged layers. */
   layersDir?: string;
+  /**
+   * Where the function's files in the instance come from on this machine, most specific first. The instance
+   * names each file it loads by that origin (`//# sourceURL`), so debuggers see this machine's paths.
+   */
+  sourceRoots: SourceRoot[];
   /** Globs of the runtime client's own files, which a debugger should step over. */
   runtimeFiles: string[];
   /** 'invocation': started for one invocation and ended after it; 'function': debug mode's instance, serving every invocation. */

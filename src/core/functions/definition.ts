@@ -23,6 +23,18 @@ export interface LayerDefinition {
    * (when it has one) installed there by pip, so /opt/python is on the function's sys.path.
    */
   pipBuild?: { requirements?: string };
+  /**
+   * Set on the one layer the workspace packager merges a function's layers into: the folders of this
+   * machine merged there, in merge order (a later one's file wins), each under its prefix (nodejs/,
+   * python/, or none). A debugger is told which of them a file under /opt came from.
+   */
+  sources?: LayerSource[];
+}
+
+/** A folder of this machine whose files a layer puts under /opt/<prefix>. */
+export interface LayerSource {
+  dir: string;
+  prefix?: string;
 }
 
 /** A function packaged as a container image (PackageType: Image). */
@@ -117,6 +129,11 @@ export interface FunctionDefinition {
   functionUrl?: FunctionUrlDefinition;
   /** API Gateway routes (REST and HTTP APIs) that invoke the function, from its events. */
   routes?: HttpRouteDefinition[];
+  /**
+   * Set by the workspace packager, whose codeDir is a copy: the folder of this machine the code's files come
+   * from (the workspace folder, or an esbuild bundle whose source map leads to the .ts files).
+   */
+  codeSourceDir?: string;
   /** Set when codeDir is a build output that packageFunction (src/core/workspace) must produce first. */
   build?: FunctionBuild;
   source: SourceLocation;

@@ -19,6 +19,8 @@ import { Session } from '../engine/session';
 import { isLambdaDockError } from '../errors';
 import type { OfficialImageClient } from '../engine/officialImageClient';
 import { runtimeClientPath } from '../paths';
+import { debugSourceRoots } from '../debug/sourceRoots';
+import { DEBUG_SOURCES_ENV } from './client/debugSourceRoots';
 import { silentLogger, tagged, type Logger } from '../log';
 import { FunctionPool, type Deployment, type FunctionLogEvent } from './functionPool';
 import { ImageResolver } from './imageResolver';
@@ -426,12 +428,14 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
       template = this.standbyTemplate(definition, packaged);
       template.catch(() => undefined);
     }
+    const sourceRoots = debugSourceRoots(definition, isolated ? '/var/task' : packaged.codeDir, packaged.layersDir ? (isolated ? '/opt' : packaged.layersDir) : undefined);
     const deployment: Deployment = {
       definition,
       fingerprint,
       taskRoot,
       debugPaths: {
         remoteRoot: taskRoot,
+        sourceRoots,
         ...(packaged.layersDir ? { remoteLayersRoot: isolated ? '/opt' : packaged.layersDir, layersDir: packaged.layersDir } : {}),
         ...(packaged.codeDir ? { codeDir: packaged.codeDir } : {}),
         // Our client is /var/runtime/bootstrap.js in an image; AWS's lives under /var/runtime too.
@@ -441,6 +445,7 @@ export class FunctionHost extends EventEmitter implements FunctionInvoker {
         const { environment: runtimeEnvironment, ...image } = isolated ? await this.images.resolve(definition, packaged) : { image: '' };
         const runtimeSdk = this.runtimeSdkFor(definition, image.image);
         const dockerSocketDir = definition.dockerSocket ? await this.spawnDockerSocket(definition, instanceId) : undefined;
+        if (inspector) environment[DEBUG_SOURCES_ENV] = JSON.stringify(sourceRoots);
         if (dockerSocketDir) environment.DOCKER_HOST = 'unix:///var/run/docker.sock';
         return {
           dockerSocketDir,

@@ -27,7 +27,7 @@ export interface Deployment {
    */
   takeStandby?(signal: AbortSignal): Promise<Standby | undefined>;
   /** What a debugger needs besides the inspector's address: how paths map, which files are the runtime's. */
-  debugPaths: Pick<DebugTarget, 'remoteRoot' | 'remoteLayersRoot' | 'codeDir' | 'layersDir' | 'runtimeFiles'>;
+  debugPaths: Pick<DebugTarget, 'remoteRoot' | 'remoteLayersRoot' | 'codeDir' | 'layersDir' | 'sourceRoots' | 'runtimeFiles'>;
 }
 
 export interface PoolOptions {

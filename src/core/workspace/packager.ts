@@ -95,9 +95,10 @@ export class FunctionPackager {
     timings.codeMs = code.durationMs;
     let layersDir: string | undefined;
     let layersHash: string | undefined;
+    let layerSources: MergeSource[] = [];
     if (definition.layers.length) {
-      const sources = await Promise.all(definition.layers.map((layer) => this.layerSources(layer, signal)));
-      const layers = await storeMerged(sources.flat(), storeOptions);
+      layerSources = (await Promise.all(definition.layers.map((layer) => this.layerSources(layer, signal)))).flat();
+      const layers = await storeMerged(layerSources, storeOptions);
       timings.layersMs = layers.durationMs;
       layersDir = layers.dir;
       layersHash = layers.hash;
@@ -107,8 +108,13 @@ export class FunctionPackager {
     const packaged: FunctionDefinition = {
       ...definition,
       codeDir: code.dir,
+      codeSourceDir: definition.build?.esbuild ? code.dir : sourceDir,
       environment,
-      layers: layersDir ? [{ name: definition.layers.map((layer) => layer.name).join('+'), dir: layersDir }] : [],
+      layers: layersDir ? [{
+        name: definition.layers.map((layer) => layer.name).join('+'),
+        dir: layersDir,
+        sources: layerSources.map((source) => ({ dir: source.dir, ...(source.prefix ? { prefix: source.prefix } : {}) })),
+      }] : [],
     };
     return {
       definition: packaged,

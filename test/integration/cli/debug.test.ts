@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { requireEngine } from '../support/engine';
 import { attachAndBreak, InspectorClient } from '../support/inspectorClient';
 
@@ -84,15 +85,17 @@ describe('lambda-dock with --debug-port and a plain inspector-protocol client', 
       assert.equal(configuration.request, 'attach');
       assert.equal(configuration.address, '127.0.0.1');
       assert.equal(configuration.port, port);
-      assert.equal(configuration.remoteRoot, '/var/task');
-      assert.equal(configuration.localRoot, workspace);
+      // No path mapping: the instance names its files by their workspace paths (a layer's too).
+      assert.equal(configuration.remoteRoot, undefined);
+      assert.equal(configuration.localRoot, undefined);
+      assert.deepEqual(configuration.resolveSourceMapLocations, [`${workspace}/**`, '!**/node_modules/**']);
       assert.equal(configuration.lambdaDockInstance, undefined);
       // Nothing of the handler has run before a debugger released it.
       assert.equal(stdout.text, '');
 
       const client = await InspectorClient.connect(url);
       const paused = await attachAndBreak(client, 'app\\.js$', BREAK_LINE);
-      assert.equal(client.frameUrl(paused), 'file:///var/task/app.js');
+      assert.equal(client.frameUrl(paused), pathToFileURL(path.join(workspace, 'app.js')).href);
       assert.equal(paused.callFrames[0].location.lineNumber, BREAK_LINE);
       const name = await client.send<{ result: { value: unknown } }>('Debugger.evaluateOnCallFrame', { callFrameId: paused.callFrames[0].callFrameId, expression: 'name' });
       assert.equal(name.result.value, 'cli');

@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ProcessBackend } from '../../../src/core/engine/processBackend';
 import type { DebugTarget } from '../../../src/core/debug/debugTarget';
 import { FunctionHost } from '../../../src/core/runtime/functionHost';
@@ -54,9 +58,15 @@ describe('Debugging an invocation through the Node.js inspector', function () {
     const fn = makeFunction('DebugLocal', { 'app.js': handlerSource }, { timeoutSeconds: 1 });
     const esm = makeFunction('DebugLocalEsm', { 'app.mjs': esmSource });
     const pid = makeFunction('DebugLocalPid', { 'app.js': 'exports.handler = async () => ({ pid: process.pid });\n' });
+    const layerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-dock-debug-layer-'));
+    fs.mkdirSync(path.join(layerDir, 'nodejs'));
+    fs.writeFileSync(path.join(layerDir, 'nodejs', 'shout.js'), "exports.shout = (text) => {\n  const loud = text.toUpperCase();\n  return loud + '!';\n};\n");
+    const layered = makeFunction('DebugLocalLayer', { 'app.js': "const { shout } = require('/opt/nodejs/shout');\nexports.handler = async (event) => ({ text: shout(event.name) });\n" }, {
+      layers: [{ name: 'Shout', dir: layerDir }],
+    });
     before(async () => {
       host = await startDockerHost();
-      await host.deploy([fn, esm, pid]);
+      await host.deploy([fn, esm, pid, layered]);
     });
     after(async () => host?.dispose());
 
@@ -67,7 +77,8 @@ describe('Debugging an invocation through the Node.js inspector', function () {
       assert.equal(debuggerPid, UNREACHABLE_PID);
       assert.match(target.webSocketUrl, new RegExp(`^ws://127\\.0\\.0\\.1:${target.port}/[0-9a-f-]+$`));
       assert.equal(target.remoteRoot, '/var/task');
-      assert.equal(url, 'file:///var/task/app.js');
+      // The instance names the file by where it came from: the debugger sees the workspace's path.
+      assert.equal(url, pathToFileURL(path.join(fn.codeDir!, 'app.js')).href);
       assert.equal(paused.callFrames[0].location.lineNumber, BREAK_LINE);
       assert.equal(value, 'debugger');
       assert.equal(result.status, 'ok', result.logs);
@@ -134,9 +145,29 @@ describe('Debugging an invocation through the Node.js inspector', function () {
       assert.notEqual(truePid, UNREACHABLE_PID);
     });
 
+    it('stops at a breakpoint in a layer\'s file set by its workspace path, the frame naming that file', async () => {
+      let announce!: (target: DebugTarget) => void;
+      const announced = new Promise<DebugTarget>((resolve) => (announce = resolve));
+      const invocation = host.invoke('DebugLocalLayer', json({ name: 'layer' }), { debug: { onTarget: announce } });
+      const client = await InspectorClient.connect((await announced).webSocketUrl);
+      try {
+        const layerFile = pathToFileURL(path.join(layerDir, 'nodejs', 'shout.js')).href;
+        // What js-debug sends for a breakpoint in that file, with no path mapping: the file's own URL.
+        const paused = await attachAndBreak(client, layerFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 1);
+        assert.equal(client.frameUrl(paused), layerFile);
+        assert.equal(paused.callFrames[0].location.lineNumber, 1);
+        assert.equal(client.frameUrl(paused, 1), pathToFileURL(path.join(layered.codeDir!, 'app.js')).href);
+        await client.send('Debugger.resume');
+        const result = await invocation;
+        assert.deepEqual(parse(result.payload), { text: 'LAYER!' });
+      } finally {
+        client.close();
+      }
+    });
+
     it('stops in an ES module handler', async () => {
       const { result, url, value } = await debugOnce(host, 'DebugLocalEsm', 'app.mjs');
-      assert.equal(url, 'file:///var/task/app.mjs');
+      assert.equal(url, pathToFileURL(path.join(esm.codeDir!, 'app.mjs')).href);
       assert.equal(value, 'debugger');
       assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });
     });
@@ -193,7 +224,7 @@ describe('Debugging an invocation through the Node.js inspector', function () {
       assert.equal(target.address, '127.0.0.1');
       // Our preload runs before AWS's client and before the debugger can read anything: the same pid.
       assert.equal(debuggerPid, UNREACHABLE_PID);
-      assert.equal(url, 'file:///var/task/app.js');
+      assert.equal(url, pathToFileURL(path.join(fn.codeDir!, 'app.js')).href);
       assert.equal(value, 'debugger');
       assert.equal(result.status, 'ok', result.logs);
       assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });
@@ -216,7 +247,7 @@ describe('Debugging an invocation through the Node.js inspector', function () {
     it('stops at the breakpoint before the handler runs, is not timed out while paused, and returns the result', async () => {
       const { result, url, value, target } = await debugOnce(host, 'DebugOfficial', 'app.js', 1500);
       assert.equal(target.address, '127.0.0.1');
-      assert.equal(url, 'file:///var/task/app.js');
+      assert.equal(url, pathToFileURL(path.join(fn.codeDir!, 'app.js')).href);
       assert.deepEqual(target.runtimeFiles, ['/var/runtime/**']);
       assert.equal(value, 'debugger');
       assert.equal(result.status, 'ok', result.logs);
@@ -238,7 +269,7 @@ describe('Debugging an invocation through the Node.js inspector', function () {
       const { result, url, value, target, debuggerPid } = await debugOnce(host, 'DebugProcess', 'app.js', 1500);
       assert.equal(target.address, '127.0.0.1');
       assert.equal(debuggerPid, UNREACHABLE_PID);
-      assert.equal(url, `file://${target.remoteRoot}/app.js`);
+      assert.equal(url, pathToFileURL(path.join(fn.codeDir!, 'app.js')).href);
       assert.equal(value, 'debugger');
       assert.deepEqual(parse(result.payload), { greeting: 'hello debugger' });
       assert.equal(host.instances().length, 0);

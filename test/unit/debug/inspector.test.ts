@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { attachConfiguration, launchJsonConfiguration, localCodeRoot } from '../../../src/core/debug/attachConfiguration';
+import { attachConfiguration, launchJsonConfiguration } from '../../../src/core/debug/attachConfiguration';
 import type { DebugTarget } from '../../../src/core/debug/debugTarget';
 import { inspectorAnnouncement, inspectorEnvironment } from '../../../src/core/engine/inspector';
 import { withLambdaDefaults } from '../../../src/core/functions/definition';
@@ -12,6 +12,7 @@ const target: DebugTarget = {
   webSocketUrl: 'ws://127.0.0.1:40123/id',
   remoteRoot: '/var/task',
   codeDir: '/cache/content/123',
+  sourceRoots: [['/opt/nodejs', '/ws/layers/helper'], ['/var/task', '/ws/fn']],
   runtimeFiles: ['/var/runtime/**'],
   scope: 'invocation',
 };
@@ -34,11 +35,19 @@ describe('the inspector of a debugged instance', () => {
 describe('the js-debug attach configuration', () => {
   const plain = withLambdaDefaults({ name: 'Fn', runtime: 'nodejs20.x', handler: 'app.handler', codeDir: '/ws/fn', source: { file: '/ws/template.yaml', line: 1 } });
 
-  it('maps /var/task to the workspace folder for code used as it is, and to the bundle for esbuild', () => {
-    assert.equal(localCodeRoot(plain, target), '/ws/fn');
-    const built = { ...plain, codeDir: '/cache/builds/fn', build: { sourceDir: '/ws/fn', esbuild: { entryPoints: ['/ws/fn/app.ts'], format: 'cjs' as const, target: 'node20', sourcemap: 'linked' as const, external: [], minify: false } } };
-    assert.equal(localCodeRoot(built, target), '/cache/content/123');
-    assert.equal(localCodeRoot(undefined, target), '/cache/content/123');
+  it('maps no roots for code used as it is: the instance names its files by their workspace paths, code and layers alike', () => {
+    const configuration = attachConfiguration(target, plain);
+    assert.equal('localRoot' in configuration, false);
+    assert.equal('remoteRoot' in configuration, false);
+    assert.deepEqual(configuration.outFiles, ['/ws/fn/**/*.{js,mjs,cjs}', '!**/node_modules/**']);
+    assert.deepEqual(configuration.resolveSourceMapLocations, ['/ws/layers/helper/**', '/ws/fn/**', '!**/node_modules/**']);
+  });
+
+  it('maps /var/task to the packaged bundle for an esbuild build, whose source map leads to the .ts files', () => {
+    const configuration = attachConfiguration({ ...target, sourceRoots: [] }, plain);
+    assert.equal(configuration.localRoot, '/cache/content/123');
+    assert.equal(configuration.remoteRoot, '/var/task');
+    assert.deepEqual(configuration.resolveSourceMapLocations, ['/cache/content/123/**', '/var/task/**', '!**/node_modules/**']);
   });
 
   it('attaches on 127.0.0.1 and never lets the debugger kill or follow processes', () => {
@@ -46,7 +55,6 @@ describe('the js-debug attach configuration', () => {
     assert.equal(configuration.request, 'attach');
     assert.equal(configuration.address, '127.0.0.1');
     assert.equal(configuration.port, 40123);
-    assert.equal(configuration.remoteRoot, '/var/task');
     assert.equal(configuration.attachExistingChildren, false);
     assert.equal(configuration.autoAttachChildProcesses, false);
     assert.equal(configuration.restart, false);

@@ -76,7 +76,14 @@ describe('building and packaging functions', () => {
     assert.deepEqual(fs.readdirSync(packaged.codeDir!), ['index.js']);
     assert.equal(fs.readFileSync(path.join(packaged.layersDir!, 'config.txt'), 'utf8').trim(), 'override');
     assert.ok(fs.existsSync(path.join(packaged.layersDir!, 'nodejs', 'node_modules', 'shared-greeting', 'index.js')));
-    assert.deepEqual(packaged.definition.layers, [{ name: 'SharedLayer+OverrideLayer', dir: packaged.layersDir }]);
+    // One merged layer, which keeps the folders merged into it for a debugger (see core/debug/sourceRoots).
+    assert.deepEqual(packaged.definition.layers, [{
+      name: 'SharedLayer+OverrideLayer',
+      dir: packaged.layersDir,
+      sources: [{ dir: fixture('sam-layer', 'layers', 'shared') }, { dir: fixture('sam-layer', 'layers', 'override') }],
+    }]);
+    // Its code is a copy of the workspace folder, where a debugger finds the files.
+    assert.equal(packaged.definition.codeSourceDir, functions[0].codeDir);
     assert.equal(packaged.definition.environment.NODE_OPTIONS, undefined);
   });
 

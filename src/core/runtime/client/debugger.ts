@@ -1,5 +1,6 @@
 import * as inspector from 'node:inspector';
 import { shieldPidFromDebuggers } from './debuggerPid';
+import { nameSourcesForDebugger } from './debugSources';
 import { INSPECT_ENV } from './protocol';
 
 /**
@@ -12,6 +13,7 @@ export function waitForDebuggerIfAsked(): void {
   if (!address) return;
   delete process.env[INSPECT_ENV];
   shieldPidFromDebuggers();
+  nameSourcesForDebugger();
   const at = address.lastIndexOf(':');
   inspector.open(Number(address.slice(at + 1)), address.slice(0, at), true);
 }

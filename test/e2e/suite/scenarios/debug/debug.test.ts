@@ -216,6 +216,28 @@ describe('Step-through debugging in the editor', function () {
     }
   });
 
+  it('stops at a breakpoint in a layer\'s file, and the frame opens that workspace file', async () => {
+    const layerFile = path.join(workspace, 'layers', 'shout', 'nodejs', 'shout.js');
+    const breakpoint = breakpointAt(layerFile, 2);
+    try {
+      const summary = vscode.commands.executeCommand<InvokeSummary>('lambdaDock.debugFunction', 'LayeredFunction', { name: 'layer' });
+      const stop = await stops.next('at layers/shout/nodejs/shout.js:2', summary);
+      const frame = await topFrame(stop);
+      assert.equal(frame.path, layerFile, frame.shown);
+      assert.equal(frame.line, 2, frame.shown);
+      assert.equal(await evaluate(stop, frame.id, 'text'), "'layer'");
+      // The handler's own frame, below, is the function's workspace file.
+      assert.ok(frame.shown.includes(`${path.join(workspace, 'layered', 'app.js')}:4`), frame.shown);
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      const result = await summary;
+      assert.equal(result.status, 'ok', result.payload);
+      assert.deepEqual(JSON.parse(result.payload), { text: 'LAYER!' });
+      await stops.sessionEnded(stop);
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+    }
+  });
+
   /** Debug Function on RicFunction: stops at ric/app.js:3 in the workspace's file, resumes, returns what ran it. */
   async function debugRicFunction(name: string): Promise<string> {
     const breakpoint = breakpointAt(path.join(workspace, 'ric', 'app.js'), 3);
