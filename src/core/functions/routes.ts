@@ -67,6 +67,8 @@ export interface HttpRouteDefinition {
   authorizer?: RouteAuthorizer;
   /** The integration timeout: past it the caller gets API Gateway's timeout answer. */
   timeoutMs: number;
+  /** REST APIs: the method's OperationName (serverless's operationId, an OpenAPI operation's operationId). */
+  operationName?: string;
   source: SourceLocation;
 }
 

@@ -14,6 +14,8 @@ export interface EventScope {
   authorizer?: Record<string, unknown>;
   /** REST APIs add the X-Forwarded-* headers; HTTP APIs also do, Function URLs do not. */
   forwardedHeaders: boolean;
+  /** requestContext.operationName: REST API methods that have one. */
+  operationName?: string;
 }
 
 /** The X-Forwarded-* headers API Gateway adds, unless the client sent its own. */

@@ -50,6 +50,7 @@ export function payloadV1Event(request: GatewayRequest, scope: EventScope, httpA
       userAgent: userAgent ?? null,
       userArn: null,
     },
+    ...(scope.operationName ? { operationName: scope.operationName } : {}),
     // REST APIs name the stage in the path they report; HTTP APIs report the path as requested.
     path: httpApi || scope.stage === '$default' ? request.rawPath : `/${scope.stage}${request.rawPath}`,
     protocol: request.protocol,

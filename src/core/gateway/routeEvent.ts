@@ -23,6 +23,7 @@ export function eventScopeOf(match: RouteMatch, request: GatewayRequest, account
     stageVariables: route.api.stageVariables,
     binaryBody: route.api.kind === 'rest' ? isBinaryMediaType(contentType, route.api.binaryMediaTypes) : !isTextContentType(contentType),
     forwardedHeaders: true,
+    ...(route.operationName && route.api.kind === 'rest' ? { operationName: route.operationName } : {}),
   };
 }
 

@@ -268,6 +268,7 @@ export class SamApis {
           payloadFormat: kind === 'rest' ? '1.0' : String(integration.payloadFormatVersion ?? '2.0') === '1.0' ? '1.0' : '2.0',
           ...(authorizer ? { authorizer } : {}),
           timeoutMs: Number.isFinite(timeout) && timeout >= 50 ? timeout : DEFAULT_INTEGRATION_TIMEOUT_MS[kind],
+          ...(kind === 'rest' && typeof operation.operationId === 'string' && operation.operationId ? { operationName: operation.operationId } : {}),
           source: { file: definition.file, line: definition.source.lineOf(definition.file === this.file ? at : ['paths', rawPath, rawMethod]) },
         };
         yield { fn, route };

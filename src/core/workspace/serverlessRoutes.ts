@@ -102,6 +102,7 @@ export class ServerlessRoutes {
       payloadFormat: '1.0',
       ...(authorizer ? { authorizer } : {}),
       timeoutMs: DEFAULT_INTEGRATION_TIMEOUT_MS.rest,
+      ...(typeof spec.operationId === 'string' && spec.operationId ? { operationName: spec.operationId } : {}),
       source: { file: this.file, line: this.source.lineOf(at) },
     };
   }

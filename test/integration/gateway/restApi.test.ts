@@ -84,6 +84,8 @@ describe('HTTP APIs: REST APIs from a SAM template (payload 1.0)', function () {
     const defined = (await send(gateway.url, 'GET', '/defined/widget')).json<Event>();
     assert.equal(defined.resource, '/defined/{name}', 'OpenAPI DefinitionBody paths are served');
     assert.equal(defined.requestContext.stage, 'beta');
+    assert.equal(defined.requestContext.operationName, 'getDefined', "the OpenAPI operation's operationId, as API Gateway imports it");
+    assert.ok(!('operationName' in greedy.requestContext), 'a method without an operation name has none');
   });
 
   it('maps responses: status, headers, multiValueHeaders; binary bodies for BinaryMediaTypes', async () => {

@@ -23,6 +23,7 @@ describe('routes from the workspace', () => {
       'DefinedApi/beta GET /defined/{name} 1.0',
     ]);
     assert.equal(rest[0].source.line, lineOf(file, 'GetOrder:'));
+    assert.deepEqual(rest.map((r) => r.operationName), [undefined, undefined, undefined, 'getDefined'], "an OpenAPI operation's operationId names the method");
     const secure = byName.get('SecureEcho')?.routes ?? [];
     const api = secure[0].api;
     assert.equal(api.stage, 'v1');
@@ -63,6 +64,7 @@ describe('routes from the workspace', () => {
     assert.equal(users[0].source.line, lineOf(file, 'http: GET users/{id}'));
     assert.deepEqual(users[0].api.binaryMediaTypes, ['application/octet-stream']);
     assert.deepEqual(users[1].api.cors?.allowOrigins, ['*']);
+    assert.deepEqual(users.map((r) => r.operationName), [undefined, 'createUser', undefined, undefined], "an http event's operationId names the method");
     assert.equal(users[3].authorizer?.kind === 'lambda' ? users[3].authorizer.functionName : undefined, 'auth');
     const fallback = functions.find((f) => f.name === 'fallback')?.routes ?? [];
     assert.deepEqual(fallback.map((r) => `${r.method} ${r.path}`), ['ANY $default']);
