@@ -85,8 +85,6 @@ export class WarmInstance extends EventEmitter {
   invocations = 0;
   coldStartMs?: number;
   lastDurationMs?: number;
-  /** The invocation in flight, from dispatch to answer. */
-  currentRequestId?: string;
   readonly startedAt = Date.now();
   readonly logEvents = new LogSequencer((text, requestId) => this.emit('log', text, requestId));
   /** Output before the first dispatch (init logs, or an init failure's), raw: it goes to the cold invocation. */
@@ -215,7 +213,6 @@ export class WarmInstance extends EventEmitter {
         this.channel.off('answer', onAnswer);
         this.launched?.off('exit', onExit);
         this.lastDurationMs = outcome.durationMs;
-        this.currentRequestId = undefined;
         if (tally === null) this.closeThrough(log, true);
         else this.answered(log, tally, waitForLog);
         const result: InstanceOutcome = { ...outcome, output: log.output, maxMemoryKB: tally?.maxRssKB };
@@ -239,7 +236,6 @@ export class WarmInstance extends EventEmitter {
       if (this.launched?.exitInfo) return onExit(this.launched.exitInfo);
       this.channel.on('answer', onAnswer);
       this.launched?.once('exit', onExit);
-      this.currentRequestId = requestId;
       this.channel.dispatch(invocation);
     });
   }

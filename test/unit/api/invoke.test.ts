@@ -32,6 +32,7 @@ describe('Invoke API: Invoke (raw HTTP)', () => {
     assert.equal(res.headers['x-amz-function-error'], undefined);
     assert.equal(res.headers['x-amz-log-result'], undefined);
     assert.equal(res.headers['content-type'], 'application/json');
+    assert.equal(invoker.calls[0].options.wantsLog, false, 'without LogType the answer does not wait for the log');
   });
 
   it('passes an empty body on as the event {}', async () => {
@@ -50,6 +51,7 @@ describe('Invoke API: Invoke (raw HTTP)', () => {
     const res = await raw(url, 'POST', INVOKE('echo'), { body: '{}', headers: { 'X-Amz-Log-Type': 'Tail' } });
     const log = Buffer.from(String(res.headers['x-amz-log-result']), 'base64').toString();
     const id = invoker.calls[0].requestId;
+    assert.equal(invoker.calls[0].options.wantsLog, true);
     assert.match(log, new RegExp(`^START RequestId: ${id}`));
     assert.match(log, new RegExp(`REPORT RequestId: ${id}`));
   });
