@@ -76,6 +76,8 @@ export interface EsbuildOptions {
   sourcemap: EsbuildSourcemap;
   external: string[];
   minify: boolean;
+  /** package.json fields tried in order for a package's entry (SAM's MainFields); absent: esbuild's main,module. */
+  mainFields?: string[];
 }
 
 /**

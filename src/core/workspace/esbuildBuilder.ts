@@ -46,6 +46,9 @@ export class EsbuildBuilder {
       sourcesContent: true,
       external: esbuild.external,
       minify: esbuild.minify,
+      // A package's ES module build ("module") bundled into ESM output imports Node's modules; its CommonJS one
+      // would require() them, which an ES module bundle cannot do ("Dynamic require of "https" is not supported").
+      ...(esbuild.mainFields ? { mainFields: esbuild.mainFields } : {}),
       metafile: true,
       write: true,
       logLevel: 'silent',

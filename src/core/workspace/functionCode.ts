@@ -112,6 +112,7 @@ function esbuildOptions(spec: CodeSpec, sourceDir: string, handlerFile: string |
     sourcemap: given.sourcemap ?? 'linked',
     external: given.external ?? [],
     minify: given.minify ?? false,
+    ...(given.mainFields ? { mainFields: given.mainFields } : {}),
   };
 }
 

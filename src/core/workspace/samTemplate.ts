@@ -360,6 +360,11 @@ class SamTemplate extends ProjectFileReader {
     if (sourcemap !== undefined) options.sourcemap = sourcemap;
     if (Array.isArray(props.External)) options.external = props.External.map(String);
     if (props.Minify !== undefined) options.minify = props.Minify === true || props.Minify === 'true';
+    // "module,main" (SAM passes it to esbuild's --main-fields as written), or a list.
+    const mainFields = (Array.isArray(props.MainFields) ? props.MainFields.map(String) : typeof props.MainFields === 'string' ? props.MainFields.split(',') : [])
+      .map((field) => field.trim())
+      .filter(Boolean);
+    if (mainFields.length) options.mainFields = mainFields;
     return options;
   }
 

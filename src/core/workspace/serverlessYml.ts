@@ -172,6 +172,7 @@ class ServerlessService extends ProjectFileReader {
     if (sourcemap !== undefined) options.sourcemap = sourcemap;
     if (Array.isArray(custom.external)) options.external = custom.external.map(String);
     if (custom.minify !== undefined) options.minify = custom.minify === true;
+    if (Array.isArray(custom.mainFields) && custom.mainFields.length) options.mainFields = custom.mainFields.map(String);
     return options;
   }
 

@@ -6,7 +6,7 @@ import { discoverFunctions } from '../../../src/core/workspace/discovery';
 import { FunctionPackager } from '../../../src/core/workspace/packager';
 import { WORKSPACE_ERROR_CODES } from '../../../src/core/workspace/errors';
 import { isLambdaDockError } from '../../../src/core/errors';
-import { copyFixture, fixture, lineOf, useTempCache } from './helpers';
+import { copyFixture, fixture, lineOf, tempDir, useTempCache, writeFiles } from './helpers';
 
 /** Runs a built handler with the host's node, as the runtime would load it. */
 function runHandler(codeDir: string, file: string, event: unknown, nodeOptions = '--enable-source-maps'): string {
@@ -105,6 +105,37 @@ describe('building and packaging functions', () => {
     const { functions } = await discoverFunctions(dir);
     const packaged = await packager.package(functions[0]);
     assert.deepEqual(fs.readdirSync(packaged.codeDir!).sort(), ['app.mjs', 'app.mjs.map']);
+  });
+
+  it("takes a package's entry from the MainFields BuildProperties name, in their order, as sam build does", async () => {
+    const dir = tempDir('main-fields');
+    const template = (mainFields: string) => [
+      'Transform: AWS::Serverless-2016-10-31',
+      'Resources:',
+      '  Dual:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties: { CodeUri: src/, Handler: app.handler, Runtime: nodejs20.x }',
+      '    Metadata:',
+      '      BuildMethod: esbuild',
+      `      BuildProperties: { Format: esm, EntryPoints: [app.ts]${mainFields} }`,
+    ].join('\n');
+    writeFiles(dir, {
+      'src/app.ts': "import { kind } from 'dual';\nexport const handler = async () => kind;\n",
+      'src/node_modules/dual/package.json': JSON.stringify({ name: 'dual', main: 'cjs.js', module: 'esm.js' }),
+      'src/node_modules/dual/cjs.js': "exports.kind = 'commonjs';\n",
+      'src/node_modules/dual/esm.js': "export const kind = 'es module';\n",
+    });
+    const built = async (mainFields: string) => {
+      fs.writeFileSync(path.join(dir, 'template.yaml'), template(mainFields));
+      const { functions, problems } = await discoverFunctions(dir);
+      assert.deepEqual(problems, []);
+      const packaged = await packager.package(functions[0]);
+      return fs.readFileSync(path.join(packaged.codeDir!, 'app.mjs'), 'utf8');
+    };
+    assert.match(await built(', MainFields: "module,main"'), /es module/);
+    assert.doesNotMatch(await built(', MainFields: "module,main"'), /commonjs/);
+    assert.match(await built(', MainFields: [main, module]'), /commonjs/);
+    assert.match(await built(''), /commonjs/, "esbuild's own order for Node.js without MainFields");
   });
 
   it('says which links it left out of the code, and why, without failing', async () => {
