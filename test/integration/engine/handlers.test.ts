@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { withLambdaDefaults, type FunctionDefinition } from '../../../src/core/functions/definition';
 import type { FunctionHost } from '../../../src/core/runtime/functionHost';
 import { discoverFunctions } from '../../../src/core/workspace/discovery';
+import { packageFunctions } from '../../../src/core/workspace/packager';
 import { makeFolder, parse, startDockerHost } from '../support/engine';
 
 const fixtures = path.join(__dirname, '../../fixtures/runtime');
@@ -56,6 +57,31 @@ describe('handlers in Docker resolve and complete as on Lambda', function () {
     const second = await host.invoke('Traced', Buffer.from('{}'));
     assert.deepEqual(parse(first.payload), { traced: [] });
     assert.deepEqual(parse(second.payload), { traced: [] }, 'the poll for the second event and the first answer went through the patched http.request');
+  });
+
+  it('runs an ES module bundle built with MainFields module,main, whose packages ship a CommonJS build that requires Node modules', async () => {
+    const dir = makeFolder({
+      'template.yaml': [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  Bundled:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { CodeUri: src/, Handler: app.handler, Runtime: nodejs20.x }',
+        '    Metadata:',
+        '      BuildMethod: esbuild',
+        '      BuildProperties: { Format: esm, MainFields: "module,main", EntryPoints: [app.ts] }',
+      ].join('\n'),
+      'src/app.ts': "import { agentKind } from 'dual';\nexport const handler = async () => agentKind();\n",
+      'src/node_modules/dual/package.json': JSON.stringify({ name: 'dual', main: 'cjs.js', module: 'esm.js' }),
+      'src/node_modules/dual/cjs.js': "const https = require('node:https');\nexports.agentKind = () => typeof https.Agent;\n",
+      'src/node_modules/dual/esm.js': "import * as https from 'node:https';\nexport const agentKind = () => typeof https.Agent;\n",
+    });
+    const { functions, problems } = await discoverFunctions(dir);
+    assert.deepEqual(problems, []);
+    await host.deploy(await packageFunctions(functions));
+    const result = await host.invoke('Bundled', Buffer.from('{}'));
+    assert.equal(result.status, 'ok', result.payload.toString());
+    assert.equal(parse(result.payload), 'function');
   });
 
   it('accepts a nested export path in a SAM template and runs it (the check before launch and the loader agree)', async () => {
