@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type Docker from 'dockerode';
 import * as tar from 'tar-stream';
 import { awsRicCacheRoot, awsRicInstallPaths, ensureAwsRicInstall, execFileAsync, hostNpmCli, sharedLibraries } from './awsRicImage';
+import { OFFICIAL_ENTRYPOINT_SCRIPT } from './officialEntrypoint';
 
 /**
  * A stand-in for the official Node.js 22 image (public.ecr.aws/lambda/nodejs:22), which cannot be pulled here,
@@ -21,20 +22,6 @@ export const SDK_PACKAGE = '@aws-sdk/client-sts';
 export const SDK_RELEASE = '3.687.0';
 const RECIPE_VERSION = '1';
 export const OFFICIAL_NODE_IMAGE_REPO = 'lambda-dock-test/lambda-nodejs';
-
-/** Behaves as the official base images' entrypoint does. */
-const ENTRYPOINT_SCRIPT = `#!/bin/sh
-# Stand-in for the official images' entrypoint: one argument, the handler.
-if [ $# -ne 1 ]; then
-  echo "entrypoint requires the handler name to be the first argument" 1>&2
-  exit 142
-fi
-export _HANDLER="$1"
-if [ -z "\${AWS_LAMBDA_RUNTIME_API}" ]; then
-  exec /usr/local/bin/aws-lambda-rie /var/runtime/bootstrap
-fi
-exec /var/runtime/bootstrap
-`;
 
 /** Behaves as the nodejs22.x image's /var/runtime/bootstrap does (in POSIX sh). */
 const BOOTSTRAP_SCRIPT = `#!/bin/sh
@@ -60,7 +47,7 @@ export interface OfficialNodeImage {
 
 export function officialNodeImageTag(ricInstall: { nodeVersion: string; ricVersion: string }): string {
   const hash = createHash('sha256')
-    .update([RECIPE_VERSION, ricInstall.nodeVersion, ricInstall.ricVersion, SDK_PACKAGE, SDK_RELEASE, ENTRYPOINT_SCRIPT, BOOTSTRAP_SCRIPT, process.arch].join('\0'))
+    .update([RECIPE_VERSION, ricInstall.nodeVersion, ricInstall.ricVersion, SDK_PACKAGE, SDK_RELEASE, OFFICIAL_ENTRYPOINT_SCRIPT, BOOTSTRAP_SCRIPT, process.arch].join('\0'))
     .digest('hex');
   return `${OFFICIAL_NODE_IMAGE_REPO}:22-${hash.slice(0, 12)}`;
 }
@@ -135,7 +122,7 @@ function rootFileSystem(install: { node: string; ric: string }, sdkNodeModules: 
     ['/var/runtime/index.mjs', { from: path.join(install.ric, 'index.mjs'), mode: 0o644 }],
     ['/var/runtime/rapid-client.node', { from: path.join(install.ric, 'rapid-client.node'), mode: 0o755 }],
     ['/var/runtime/bootstrap', { text: BOOTSTRAP_SCRIPT, mode: 0o755 }],
-    ['/lambda-entrypoint.sh', { text: ENTRYPOINT_SCRIPT, mode: 0o755 }],
+    ['/lambda-entrypoint.sh', { text: OFFICIAL_ENTRYPOINT_SCRIPT, mode: 0o755 }],
     ['/bin/sh', { from: shell, mode: 0o755 }],
     ['/etc/passwd', { text: 'root:x:0:0:root:/root:/sbin/nologin\nsbx_user1051:x:993:990::/home/sbx_user1051:/sbin/nologin\n', mode: 0o644 }],
     ['/etc/group', { text: 'root:x:0:\n', mode: 0o644 }],

@@ -7,6 +7,7 @@ import * as tar from 'tar-stream';
 import { ensureLocalPythonImage } from '../../../src/core/engine/localPythonImage';
 import { hostPython } from '../../../src/core/engine/hostPython';
 import { awsRicCacheRoot, sharedLibraries } from './awsRicImage';
+import { OFFICIAL_ENTRYPOINT_SCRIPT } from './officialEntrypoint';
 
 /**
  * A stand-in for an official Python image (public.ecr.aws/lambda/python:3.N, N the host's Python), which cannot
@@ -23,18 +24,6 @@ export const BOTO3_RELEASE = '1.43.107';
 const RECIPE_VERSION = '1';
 export const OFFICIAL_PYTHON_IMAGE_REPO = 'lambda-dock-test/lambda-python';
 
-const ENTRYPOINT_SCRIPT = `#!/bin/sh
-# Stand-in for the official images' entrypoint: one argument, the handler.
-if [ $# -ne 1 ]; then
-  echo "entrypoint requires the handler name to be the first argument" 1>&2
-  exit 142
-fi
-export _HANDLER="$1"
-if [ -z "\${AWS_LAMBDA_RUNTIME_API}" ]; then
-  exec /usr/local/bin/aws-lambda-rie /var/runtime/bootstrap
-fi
-exec /var/runtime/bootstrap
-`;
 
 const bootstrapScript = (version: string) => `#!/bin/sh
 # Stand-in for the python${version} runtime's bootstrap: AWS's client would be /var/runtime/bootstrap.py (absent here).
@@ -52,7 +41,7 @@ export interface OfficialPythonImage {
 export async function ensureOfficialPythonImage(docker: Docker, log: (line: string) => void = () => undefined): Promise<OfficialPythonImage> {
   const python = await hostPython();
   const base = await ensureLocalPythonImage(docker, 'official-python-stand-in', python);
-  const hash = createHash('sha256').update([RECIPE_VERSION, base, BOTO3_RELEASE, ENTRYPOINT_SCRIPT, bootstrapScript(python.version)].join('\0')).digest('hex');
+  const hash = createHash('sha256').update([RECIPE_VERSION, base, BOTO3_RELEASE, OFFICIAL_ENTRYPOINT_SCRIPT, bootstrapScript(python.version)].join('\0')).digest('hex');
   const tag = `${OFFICIAL_PYTHON_IMAGE_REPO}:${python.version}-${hash.slice(0, 12)}`;
   const image = { tag, pythonVersion: python.version, boto3Release: BOTO3_RELEASE };
   try {
@@ -131,7 +120,7 @@ function officialLayout(version: string, boto3: string): NodeJS.ReadableStream {
         pack.entry({ name, type: 'directory', mode: 0o755 });
       }
     };
-    await entry('lambda-entrypoint.sh', Buffer.from(ENTRYPOINT_SCRIPT), 0o755);
+    await entry('lambda-entrypoint.sh', Buffer.from(OFFICIAL_ENTRYPOINT_SCRIPT), 0o755);
     mkdir('/var/runtime');
     await entry('var/runtime/bootstrap', Buffer.from(bootstrapScript(version)), 0o755);
     mkdir('/bin');

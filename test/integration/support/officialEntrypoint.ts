@@ -1,0 +1,16 @@
+/**
+ * /lambda-entrypoint.sh as the official Lambda base images have it (one argument, the handler; the runtime
+ * interface emulator when no Runtime API is given): what the official-image stand-ins carry.
+ */
+export const OFFICIAL_ENTRYPOINT_SCRIPT = `#!/bin/sh
+# Stand-in for the official images' entrypoint: one argument, the handler.
+if [ $# -ne 1 ]; then
+  echo "entrypoint requires the handler name to be the first argument" 1>&2
+  exit 142
+fi
+export _HANDLER="$1"
+if [ -z "\${AWS_LAMBDA_RUNTIME_API}" ]; then
+  exec /usr/local/bin/aws-lambda-rie /var/runtime/bootstrap
+fi
+exec /var/runtime/bootstrap
+`;
