@@ -2,6 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { context, type BuildContext, type BuildFailure, type BuildOptions, type Message, type Metafile } from 'esbuild';
 import type { EsbuildSourcemap, FunctionDefinition } from '../functions/definition';
+import { decoratorMetadataPlugin } from './decoratorMetadata';
 import { BuildError, WORKSPACE_ERROR_CODES, workspaceError } from './errors';
 
 export interface BuildOutcome {
@@ -34,6 +35,7 @@ export class EsbuildBuilder {
       throw workspaceError(WORKSPACE_ERROR_CODES.buildFailed, `${definition.name} has no esbuild build; only functions with BuildMethod: esbuild or a TypeScript handler are built`);
     }
     const outDir = definition.codeDir;
+    const decoratorMetadata = decoratorMetadataPlugin(definition.build?.sourceDir ?? process.cwd(), nodePaths);
     const options = {
       entryPoints: esbuild.entryPoints,
       outdir: outDir,
@@ -49,6 +51,7 @@ export class EsbuildBuilder {
       // A package's ES module build ("module") bundled into ESM output imports Node's modules; its CommonJS one
       // would require() them, which an ES module bundle cannot do ("Dynamic require of "https" is not supported").
       ...(esbuild.mainFields ? { mainFields: esbuild.mainFields } : {}),
+      ...(decoratorMetadata ? { plugins: [decoratorMetadata] } : {}),
       metafile: true,
       write: true,
       logLevel: 'silent',

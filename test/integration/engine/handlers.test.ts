@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withLambdaDefaults, type FunctionDefinition } from '../../../src/core/functions/definition';
 import type { FunctionHost } from '../../../src/core/runtime/functionHost';
@@ -82,6 +83,39 @@ describe('handlers in Docker resolve and complete as on Lambda', function () {
     const result = await host.invoke('Bundled', Buffer.from('{}'));
     assert.equal(result.status, 'ok', result.payload.toString());
     assert.equal(parse(result.payload), 'function');
+  });
+
+  it('injects constructor parameters by decorator metadata when tsconfig.json sets emitDecoratorMetadata (NestJS-style)', async () => {
+    const dir = makeFolder({
+      'template.yaml': [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  Injected:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { CodeUri: src/, Handler: app.handler, Runtime: nodejs20.x }',
+        '    Metadata: { BuildMethod: esbuild, BuildProperties: { EntryPoints: [app.ts] } }',
+      ].join('\n'),
+      'tsconfig.json': '{ "compilerOptions": { "experimentalDecorators": true, "emitDecoratorMetadata": true } }',
+      'src/app.ts': [
+        '// A tiny injector: it builds a class from the parameter types the compiler recorded.',
+        'const paramTypes = new Map<Function, Function[]>();',
+        "(Reflect as any).metadata = (key: string, types: Function[]) => (target: Function) => { if (key === 'design:paramtypes') paramTypes.set(target, types); };",
+        'const Injectable = (): ClassDecorator => () => undefined;',
+        'const make = (type: any): any => new type(...(paramTypes.get(type) ?? []).map(make));',
+        "class Greeter { greet() { return 'hello from the injected service'; } }",
+        '@Injectable()',
+        'class Controller { constructor(readonly greeter: Greeter) {} run() { return this.greeter.greet(); } }',
+        'export const handler = async () => make(Controller).run();',
+      ].join('\n'),
+    });
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(path.dirname(require.resolve('typescript/package.json')), path.join(dir, 'node_modules', 'typescript'));
+    const { functions, problems } = await discoverFunctions(dir);
+    assert.deepEqual(problems, []);
+    await host.deploy(await packageFunctions(functions));
+    const result = await host.invoke('Injected', Buffer.from('{}'));
+    assert.equal(result.status, 'ok', result.payload.toString());
+    assert.equal(parse(result.payload), 'hello from the injected service');
   });
 
   it('accepts a nested export path in a SAM template and runs it (the check before launch and the loader agree)', async () => {

@@ -138,6 +138,41 @@ describe('building and packaging functions', () => {
     assert.match(await built(''), /commonjs/, "esbuild's own order for Node.js without MainFields");
   });
 
+  it("compiles .ts with the project's TypeScript when tsconfig.json sets emitDecoratorMetadata, which esbuild cannot emit", async () => {
+    const dir = tempDir('decorators');
+    writeFiles(dir, {
+      'template.yaml': [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  Injected:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { CodeUri: src/, Handler: app.lambdaHandler, Runtime: nodejs20.x }',
+        '    Metadata: { BuildMethod: esbuild, BuildProperties: { EntryPoints: [app.ts] } }',
+      ].join('\n'),
+      'tsconfig.json': '{\n  // as NestJS projects have it\n  "compilerOptions": { "experimentalDecorators": true, "emitDecoratorMetadata": true }\n}\n',
+      'src/app.ts': [
+        'const injected: string[][] = [];',
+        '// What reflect-metadata records, as a dependency injector reads it.',
+        "(Reflect as any).metadata = (key: string, types: Function[]) => () => { if (key === 'design:paramtypes') injected.push(types.map((t) => t.name)); };",
+        'const Injectable = (): ClassDecorator => () => undefined;',
+        'class OrderService {}',
+        '@Injectable()',
+        'class OrderController { constructor(readonly orders: OrderService) {} }',
+        'export const lambdaHandler = async () => ({ injected, controller: typeof OrderController });',
+      ].join('\n'),
+    });
+    const { functions, problems } = await discoverFunctions(dir);
+    assert.deepEqual(problems, []);
+    await assert.rejects(packager.package(functions[0]), (error: Error) => {
+      assert.match(error.message, /tsconfig\.json sets emitDecoratorMetadata, which esbuild cannot emit; add typescript to the project's dependencies/);
+      return true;
+    });
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(path.dirname(require.resolve('typescript/package.json')), path.join(dir, 'node_modules', 'typescript'));
+    const packaged = await packager.package(functions[0]);
+    assert.deepEqual(JSON.parse(runHandler(packaged.codeDir!, 'app.js', {})), { injected: [['OrderService']], controller: 'function' });
+  });
+
   it('says which links it left out of the code, and why, without failing', async () => {
     const dir = copyFixture('sam-hello-js');
     const codeDir = path.join(dir, 'hello-world');
