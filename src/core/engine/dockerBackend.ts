@@ -376,7 +376,7 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
 
   /** The instances' network, made once per backend; made again if it went (a `docker network prune`). */
   private instanceNetwork(): Promise<InstanceNetwork> {
-    this.networkPromise ??= ensureInstanceNetwork(this.docker, { isolateMembers: this.selection.kind !== 'podman', log: this.log }).catch((error: unknown) => {
+    this.networkPromise ??= ensureInstanceNetwork(this.docker, { isolateMembers: this.selection.kind !== 'podman' }).catch((error: unknown) => {
       this.networkPromise = undefined;
       throw error;
     });

@@ -2,11 +2,12 @@ import type Docker from 'dockerode';
 import { errorMessage, LambdaDockError } from '../errors';
 import { SCOPE_LABELS } from '../sockets/scopeRecord';
 import { LABELS } from './backend';
-import type { Logger } from '../log';
-import { ENGINE_ERRORS, ignoreMissing } from './errors';
+import { ENGINE_ERRORS } from './errors';
 
 /** The bridge network every instance runs on, shared by the sessions of one engine (one address pool, not one per session). */
-export const INSTANCE_NETWORK = 'lambda-dock-instances';
+export const INSTANCE_NETWORK = 'lambda-dock-sandboxes';
+/** What earlier versions called it; made without isolating its members, so it is given up (removed where it can be). */
+const EARLIER_INSTANCE_NETWORK = 'lambda-dock-instances';
 const INSTANCE_NETWORK_ROLE = 'instances';
 
 export interface InstanceNetwork {
@@ -20,8 +21,6 @@ interface NetworkInfo {
   Id: string;
   Name: string;
   Labels?: Record<string, string> | null;
-  Options?: Record<string, string> | null;
-  Containers?: Record<string, unknown> | null;
   IPAM?: { Config?: Array<{ Gateway?: string; Subnet?: string }> | null };
 }
 
@@ -34,7 +33,6 @@ export interface InstanceNetworkOptions {
    * bridge does it; Podman's netavark has no such option and warns, so it is not asked there.
    */
   isolateMembers: boolean;
-  log?: Pick<Logger, 'info'>;
 }
 
 /**
@@ -44,22 +42,8 @@ export interface InstanceNetworkOptions {
  */
 export async function ensureInstanceNetwork(docker: Docker, options: InstanceNetworkOptions = { isolateMembers: false }): Promise<InstanceNetwork> {
   const existing = await findInstanceNetwork(docker);
-  if (existing && (!options.isolateMembers || existing.membersIsolated)) return existing;
-  if (existing) {
-    // Made by an earlier version, without the isolation: made again once no instance is on it.
-    const kept = () => {
-      options.log?.info(`[engine] the network ${INSTANCE_NETWORK} lets instances reach one another; it is made again with that cut off once no instance uses it`);
-      return existing;
-    };
-    if (existing.members > 0) return kept();
-    try {
-      await docker.getNetwork(existing.id).remove();
-    } catch (error) {
-      // 403: another session's instance joined it meanwhile.
-      if ((error as { statusCode?: number }).statusCode === 403) return kept();
-      ignoreMissing(error);
-    }
-  }
+  if (existing) return existing;
+  await removeEarlierNetwork(docker);
   try {
     await docker.createNetwork({
       Name: INSTANCE_NETWORK,
@@ -79,7 +63,14 @@ export async function ensureInstanceNetwork(docker: Docker, options: InstanceNet
   return created;
 }
 
-async function findInstanceNetwork(docker: Docker): Promise<(InstanceNetwork & { membersIsolated: boolean; members: number }) | undefined> {
+/** An earlier version's network, when nothing holds it any more (a session of that version may still run on it). */
+async function removeEarlierNetwork(docker: Docker): Promise<void> {
+  const listed = (await docker.listNetworks({ filters: { label: [`${LABELS.network}=${INSTANCE_NETWORK_ROLE}`] } })) as NetworkInfo[];
+  const earlier = listed.find((n) => n.Name === EARLIER_INSTANCE_NETWORK && !n.Labels?.[SCOPE_LABELS.scope]);
+  if (earlier) await docker.getNetwork(earlier.Id).remove().catch(() => undefined);
+}
+
+async function findInstanceNetwork(docker: Docker): Promise<InstanceNetwork | undefined> {
   const listed = (await docker.listNetworks({ filters: { label: [`${LABELS.network}=${INSTANCE_NETWORK_ROLE}`] } })) as NetworkInfo[];
   const ours = listed.find((n) => n.Name === INSTANCE_NETWORK && !n.Labels?.[SCOPE_LABELS.scope]);
   if (!ours) return undefined;
@@ -87,8 +78,7 @@ async function findInstanceNetwork(docker: Docker): Promise<(InstanceNetwork & {
   const network = (await docker.getNetwork(ours.Id).inspect()) as NetworkInfo;
   const gateway = bridgeGateway(network.IPAM?.Config ?? []);
   if (!gateway) throw networkFailed(`the network ${INSTANCE_NETWORK} has no IPv4 gateway: remove it (docker network rm ${INSTANCE_NETWORK}) so Lambda Dock makes it again`);
-  const membersIsolated = network.Options?.['com.docker.network.bridge.enable_icc'] === 'false';
-  return { id: network.Id, name: network.Name, gateway, membersIsolated, members: Object.keys(network.Containers ?? {}).length };
+  return { id: network.Id, name: network.Name, gateway };
 }
 
 /** A bridge's IPv4 gateway; dockerd leaves it out of the default bridge's IPAM, where it is the subnet's first address. */

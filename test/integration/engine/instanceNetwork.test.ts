@@ -16,14 +16,14 @@ describe('the instances\' network keeps instances from reaching one another (Doc
     const server = net.createServer((socket) => socket.end('hello')).listen(7070);
     const address = () => Object.values(os.networkInterfaces()).flat().find((i) => i.family === 'IPv4' && !i.internal).address;
     const probe = (target) => new Promise((resolve) => {
-      const socket = net.connect({ host: target, port: 7070, timeout: 3000 });
+      const socket = net.connect({ host: target, port: 7070, timeout: 2000 });
       socket.once('data', (data) => { resolve('connected: ' + data); socket.destroy(); });
       socket.once('timeout', () => { resolve('cut off (no answer)'); socket.destroy(); });
       socket.once('error', (error) => resolve('cut off (' + error.code + ')'));
     });
     exports.handler = async (event) => ({ address: address(), probe: event.target ? await probe(event.target) : undefined });`;
-  const listener = makeFunction('NetListener', { 'app.js': handler });
-  const prober = makeFunction('NetProber', { 'app.js': handler });
+  const listener = makeFunction('NetListener', { 'app.js': handler }, { timeoutSeconds: 15 });
+  const prober = makeFunction('NetProber', { 'app.js': handler }, { timeoutSeconds: 15 });
 
   before(async () => {
     host = await startDockerHost();
@@ -41,7 +41,9 @@ describe('the instances\' network keeps instances from reaching one another (Doc
     const own = parse((await host.invoke('NetListener', json({}))).payload) as { address: string };
     const self = parse((await host.invoke('NetListener', json({ target: own.address }))).payload) as { probe: string };
     assert.equal(self.probe, 'connected: hello', 'the probe works: an instance reaches what it serves itself');
-    const other = parse((await host.invoke('NetProber', json({ target: own.address }))).payload) as { address: string; probe: string };
+    const probed = await host.invoke('NetProber', json({ target: own.address }));
+    assert.equal(probed.status, 'ok', probed.payload.toString());
+    const other = parse(probed.payload) as { address: string; probe: string };
     assert.notEqual(other.address, own.address);
     assert.match(other.probe, /^cut off/, `another instance reached ${own.address}:7070`);
   });

@@ -3,59 +3,66 @@ import type Docker from 'dockerode';
 import { LABELS } from '../../../src/core/engine/backend';
 import { ensureInstanceNetwork, INSTANCE_NETWORK } from '../../../src/core/engine/instanceNetwork';
 
+interface FakeNetwork {
+  Id: string;
+  Name: string;
+  Labels: Record<string, string>;
+  Options: Record<string, string>;
+  IPAM: { Config: Array<{ Subnet: string; Gateway: string }> };
+}
+
 /** An engine's network calls, enough for ensureInstanceNetwork: what exists, what it was asked to do. */
-function fakeEngine(network?: { options?: Record<string, string>; members?: number; removeStatus?: number }) {
+function fakeEngine(names: string[], removable = true) {
   const calls: string[] = [];
-  let current = network ? { Id: 'old', Name: INSTANCE_NETWORK, Labels: { [LABELS.network]: 'instances' }, Options: network.options ?? {}, Containers: Object.fromEntries(Array.from({ length: network.members ?? 0 }, (_, i) => [`c${i}`, {}])), IPAM: { Config: [{ Subnet: '10.9.0.0/16', Gateway: '10.9.0.1' }] } } : undefined;
+  const network = (name: string, options: Record<string, string> = {}): FakeNetwork => ({
+    Id: name,
+    Name: name,
+    Labels: { [LABELS.network]: 'instances' },
+    Options: options,
+    IPAM: { Config: [{ Subnet: '10.9.0.0/16', Gateway: '10.9.0.1' }] },
+  });
+  let networks = names.map((name) => network(name));
   const docker = {
-    listNetworks: async () => (current ? [current] : []),
+    listNetworks: async () => networks,
     getNetwork: (id: string) => ({
-      inspect: async () => current,
+      inspect: async () => networks.find((n) => n.Id === id),
       remove: async () => {
         calls.push(`remove ${id}`);
-        if (network?.removeStatus) throw Object.assign(new Error('has active endpoints'), { statusCode: network.removeStatus });
-        current = undefined;
+        if (!removable) throw Object.assign(new Error('has active endpoints'), { statusCode: 403 });
+        networks = networks.filter((n) => n.Id !== id);
       },
     }),
-    createNetwork: async (options: { Options?: Record<string, string> }) => {
-      calls.push(`create ${JSON.stringify(options.Options ?? {})}`);
-      current = { Id: 'new', Name: INSTANCE_NETWORK, Labels: { [LABELS.network]: 'instances' }, Options: options.Options ?? {}, Containers: {}, IPAM: { Config: [{ Subnet: '10.9.0.0/16', Gateway: '10.9.0.1' }] } };
+    createNetwork: async (options: { Name: string; Options?: Record<string, string> }) => {
+      calls.push(`create ${options.Name} ${JSON.stringify(options.Options ?? {})}`);
+      networks.push(network(options.Name, options.Options));
     },
   } as unknown as Docker;
   return { docker, calls };
 }
 
 describe('the instances\' network: made with members cut off from one another where the engine can', () => {
-  const isolate = { isolateMembers: true };
   const icc = '{"com.docker.network.bridge.enable_icc":"false"}';
 
   it('makes it with inter-container traffic off on Docker, without the option on Podman (netavark has none)', async () => {
-    const docker = fakeEngine();
-    assert.equal((await ensureInstanceNetwork(docker.docker, isolate)).gateway, '10.9.0.1');
-    assert.deepEqual(docker.calls, [`create ${icc}`]);
-    const podman = fakeEngine();
+    const docker = fakeEngine([]);
+    assert.deepEqual(await ensureInstanceNetwork(docker.docker, { isolateMembers: true }), { id: INSTANCE_NETWORK, name: INSTANCE_NETWORK, gateway: '10.9.0.1' });
+    assert.deepEqual(docker.calls, [`create ${INSTANCE_NETWORK} ${icc}`]);
+    const podman = fakeEngine([]);
     await ensureInstanceNetwork(podman.docker, { isolateMembers: false });
-    assert.deepEqual(podman.calls, ['create {}']);
+    assert.deepEqual(podman.calls, [`create ${INSTANCE_NETWORK} {}`]);
   });
 
-  it('makes an earlier version\'s network again once no instance is on it, and keeps it (saying so) while one is', async () => {
-    const idle = fakeEngine({ members: 0 });
-    assert.equal((await ensureInstanceNetwork(idle.docker, isolate)).id, 'new');
-    assert.deepEqual(idle.calls, ['remove old', `create ${icc}`]);
-
-    const logged: string[] = [];
-    const busy = fakeEngine({ members: 2 });
-    assert.equal((await ensureInstanceNetwork(busy.docker, { ...isolate, log: { info: (m) => logged.push(m) } })).id, 'old');
-    assert.deepEqual(busy.calls, []);
-    assert.match(logged[0], /lets instances reach one another; it is made again with that cut off once no instance uses it/);
-
-    const joined = fakeEngine({ members: 0, removeStatus: 403 });
-    assert.equal((await ensureInstanceNetwork(joined.docker, isolate)).id, 'old', 'another session\'s instance joined it meanwhile');
+  it('gives up an earlier version\'s network (lambda-dock-instances, members not isolated): removed where nothing holds it, else left', async () => {
+    const idle = fakeEngine(['lambda-dock-instances']);
+    assert.equal((await ensureInstanceNetwork(idle.docker, { isolateMembers: true })).name, INSTANCE_NETWORK);
+    assert.deepEqual(idle.calls, ['remove lambda-dock-instances', `create ${INSTANCE_NETWORK} ${icc}`]);
+    const held = fakeEngine(['lambda-dock-instances'], false);
+    assert.equal((await ensureInstanceNetwork(held.docker, { isolateMembers: true })).name, INSTANCE_NETWORK, 'a session of that version still runs on it');
   });
 
-  it('uses a network that already cuts members off as it is', async () => {
-    const ready = fakeEngine({ options: { 'com.docker.network.bridge.enable_icc': 'false' }, members: 3 });
-    assert.equal((await ensureInstanceNetwork(ready.docker, isolate)).id, 'old');
+  it('uses the network it made before as it is', async () => {
+    const ready = fakeEngine([INSTANCE_NETWORK]);
+    assert.equal((await ensureInstanceNetwork(ready.docker, { isolateMembers: true })).name, INSTANCE_NETWORK);
     assert.deepEqual(ready.calls, []);
   });
 });

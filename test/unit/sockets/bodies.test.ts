@@ -144,7 +144,7 @@ describe('exec, network and volume bodies', () => {
     refusedWith(() => buildNetworkCreateBody(body({ Name: 'n', Driver: 'macvlan' }), SCOPE_LABEL), 403, /Driver/);
     refusedWith(() => buildNetworkCreateBody(body({ Name: 'n', Options: { 'com.docker.network.bridge.name': 'docker0' } }), SCOPE_LABEL), 403, /Options/);
     refusedWith(() => buildNetworkCreateBody(body({ Name: 'n', IPAM: { Config: [{ Subnet: '10.0.0.0/8' }] } }), SCOPE_LABEL), 403, /IPAM/);
-    refusedWith(() => buildNetworkCreateBody(body({ Name: 'lambda-dock-instances' }), SCOPE_LABEL), 403, /reserved for Lambda Dock/);
+    refusedWith(() => buildNetworkCreateBody(body({ Name: 'lambda-dock-sandboxes' }), SCOPE_LABEL), 403, /reserved for Lambda Dock/);
     refusedWith(() => buildNetworkCreateBody(body({ Name: 'Lambda-Dock-x' }), SCOPE_LABEL), 403, /reserved for Lambda Dock/);
   });
 });
