@@ -53,6 +53,8 @@ const STANDBY_MEMORY_MB = 128;
 
 class DockerInstance extends OutputBufferingInstance implements LaunchedInstance {
   terminateRequested = false;
+  /** The removal under way, which every terminate of this instance waits for. */
+  termination?: Promise<void>;
   addresses?: readonly string[];
   oomKilled = false;
   /** The cgroup file its peak memory is read from: unset until looked for, null when there is none. */
@@ -408,9 +410,19 @@ export class DockerBackend implements LambdaBackend, StandbyBackend {
     return addresses;
   }
 
-  async terminate(instanceId: string): Promise<void> {
+  /**
+   * Removes an instance's container. Idempotent: a second call while the first runs (the pool retiring a lost
+   * instance while the editor stops it) waits for the same removal instead of returning while the container
+   * still exists (the engine answers 409 to a second remove in progress).
+   */
+  terminate(instanceId: string): Promise<void> {
     const instance = this.instances.get(instanceId);
-    if (!instance) return;
+    if (!instance) return Promise.resolve();
+    instance.termination ??= this.remove(instanceId, instance);
+    return instance.termination;
+  }
+
+  private async remove(instanceId: string, instance: DockerInstance): Promise<void> {
     instance.terminateRequested = true;
     (await this.relayPromise?.catch(() => undefined))?.revoke(instanceId);
     await this.docker.getContainer(instance.id).remove({ force: true, v: true }).catch(ignoreMissing);

@@ -129,6 +129,13 @@ describe('the warm pool', function () {
     await host.backend.terminate(instance.instanceId);
     await host.backend.terminate('no-such-instance');
     assert.equal(await containerExists(instance.containerId!), false);
+    // Two at once (the pool retiring a lost instance while the editor stops it): both wait for the one removal.
+    await host.invoke('Dispose', json({}));
+    const [next] = host.instances();
+    const first = host.backend.terminate(next.instanceId);
+    await host.backend.terminate(next.instanceId);
+    assert.equal(await containerExists(next.containerId!), false, 'gone once the second terminate resolves');
+    await first;
     await host.invoke('Dispose', json({}));
     const session = host.session.id;
     await host.dispose();
