@@ -33,7 +33,9 @@ export function ensurePythonRuntimeSdk(python: HostPython, log: Logger): Promise
   if (!pending) {
     log.info(`installing ${PYTHON_RUNTIME_SDK_PACKAGES.join(' ')} for the local Python ${python.version} image, once (Lambda's Python runtimes carry it)`);
     fs.mkdirSync(path.dirname(dir), { recursive: true });
-    pending = pipInstallInto(python, PYTHON_RUNTIME_SDK_PACKAGES, dir, path.dirname(dir)).then(
+    // One retry per request, not pip's five: where an index in the user's configuration is out of reach (PyPI from
+    // a machine with a mirror), five cost about a minute of backoff before the reachable index answers.
+    pending = pipInstallInto(python, ['--retries', '1', ...PYTHON_RUNTIME_SDK_PACKAGES], dir, path.dirname(dir)).then(
       () => dir,
       (error: unknown) => {
         const reason = error instanceof PipFailure ? pipReason(error.output) : (error as Error).message;
