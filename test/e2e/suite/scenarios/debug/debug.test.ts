@@ -93,6 +93,19 @@ async function evaluate(stop: Stop, frameId: number, expression: string): Promis
 }
 
 /**
+ * Continue, as the toolbar's Continue. js-debug answers "Unable to resume" when the target is running again before
+ * its own resumed event came in (seen now and then with TypeScript bundles under load, which js-debug pauses and
+ * resumes itself while it applies source maps); the invocation then goes on all the same, which the tests then check.
+ */
+async function resume(stop: Stop): Promise<void> {
+  try {
+    await stop.session.customRequest('continue', { threadId: stop.threadId });
+  } catch (error) {
+    if (!/Unable to resume/.test((error as Error).message)) throw error;
+  }
+}
+
+/**
  * The toolbar's Stop for this session: the command with the session as its context (what the Call Stack view
  * passes), which VS Code sends on to the root session, as it does the Stop of the focused session.
  */
@@ -178,7 +191,7 @@ describe('Step-through debugging in the editor', function () {
       assert.equal(frame.path, path.join(workspace, 'ts', 'app.ts'), frame.shown);
       assert.equal(frame.line, 7, frame.shown);
       assert.equal(await evaluate(stop, frame.id, 'name'), "'typescript'");
-      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      await resume(stop);
       const result = await summary;
       assert.equal(result.status, 'ok', result.payload);
       assert.deepEqual(JSON.parse(result.payload), { greeting: 'hello typescript', language: 'typescript' });
@@ -206,7 +219,7 @@ describe('Step-through debugging in the editor', function () {
       const code = mounts.find((m) => m.Destination === '/var/task')!.Source;
       assert.deepEqual(fs.readdirSync(code), ['app.js']);
       assert.match(fs.readFileSync(path.join(code, 'app.js'), 'utf8'), /\/\/# sourceMappingURL=data:application\/json;base64,/);
-      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      await resume(stop);
       const result = await summary;
       assert.equal(result.status, 'ok', result.payload);
       assert.deepEqual(JSON.parse(result.payload), { greeting: 'hello inline', language: 'typescript, inline map' });
@@ -228,7 +241,7 @@ describe('Step-through debugging in the editor', function () {
       assert.equal(await evaluate(stop, frame.id, 'text'), "'layer'");
       // The handler's own frame, below, is the function's workspace file.
       assert.ok(frame.shown.includes(`${path.join(workspace, 'layered', 'app.js')}:4`), frame.shown);
-      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      await resume(stop);
       const result = await summary;
       assert.equal(result.status, 'ok', result.payload);
       assert.deepEqual(JSON.parse(result.payload), { text: 'LAYER!' });
@@ -248,7 +261,7 @@ describe('Step-through debugging in the editor', function () {
       assert.equal(frame.path, path.join(workspace, 'ric', 'app.js'), frame.shown);
       assert.equal(frame.line, 3, frame.shown);
       assert.equal(await evaluate(stop, frame.id, 'name'), `'${name}'`);
-      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      await resume(stop);
       const result = await summary;
       assert.equal(result.status, 'ok', result.payload);
       const body = JSON.parse(result.payload) as { greeting: string; client: string };
@@ -276,7 +289,7 @@ describe('Step-through debugging in the editor', function () {
       assert.equal(frame.path, path.join(workspace, 'ts', 'app.ts'), frame.shown);
       assert.equal(frame.line, 7, frame.shown);
       assert.equal(await evaluate(stop, frame.id, 'name'), "'launch'");
-      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      await resume(stop);
       const shown = await until('the result of the launch.json run', () => {
         const view = api.resultView('TsFunction');
         return view && view.model.requestId !== before ? view : undefined;
@@ -305,7 +318,7 @@ describe('Step-through debugging in the editor', function () {
         const frame = await topFrame(stop);
         assert.equal(frame.line, 7, frame.shown);
         assert.equal(await evaluate(stop, frame.id, 'name'), `'${name}'`);
-        await stop.session.customRequest('continue', { threadId: stop.threadId });
+        await resume(stop);
         results.push(await summary);
         last = stop;
       }
