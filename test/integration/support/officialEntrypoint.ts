@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 /**
  * /lambda-entrypoint.sh as the official Lambda base images have it (one argument, the handler; the runtime
  * interface emulator when no Runtime API is given): what the official-image stand-ins carry.
@@ -14,3 +17,17 @@ if [ -z "\${AWS_LAMBDA_RUNTIME_API}" ]; then
 fi
 exec /var/runtime/bootstrap
 `;
+
+/** The files under a folder (relative paths, `/`-separated), leaving out folders by name (npm's .bin, pip's bin). */
+export function filesUnder(root: string, skippedFolders: ReadonlySet<string>, relative = ''): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {
+    const rel = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!skippedFolders.has(entry.name)) out.push(...filesUnder(root, skippedFolders, rel));
+    } else if (entry.isFile()) {
+      out.push(rel);
+    }
+  }
+  return out;
+}

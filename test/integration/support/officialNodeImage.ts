@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type Docker from 'dockerode';
 import * as tar from 'tar-stream';
 import { awsRicCacheRoot, awsRicInstallPaths, ensureAwsRicInstall, execFileAsync, hostNpmCli, sharedLibraries } from './awsRicImage';
-import { OFFICIAL_ENTRYPOINT_SCRIPT } from './officialEntrypoint';
+import { filesUnder, OFFICIAL_ENTRYPOINT_SCRIPT } from './officialEntrypoint';
 
 /**
  * A stand-in for the official Node.js 22 image (public.ecr.aws/lambda/nodejs:22), which cannot be pulled here,
@@ -128,7 +128,7 @@ function rootFileSystem(install: { node: string; ric: string }, sdkNodeModules: 
     ['/etc/group', { text: 'root:x:0:\n', mode: 0o644 }],
   ]);
   for (const lib of [install.node, path.join(install.ric, 'rapid-client.node'), shell].flatMap(sharedLibraries)) files.set(lib, { from: fs.realpathSync(lib), mode: 0o755 });
-  for (const file of walk(sdkNodeModules)) files.set(`/var/runtime/node_modules/${file}`, { from: path.join(sdkNodeModules, file), mode: 0o644 });
+  for (const file of filesUnder(sdkNodeModules, new Set(['.bin']))) files.set(`/var/runtime/node_modules/${file}`, { from: path.join(sdkNodeModules, file), mode: 0o644 });
 
   const pack = tar.pack();
   const addAll = async () => {
@@ -152,18 +152,4 @@ function rootFileSystem(install: { node: string; ric: string }, sdkNodeModules: 
   };
   addAll().catch((error: unknown) => pack.destroy(error as Error));
   return pack as unknown as NodeJS.ReadableStream;
-}
-
-/** Files under a folder (relative paths), without npm's .bin links. */
-function walk(root: string, relative = ''): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {
-    const rel = relative ? `${relative}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (entry.name !== '.bin') out.push(...walk(root, rel));
-    } else if (entry.isFile()) {
-      out.push(rel);
-    }
-  }
-  return out;
 }

@@ -7,7 +7,7 @@ import * as tar from 'tar-stream';
 import { ensureLocalPythonImage } from '../../../src/core/engine/localPythonImage';
 import { hostPython } from '../../../src/core/engine/hostPython';
 import { awsRicCacheRoot, sharedLibraries } from './awsRicImage';
-import { OFFICIAL_ENTRYPOINT_SCRIPT } from './officialEntrypoint';
+import { filesUnder, OFFICIAL_ENTRYPOINT_SCRIPT } from './officialEntrypoint';
 
 /**
  * A stand-in for an official Python image (public.ecr.aws/lambda/python:3.N, N the host's Python), which cannot
@@ -130,7 +130,7 @@ function officialLayout(version: string, boto3: string): NodeJS.ReadableStream {
       await entry(lib.slice(1), await fs.promises.readFile(fs.realpathSync(lib)), 0o755);
     }
     pack.entry({ name: `var/lang/bin/python${version}`, type: 'symlink', linkname: 'python3' });
-    for (const file of walk(boto3)) {
+    for (const file of filesUnder(boto3, new Set(['bin', '__pycache__']))) {
       const target = `var/runtime/${file}`;
       mkdir(path.posix.dirname(`/${target}`));
       await entry(target, await fs.promises.readFile(path.join(boto3, file)), 0o644);
@@ -139,18 +139,4 @@ function officialLayout(version: string, boto3: string): NodeJS.ReadableStream {
   };
   addAll().catch((error: unknown) => pack.destroy(error as Error));
   return pack as unknown as NodeJS.ReadableStream;
-}
-
-/** Files under a folder (relative paths), without pip's console scripts and caches. */
-function walk(root: string, relative = ''): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {
-    const rel = relative ? `${relative}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (entry.name !== 'bin' && entry.name !== '__pycache__') out.push(...walk(root, rel));
-    } else if (entry.isFile()) {
-      out.push(rel);
-    }
-  }
-  return out;
 }
